@@ -1,0 +1,14 @@
+from django.http import HttpRequest
+
+from . import permissions
+
+
+def roles(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    names = permissions.roles_of(user)
+    return {
+        "roles": names,
+        "is_center_head": permissions.CENTER_HEAD in names,
+        "is_auditor": permissions.AUDITOR in names,
+        "can_register_case": permissions.can_register_case(user),
+    }

@@ -1,0 +1,78 @@
+"""How each kind of timeline event reads. Higher apps register their kinds in AppConfig.ready."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import formats
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+Describer = Callable[[dict[str, Any]], str]
+_DESCRIBERS: dict[str, Describer] = {}
+
+
+def register(kind: str, describer: Describer) -> None:
+    _DESCRIBERS[kind] = describer
+
+
+def describe(kind: str, data: dict[str, Any]) -> str:
+    describer = _DESCRIBERS.get(kind)
+    return describer(data) if describer else kind
+
+
+def _status(data: dict[str, Any]) -> str:
+    from .models import Case
+
+    try:
+        return str(Case.Status(data.get("status")).label)
+    except ValueError:
+        return str(data.get("status", ""))
+
+
+def when(value: str | None) -> str:
+    moment = parse_datetime(value) if value else None
+    if moment is None:
+        return ""
+    from django.utils import timezone
+
+    return formats.date_format(timezone.localtime(moment), "Y-m-d H:i")
+
+
+register("registered", lambda d: _("Visit registered; %(owner)s is the first responder") % d)
+register("answered_on_the_spot", lambda d: _("Answered on the spot"))
+register(
+    "confirmed_verbally",
+    lambda d: _("Visitor confirmed the answer verbally: %(note)s") % {"note": d.get("note", "")},
+)
+register("closed", lambda d: _("Case closed"))
+register(
+    "deadline_promised", lambda d: _("Deadline promised: %(at)s") % {"at": when(d.get("deadline"))}
+)
+register(
+    "deadline_extended",
+    lambda d: (
+        _(
+            "Deadline extended from %(old)s to %(new)s. "
+            "Reason: %(reason)s. Visitor informed: %(informed)s"
+        )
+        % {
+            "old": when(d.get("old")),
+            "new": when(d.get("new")),
+            "reason": d.get("reason", ""),
+            "informed": d.get("informed", ""),
+        }
+    ),
+)
+register(
+    "referral_requested",
+    lambda d: _("Out of scope: to be referred to %(department)s") % d,
+)
+register("handoff_requested", lambda d: _("Needs several departments: handoff form to be filled"))
+register(
+    "owner_reassigned",
+    lambda d: _("First responder changed from %(old)s to %(new)s. Reason: %(reason)s") % d,
+)
+register("status_changed", lambda d: _("Status changed to %(status)s") % {"status": _status(d)})
+register("overdue_flagged", lambda d: _("Flagged overdue"))

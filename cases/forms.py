@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department, User
+
+from . import calendar
+from .models import Category, Channel, Outcome, VisitorType
+from .personal import normalize_phone
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class DeadlineMode:
+    WORKING_DAYS = "working_days"
+    DATETIME = "datetime"
+    CHOICES = [(WORKING_DAYS, _("In working days")), (DATETIME, _("On a date and time"))]
+
+
+class DeadlineFieldsMixin(forms.Form):
+    """A promised deadline given as N working days or as a date and time (OWN-2)."""
+
+    deadline_mode = forms.ChoiceField(
+        label=_("Promise"),
+        choices=DeadlineMode.CHOICES,
+        initial=DeadlineMode.WORKING_DAYS,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    working_days = forms.IntegerField(
+        label=_("Working days"), min_value=1, max_value=60, initial=3, required=False
+    )
+    deadline_at = forms.DateTimeField(label=_("Deadline"), widget=DATETIME_WIDGET, required=False)
+
+    def clean_deadline(self) -> dt.datetime | None:
+        """Compute the deadline, attaching errors to the fields the user filled."""
+        mode = self.cleaned_data.get("deadline_mode") or DeadlineMode.WORKING_DAYS
+        if mode == DeadlineMode.WORKING_DAYS:
+            days = self.cleaned_data.get("working_days")
+            if not days:
+                self.add_error("working_days", _("Enter how many working days (1–60)."))
+                return None
+            return calendar.deadline_in_working_days(days)
+        moment = self.cleaned_data.get("deadline_at")
+        if moment is None:
+            self.add_error("deadline_at", _("Enter the date and time you promise."))
+            return None
+        if moment <= timezone.now():
+            self.add_error("deadline_at", _("The promised deadline must be in the future."))
+            return None
+        if not calendar.is_workday(calendar.local_date(moment)):
+            self.add_error(
+                "deadline_at", _("That day is a weekend or public holiday; choose a working day.")
+            )
+            return None
+        return moment
+
+
+class IntakeForm(DeadlineFieldsMixin):
+    visit_time = forms.DateTimeField(label=_("Visit time"), widget=DATETIME_WIDGET)
+    visitor_name = forms.CharField(label=_("Visitor's name"), max_length=40)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    visitor_type = forms.ChoiceField(label=_("Visitor type"), choices=VisitorType.choices)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=Channel.choices, initial=Channel.IN_PERSON
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True)
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=120)
+    question = forms.CharField(
+        label=_("Question"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=Outcome.choices,
+        initial=Outcome.SELF,
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(
+        label=_("Answer given"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirmation_note = forms.CharField(
+        label=_("How the visitor confirmed"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. the visitor said the question is answered"),
+    )
+    department = forms.ModelChoiceField(
+        label=_("Refer to department"),
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["visit_time"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean_visit_time(self) -> dt.datetime:
+        moment = self.cleaned_data["visit_time"]
+        if moment > timezone.now() + dt.timedelta(minutes=5):
+            raise ValidationError(_("The visit time cannot be in the future."))
+        return moment
+
+    def clean(self) -> dict:
+        data = super().clean()
+        outcome = data.get("outcome")
+        data["deadline"] = None
+        if outcome == Outcome.ON_THE_SPOT:
+            if not (data.get("answer") or "").strip():
+                self.add_error("answer", _("Write down the answer you gave on the spot."))
+            if not (data.get("confirmation_note") or "").strip():
+                self.add_error(
+                    "confirmation_note", _("Record how the visitor confirmed the answer.")
+                )
+        elif outcome:
+            data["deadline"] = self.clean_deadline()
+        if outcome == Outcome.REFERRAL and not data.get("department"):
+            self.add_error("department", _("Choose the department the visitor is referred to."))
+        return data
+
+
+class ExtendDeadlineForm(DeadlineFieldsMixin):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    visitor_informed = forms.CharField(
+        label=_("How the visitor was informed"),
+        max_length=200,
+        help_text=_("e.g. phoned the visitor at 14:05"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        data["deadline"] = self.clean_deadline()
+        return data
+
+
+class ReassignOwnerForm(forms.Form):
+    new_owner = forms.ModelChoiceField(
+        label=_("New first responder"),
+        queryset=User.objects.filter(is_active=True).order_by("department__code", "name"),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class StatusLookupForm(forms.Form):
+    number = forms.CharField(
+        label=_("Case number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "SW-YYYYMMDD-NNNN", "autocomplete": "off"}),
+    )
+    query_code = forms.CharField(
+        label=_("Query code"), max_length=8, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )

@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department
+
+
+class Category(models.Model):
+    """Reference table of case categories; its code is part of the archive number."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Visitor(models.Model):
+    """The person asking. One row per phone number (INT-2); personal data, shown masked (PRV-1)."""
+
+    name = models.CharField(_("name"), max_length=40)
+    phone = models.CharField(_("phone"), max_length=20, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("visitor")
+        verbose_name_plural = _("visitors")
+
+    def __str__(self) -> str:
+        return f"Visitor #{self.pk}"
+
+
+class VisitorType(models.TextChoices):
+    STUDENT = "student", _("Student")
+    PARENT = "parent", _("Parent")
+    PARTNER = "partner", _("Partner")
+    OTHER = "other", _("Other")
+
+
+class Channel(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    ONLINE = "online", _("Online")
+
+
+class Outcome(models.TextChoices):
+    """The owner's choice at intake (INT-3)."""
+
+    ON_THE_SPOT = "on_the_spot", _("Answered on the spot")
+    SELF = "self", _("Handled by me, with a promised deadline")
+    REFERRAL = "referral", _("Out of my scope: refer to a department")
+    HANDOFF = "handoff", _("Needs several departments: handoff form")
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        REFERRED = "referred", _("Referred")
+        COORDINATING = "coordinating", _("Coordinating")
+        AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting confirmation")
+        CLOSED = "closed", _("Closed")
+        ARCHIVED = "archived", _("Archived")
+
+    number = models.CharField(_("case number"), max_length=20, unique=True)
+    query_code = models.CharField(_("query code"), max_length=8)
+    status_token = models.CharField(max_length=43, unique=True)
+    visitor = models.ForeignKey(
+        Visitor, verbose_name=_("visitor"), on_delete=models.PROTECT, related_name="cases"
+    )
+    visitor_type = models.CharField(_("visitor type"), max_length=10, choices=VisitorType.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases"
+    )
+    subject = models.CharField(_("subject"), max_length=120)
+    question = models.TextField(_("question"), max_length=4000)
+    visit_time = models.DateTimeField(_("visit time"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("first responder"),
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
+    )
+    # The owner's department when the case was taken, so department figures stay stable.
+    owner_department = models.ForeignKey(
+        Department,
+        verbose_name=_("owner's department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_cases",
+    )
+    # Departments working on the case (referrals, handoff assignments); they may see it.
+    involved_departments = models.ManyToManyField(
+        Department, verbose_name=_("departments involved"), blank=True, related_name="cases"
+    )
+    outcome = models.CharField(_("intake outcome"), max_length=12, choices=Outcome.choices)
+    status = models.CharField(
+        _("status"), max_length=24, choices=Status.choices, default=Status.OPEN
+    )
+    deadline = models.DateTimeField(_("promised deadline"), null=True, blank=True)
+    # Bumped by every deadline change, so that a flag or reminder is "once per deadline".
+    deadline_version = models.PositiveIntegerField(default=0)
+    overdue_flagged_at = models.DateTimeField(_("flagged overdue"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    rework_count = models.PositiveSmallIntegerField(_("rework rounds"), default=0)
+    answer = models.TextField(_("answer"), blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    # Optimistic lock: a form posts the version it was rendered with (ARCHITECTURE, State).
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["owner", "status"], name="case_owner_status_idx"),
+            models.Index(fields=["status", "deadline"], name="case_status_deadline_idx"),
+            models.Index(fields=["-created_at"], name="case_created_idx"),
+            models.Index(
+                fields=["deadline"],
+                name="case_overdue_scan_idx",
+                condition=Q(overdue_flagged_at__isnull=True)
+                & Q(status__in=["open", "referred", "coordinating"]),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="on_the_spot") | Q(deadline__isnull=False),
+                name="case_deadline_unless_on_the_spot",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("cases:detail", args=[self.number])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+ACTIVE_STATUSES = (Case.Status.OPEN, Case.Status.REFERRED, Case.Status.COORDINATING)
+OPEN_STATUSES = (*ACTIVE_STATUSES, Case.Status.AWAITING_CONFIRMATION)
+
+# The only moves a case may make (ARCHITECTURE.md, State). Services check it; nothing else
+# assigns Case.status.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    Case.Status.OPEN: frozenset(
+        {Case.Status.REFERRED, Case.Status.COORDINATING, Case.Status.AWAITING_CONFIRMATION}
+    ),
+    Case.Status.REFERRED: frozenset(
+        {Case.Status.OPEN, Case.Status.COORDINATING, Case.Status.AWAITING_CONFIRMATION}
+    ),
+    Case.Status.COORDINATING: frozenset({Case.Status.OPEN, Case.Status.AWAITING_CONFIRMATION}),
+    Case.Status.AWAITING_CONFIRMATION: frozenset({Case.Status.OPEN, Case.Status.CLOSED}),
+    Case.Status.CLOSED: frozenset({Case.Status.ARCHIVED}),
+    Case.Status.ARCHIVED: frozenset(),
+}
+
+
+class CaseEvent(models.Model):
+    """One line of the case's timeline. ``kind`` is open-ended so higher apps add their own
+    kinds without a migration here; ``cases.events`` describes each kind for display."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    text = models.TextField(_("text"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        indexes = [models.Index(fields=["case", "created_at"], name="caseevent_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.kind}"
+
+
+class CaseNumberCounter(models.Model):
+    """Last number handed out per day; upserted in the intake transaction (INT-4)."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
+
+
+class WorkCalendarDay(models.Model):
+    """An exception to the Monday–Friday week: a public holiday on a weekday or an adjusted
+    working day (调休) on a weekend. Seeded from chinese-calendar, editable in admin (OWN-2)."""
+
+    date = models.DateField(_("date"), primary_key=True)
+    is_workday = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("work calendar")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'workday' if self.is_workday else 'holiday'}"

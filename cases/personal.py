@@ -1,0 +1,51 @@
+"""Visitor personal data: normalising phone numbers and masking (INT-2, PRV-1)."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+_SEPARATORS = re.compile(r"[\s\-()（）]")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# Area code 0 + 2 or 3 digits (010, 021, 0755 …), then a 7- or 8-digit subscriber number.
+_LANDLINE = re.compile(r"^(0(?:10|2\d|[3-9]\d{2}))(\d{7,8})$")
+
+
+def normalize_phone(raw: str) -> str:
+    """Return the canonical form (``13812341234`` or ``010-12345678``) or raise ValidationError."""
+    digits = _SEPARATORS.sub("", raw or "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    if _MOBILE.match(digits):
+        return digits
+    landline = _LANDLINE.match(digits)
+    if landline:
+        return f"{landline.group(1)}-{landline.group(2)}"
+    raise ValidationError(
+        _(
+            "Enter a mainland mobile number (11 digits) "
+            "or a landline with area code, e.g. 010-12345678."
+        ),
+        code="invalid_phone",
+    )
+
+
+def mask_phone(phone: str) -> str:
+    if not phone:
+        return ""
+    if "-" in phone:
+        area, number = phone.split("-", 1)
+        return f"{area}-{'*' * (len(number) - 4)}{number[-4:]}"
+    if len(phone) == 11:
+        return f"{phone[:3]}****{phone[-4:]}"
+    return "*" * max(len(phone) - 4, 0) + phone[-4:]
+
+
+def mask_name(name: str) -> str:
+    if not name:
+        return ""
+    return name[0] + "*" * max(len(name) - 1, 1)

@@ -1,0 +1,150 @@
+"""Every read that depends on who asks. An invisible case is a 404, exactly like a missing one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts import permissions
+from accounts.models import User
+
+from . import calendar
+from .models import ACTIVE_STATUSES, Case, Visitor
+
+
+def _base() -> QuerySet[Case]:
+    return Case.objects.select_related("owner", "owner_department", "category", "visitor")
+
+
+def visible_cases(user: User) -> QuerySet[Case]:
+    """Cases the user may open: everyone sees their own; a department sees what it works on;
+    a department head sees the cases of the department's staff; center head and auditors all."""
+    qs = _base()
+    if permissions.sees_all_cases(user):
+        return qs
+    if not permissions.roles_of(user):
+        return qs.none()
+    rule = Q(owner=user)
+    if user.department_id:
+        involved = Case.involved_departments.through.objects.filter(
+            case_id=OuterRef("pk"), department_id=user.department_id
+        )
+        rule |= Q(Exists(involved))
+        if permissions.is_department_head(user):
+            rule |= Q(owner_department_id=user.department_id)
+    return qs.filter(rule)
+
+
+def case_get_for_user(*, user: User, number: str) -> Case:
+    case = visible_cases(user).filter(number=number).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def case_shows_personal_data(*, user: User, case: Case) -> bool:
+    """PRV-1: the owner, the departments working on the case and the center head see the
+    visitor's name and phone in full; everyone else sees them masked."""
+    if user.pk == case.owner_id or permissions.is_center_head(user):
+        return True
+    return bool(
+        user.department_id and case.involved_departments.filter(pk=user.department_id).exists()
+    )
+
+
+def case_timeline(*, case: Case) -> QuerySet:
+    return case.events.select_related("actor").order_by("created_at", "id")
+
+
+def visitor_earlier_cases(
+    *, user: User, phone: str, limit: int = 10
+) -> tuple[Visitor | None, list[Case]]:
+    """INT-2: a returning visitor's earlier cases that the user may see."""
+    visitor = Visitor.objects.filter(phone=phone).first()
+    if visitor is None:
+        return None, []
+    cases = list(visible_cases(user).filter(visitor=visitor).order_by("-created_at")[:limit])
+    return visitor, cases
+
+
+@dataclass
+class Desk:
+    counts: dict[str, int]
+    overdue: list[Case]
+    due_today: list[Case]
+    due_soon: list[Case]
+    waiting_on_others: list[Case]
+    awaiting_visitor: list[Case]
+    other_open: list[Case]
+
+
+def desk_for_user(*, user: User, now: dt.datetime | None = None, limit: int = 50) -> Desk:
+    """OWN-4: the user's open cases by urgency, counted in one query and listed in one more."""
+    now = now or timezone.now()
+    today = calendar.local_date(now)
+    end_today = calendar.workday_end(today).replace(hour=23, minute=59, second=59)
+    soon_day = calendar.add_working_days(today, 2)
+    end_soon = calendar.workday_end(soon_day).replace(hour=23, minute=59, second=59)
+    active = Q(status__in=ACTIVE_STATUSES)
+    buckets = {
+        "overdue": active & Q(deadline__lt=now),
+        "due_today": active & Q(deadline__gte=now, deadline__lte=end_today),
+        "due_soon": active & Q(deadline__gt=end_today, deadline__lte=end_soon),
+        "waiting_on_others": Q(status__in=[Case.Status.REFERRED, Case.Status.COORDINATING])
+        & Q(deadline__gt=end_soon),
+        "awaiting_visitor": Q(status=Case.Status.AWAITING_CONFIRMATION),
+        "other_open": Q(status=Case.Status.OPEN, deadline__gt=end_soon),
+    }
+    mine = Case.objects.filter(owner=user)
+    counts = mine.aggregate(**{name: Count("pk", filter=rule) for name, rule in buckets.items()})
+    open_cases = list(
+        _base()
+        .filter(owner=user)
+        .filter(Q(status__in=ACTIVE_STATUSES) | Q(status=Case.Status.AWAITING_CONFIRMATION))
+        .order_by("deadline")[: limit * 3]
+    )
+    lists: dict[str, list[Case]] = {name: [] for name in buckets}
+    for case in open_cases:
+        lists[_bucket_of(case, now=now, end_today=end_today, end_soon=end_soon)].append(case)
+    return Desk(counts=counts, **{name: items[:limit] for name, items in lists.items()})
+
+
+def _bucket_of(
+    case: Case, *, now: dt.datetime, end_today: dt.datetime, end_soon: dt.datetime
+) -> str:
+    if case.status == Case.Status.AWAITING_CONFIRMATION:
+        return "awaiting_visitor"
+    if case.deadline and case.deadline < now:
+        return "overdue"
+    if case.deadline and case.deadline <= end_today:
+        return "due_today"
+    if case.deadline and case.deadline <= end_soon:
+        return "due_soon"
+    if case.status in (Case.Status.REFERRED, Case.Status.COORDINATING):
+        return "waiting_on_others"
+    return "other_open"
+
+
+def case_for_status_lookup(*, number: str, query_code: str) -> Case | None:
+    """PRV-2: the case only when number and code match; unknown and wrong look the same."""
+    case = (
+        Case.objects.select_related("owner", "owner_department")
+        .filter(number=number.strip().upper())
+        .first()
+    )
+    code = query_code.strip().upper()
+    expected = case.query_code if case else "X" * 8
+    if hmac.compare_digest(expected.encode(), code.encode()) and case is not None:
+        return case
+    return None
+
+
+def case_for_status_token(*, token: str) -> Case | None:
+    return (
+        Case.objects.select_related("owner", "owner_department").filter(status_token=token).first()
+    )

@@ -1,0 +1,341 @@
+"""Every write to a case. Each business action is one function: it locks the row, checks the
+actor and the state, writes, appends the timeline and audit events (ARCHITECTURE.md, State)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from accounts import permissions
+from accounts.models import Department, User
+from audit.services import audit_record
+
+from . import calendar
+from .errors import ArchivedCase, NotAllowed, StaleVersion, WrongState
+from .models import (
+    ALLOWED_TRANSITIONS,
+    Case,
+    CaseEvent,
+    CaseNumberCounter,
+    Category,
+    Outcome,
+    Visitor,
+)
+from .personal import mask_name, mask_phone, normalize_phone
+
+# Sent inside the intake transaction; higher apps (handoffs) start their part of the work here.
+case_registered = Signal()  # sender=Case, case=, actor=, department=
+
+QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+
+
+def new_query_code() -> str:
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(8))
+
+
+def new_status_token() -> str:
+    return secrets.token_urlsafe(24)  # 192 bits
+
+
+def _allocate_number(day: dt.date) -> str:
+    """Next number of the day. The upsert holds the counter row until commit, so concurrent
+    intakes queue on it instead of colliding; a rolled-back intake gives its number back."""
+    table = CaseNumberCounter._meta.db_table  # our own constant, not user input
+    with connection.cursor() as cursor:
+        sql = (
+            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608
+            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last"
+        )
+        cursor.execute(sql, [day])
+        (last,) = cursor.fetchone()
+    return f"{settings.CASE_NUMBER_PREFIX}-{day:%Y%m%d}-{last:04d}"
+
+
+def case_snapshot(case: Case) -> dict[str, Any]:
+    """What the audit trail keeps of a case: no raw personal data."""
+    return {
+        "number": case.number,
+        "status": case.status,
+        "owner": case.owner_id,
+        "deadline": case.deadline.isoformat() if case.deadline else None,
+        "category": case.category_id,
+        "outcome": case.outcome,
+        "version": case.version,
+    }
+
+
+def event_add(
+    *, case: Case, actor: User | None, kind: str, text: str = "", **data: Any
+) -> CaseEvent:
+    return CaseEvent.objects.create(case=case, actor=actor, kind=kind, text=text, data=data)
+
+
+def case_lock(*, case: Case, version: int | None = None) -> Case:
+    """Re-read the case under a row lock; refuse a stale form and any change to an archive."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status == Case.Status.ARCHIVED:
+        raise ArchivedCase()
+    if version is not None and locked.version != version:
+        raise StaleVersion()
+    return locked
+
+
+def _save(case: Case, *fields: str) -> None:
+    case.version = F("version") + 1
+    case.save(update_fields=[*fields, "version", "updated_at"])
+    case.refresh_from_db(fields=["version"])
+
+
+def _visitor_upsert(*, name: str, phone: str) -> Visitor:
+    visitor, created = Visitor.objects.select_for_update().get_or_create(
+        phone=phone, defaults={"name": name}
+    )
+    if not created and visitor.name != name:
+        visitor.name = name
+        visitor.save(update_fields=["name", "updated_at"])
+    return visitor
+
+
+@transaction.atomic
+def case_register(
+    actor: User,
+    *,
+    visitor_name: str,
+    phone: str,
+    visitor_type: str,
+    channel: str,
+    category: Category,
+    subject: str,
+    question: str,
+    outcome: str,
+    visit_time: dt.datetime | None = None,
+    deadline: dt.datetime | None = None,
+    answer: str = "",
+    confirmation_note: str = "",
+    department: Department | None = None,
+) -> Case:
+    """Log a visit; the actor becomes the first responder (INT-1..4, OWN-1)."""
+    if not permissions.can_register_case(actor):
+        raise NotAllowed()
+    now = timezone.now()
+    if outcome == Outcome.ON_THE_SPOT:
+        if not answer.strip():
+            raise WrongState(gettext("Write down the answer you gave on the spot."))
+        deadline = None
+    else:
+        _check_deadline(deadline, now=now)
+    if outcome == Outcome.REFERRAL and department is None:
+        raise WrongState(gettext("Choose the department the visitor is referred to."))
+
+    visitor = _visitor_upsert(name=visitor_name.strip(), phone=normalize_phone(phone))
+    case = Case.objects.create(
+        number=_allocate_number(calendar.local_date(now)),
+        query_code=new_query_code(),
+        status_token=new_status_token(),
+        visitor=visitor,
+        visitor_type=visitor_type,
+        channel=channel,
+        category=category,
+        subject=subject.strip(),
+        question=question.strip(),
+        visit_time=visit_time or now,
+        owner=actor,
+        owner_department=actor.department,
+        outcome=outcome,
+        deadline=deadline,
+        deadline_version=1 if deadline else 0,
+        answer=answer.strip(),
+    )
+    event_add(case=case, actor=actor, kind="registered", owner=actor.display_name)
+    audit_record(
+        actor=actor,
+        action="case.register",
+        object_type="case",
+        object_id=case.number,
+        after={
+            **case_snapshot(case),
+            "visitor": visitor.pk,
+            "visitor_name": mask_name(visitor.name),
+            "visitor_phone": mask_phone(visitor.phone),
+        },
+    )
+    if outcome == Outcome.ON_THE_SPOT:
+        _close_on_the_spot(actor, case=case, note=confirmation_note)
+    else:
+        event_add(case=case, actor=actor, kind="deadline_promised", deadline=deadline.isoformat())
+    if outcome == Outcome.REFERRAL:
+        case.involved_departments.add(department)  # type: ignore[arg-type]
+        event_add(
+            case=case,
+            actor=actor,
+            kind="referral_requested",
+            department=department.name,
+            department_id=department.pk,
+        )
+        case_transition(actor, case=case, to=Case.Status.REFERRED, record_event=False)
+    elif outcome == Outcome.HANDOFF:
+        event_add(case=case, actor=actor, kind="handoff_requested")
+        case_transition(actor, case=case, to=Case.Status.COORDINATING, record_event=False)
+    case_registered.send(sender=Case, case=case, actor=actor, department=department)
+    return case
+
+
+def _close_on_the_spot(actor: User, *, case: Case, note: str) -> None:
+    event_add(case=case, actor=actor, kind="answered_on_the_spot", answer=case.answer)
+    case_transition(actor, case=case, to=Case.Status.AWAITING_CONFIRMATION, record_event=False)
+    event_add(case=case, actor=actor, kind="confirmed_verbally", note=note.strip())
+    case.closed_at = timezone.now()
+    _save(case, "closed_at")
+    case_transition(actor, case=case, to=Case.Status.CLOSED, record_event=False)
+    event_add(case=case, actor=actor, kind="closed")
+
+
+def _check_deadline(deadline: dt.datetime | None, *, now: dt.datetime) -> None:
+    if deadline is None:
+        raise WrongState(gettext("Promise the visitor a deadline."))
+    if deadline <= now:
+        raise WrongState(gettext("The promised deadline must be in the future."))
+    if not calendar.is_workday(calendar.local_date(deadline)):
+        raise WrongState(gettext("The promised deadline falls on a weekend or public holiday."))
+
+
+def case_transition(
+    actor: User | None,
+    *,
+    case: Case,
+    to: str,
+    record_event: bool = True,
+    **event_data: Any,
+) -> Case:
+    """Move a case along ALLOWED_TRANSITIONS. The single place that assigns Case.status; higher
+    apps (handoffs, closure, archive) call it inside their own transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("case_transition must run inside a transaction")
+    if to not in ALLOWED_TRANSITIONS.get(case.status, frozenset()):
+        raise WrongState()
+    before = case_snapshot(case)
+    case.status = to
+    _save(case, "status")
+    if record_event:
+        event_add(case=case, actor=actor, kind="status_changed", status=to, **event_data)
+    audit_record(
+        actor=actor,
+        action="case.transition",
+        object_type="case",
+        object_id=case.number,
+        before=before,
+        after=case_snapshot(case),
+    )
+    return case
+
+
+def _require_owner_or_head(actor: User, case: Case) -> None:
+    if actor.pk != case.owner_id and not permissions.is_center_head(actor):
+        raise NotAllowed()
+
+
+@transaction.atomic
+def case_extend_deadline(
+    actor: User,
+    *,
+    case: Case,
+    new_deadline: dt.datetime,
+    reason: str,
+    visitor_informed: str,
+    version: int,
+) -> Case:
+    """OWN-3: a later deadline, with the reason and how the visitor was told."""
+    case = case_lock(case=case, version=version)
+    _require_owner_or_head(actor, case)
+    if not case.is_active:
+        raise WrongState()
+    if not reason.strip() or not visitor_informed.strip():
+        raise WrongState(gettext("Give the reason and how the visitor was informed."))
+    _check_deadline(new_deadline, now=timezone.now())
+    if case.deadline and new_deadline <= case.deadline:
+        raise WrongState(gettext("The new deadline must be later than the current one."))
+    before = case_snapshot(case)
+    old = case.deadline
+    case.deadline = new_deadline
+    case.deadline_version += 1
+    case.overdue_flagged_at = None
+    case.reminded_at = None
+    case.extension_count += 1
+    _save(
+        case,
+        "deadline",
+        "deadline_version",
+        "overdue_flagged_at",
+        "reminded_at",
+        "extension_count",
+    )
+    event_add(
+        case=case,
+        actor=actor,
+        kind="deadline_extended",
+        old=old.isoformat() if old else None,
+        new=new_deadline.isoformat(),
+        reason=reason.strip(),
+        informed=visitor_informed.strip(),
+    )
+    audit_record(
+        actor=actor,
+        action="case.extend_deadline",
+        object_type="case",
+        object_id=case.number,
+        before=before,
+        after={**case_snapshot(case), "reason": reason.strip()},
+    )
+    return case
+
+
+@transaction.atomic
+def case_reassign_owner(
+    actor: User, *, case: Case, new_owner: User, reason: str, version: int
+) -> Case:
+    """OWN-1: only the center head moves ownership, with a reason (leave, departure)."""
+    if not permissions.can_reassign_owner(actor):
+        raise NotAllowed()
+    case = case_lock(case=case, version=version)
+    if case.status == Case.Status.CLOSED:
+        raise WrongState()
+    if not reason.strip():
+        raise WrongState(gettext("Give the reason for the change of first responder."))
+    if not new_owner.is_active or not permissions.can_register_case(new_owner):
+        raise WrongState(gettext("The new first responder must be an active staff member."))
+    if new_owner.pk == case.owner_id:
+        raise WrongState(gettext("This person is already the first responder."))
+    before = case_snapshot(case)
+    old_owner = case.owner
+    case.owner = new_owner
+    _save(case, "owner")
+    event_add(
+        case=case,
+        actor=actor,
+        kind="owner_reassigned",
+        old=old_owner.display_name,
+        new=new_owner.display_name,
+        reason=reason.strip(),
+    )
+    audit_record(
+        actor=actor,
+        action="case.reassign_owner",
+        object_type="case",
+        object_id=case.number,
+        before=before,
+        after={**case_snapshot(case), "reason": reason.strip()},
+    )
+    return case
+
+
+def case_involve_department(actor: User | None, *, case: Case, department: Department) -> None:
+    """Higher apps call this when a department starts working on a case (it may then see it)."""
+    case.involved_departments.add(department)

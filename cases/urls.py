@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.desk, name="desk"),
+    path("cases/", views.case_list, name="list"),
+    path("cases/new/", views.case_new, name="new"),
+    path("cases/visitor-lookup/", views.visitor_lookup, name="visitor_lookup"),
+    path("cases/department-card/", views.department_card, name="department_card"),
+    path("cases/<str:number>/", views.case_detail, name="detail"),
+    path("cases/<str:number>/receipt/", views.case_receipt, name="receipt"),
+    path("cases/<str:number>/extend/", views.case_extend, name="extend"),
+    path("cases/<str:number>/reassign/", views.case_reassign, name="reassign"),
+    path("status/", views.status_lookup, name="status"),
+    path("status/t/<str:token>/", views.status_token, name="status_token"),
+]

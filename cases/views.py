@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import permissions
+from accounts.models import Department
+
+from . import selectors, services, throttle
+from .errors import CaseError
+from .filters import CaseFilter
+from .forms import ExtendDeadlineForm, IntakeForm, ReassignOwnerForm, StatusLookupForm
+from .personal import normalize_phone
+
+PAGE_SIZES = (25, 50, 100)
+
+
+@require_GET
+def desk(request: HttpRequest) -> HttpResponse:
+    return render(request, "cases/desk.html", {"desk": selectors.desk_for_user(user=request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_register_case(request.user):
+        raise PermissionDenied
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_register(
+                request.user,
+                visit_time=data["visit_time"],
+                visitor_name=data["visitor_name"],
+                phone=data["phone"],
+                visitor_type=data["visitor_type"],
+                channel=data["channel"],
+                category=data["category"],
+                subject=data["subject"],
+                question=data["question"],
+                outcome=data["outcome"],
+                deadline=data["deadline"],
+                answer=data["answer"],
+                confirmation_note=data["confirmation_note"],
+                department=data["department"],
+            )
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Case %(number)s registered.") % {"number": case.number})
+            return redirect(case)
+    return render(request, "cases/case_new.html", {"form": form})
+
+
+@require_GET
+def visitor_lookup(request: HttpRequest) -> HttpResponse:
+    """htmx: earlier cases of the visitor with the phone typed so far (INT-2)."""
+    visitor, cases = None, []
+    try:
+        phone = normalize_phone(request.GET.get("phone", ""))
+    except Exception:  # noqa: BLE001 - an incomplete number simply shows nothing yet
+        phone = ""
+    if phone:
+        visitor, cases = selectors.visitor_earlier_cases(user=request.user, phone=phone)
+    return render(request, "cases/_visitor_history.html", {"visitor": visitor, "cases": cases})
+
+
+@require_GET
+def department_card(request: HttpRequest) -> HttpResponse:
+    """htmx: the department's contact card, to read out to the visitor (REF-1)."""
+    department = (
+        Department.objects.filter(pk=request.GET.get("department") or 0, is_active=True).first()
+        if (request.GET.get("department") or "").isdigit()
+        else None
+    )
+    return render(request, "cases/_department_card.html", {"department": department})
+
+
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    case_filter = CaseFilter(request.GET or None, queryset=selectors.visible_cases(request.user))
+    try:
+        per_page = int(request.GET.get("per_page", 25))
+    except ValueError:
+        per_page = 25
+    per_page = per_page if per_page in PAGE_SIZES else 25
+    page = Paginator(case_filter.qs, per_page).get_page(request.GET.get("page"))
+    context = {"filter": case_filter, "page": page, "page_sizes": PAGE_SIZES, "per_page": per_page}
+    template = "cases/case_list.html#results" if request.htmx else "cases/case_list.html"
+    return render(request, template, context)
+
+
+@require_GET
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    initial = {"version": case.version}
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "events": selectors.case_timeline(case=case),
+            "show_personal": selectors.case_shows_personal_data(user=request.user, case=case),
+            "extend_form": ExtendDeadlineForm(initial=initial),
+            "reassign_form": ReassignOwnerForm(initial=initial),
+            "can_act": case.is_active
+            and (request.user.pk == case.owner_id or permissions.is_center_head(request.user)),
+            "can_reassign": permissions.can_reassign_owner(request.user)
+            and case.status not in ("closed", "archived"),
+        },
+    )
+
+
+def _case_action(request: HttpRequest, number: str, form_class, perform) -> HttpResponse:
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            perform(case, form.cleaned_data)
+        except CaseError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Saved."))
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+    return redirect(case)
+
+
+@require_POST
+def case_extend(request: HttpRequest, number: str) -> HttpResponse:
+    return _case_action(
+        request,
+        number,
+        ExtendDeadlineForm,
+        lambda case, data: services.case_extend_deadline(
+            request.user,
+            case=case,
+            new_deadline=data["deadline"],
+            reason=data["reason"],
+            visitor_informed=data["visitor_informed"],
+            version=data["version"],
+        ),
+    )
+
+
+@require_POST
+def case_reassign(request: HttpRequest, number: str) -> HttpResponse:
+    return _case_action(
+        request,
+        number,
+        ReassignOwnerForm,
+        lambda case, data: services.case_reassign_owner(
+            request.user,
+            case=case,
+            new_owner=data["new_owner"],
+            reason=data["reason"],
+            version=data["version"],
+        ),
+    )
+
+
+@require_GET
+def case_receipt(request: HttpRequest, number: str) -> HttpResponse:
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    status_url = settings.SITE_URL + reverse("cases:status")
+    token_url = settings.SITE_URL + reverse("cases:status_token", args=[case.status_token])
+    qr_svg = segno.make(token_url, error="m").svg_inline(scale=3, border=2)
+    return render(
+        request,
+        "cases/case_receipt.html",
+        {"case": case, "status_url": status_url, "qr_svg": qr_svg},
+    )
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _status_response(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    response = render(request, "cases/status.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def status_lookup(request: HttpRequest) -> HttpResponse:
+    """PRV-2: public, no personal data; wrong pair and unknown number answer alike."""
+    ip = _client_ip(request)
+    form = StatusLookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        number = form.cleaned_data["number"]
+        if throttle.is_blocked(ip=ip, number=number):
+            return _status_response(request, {"form": form, "throttled": True}, status=429)
+        case = selectors.case_for_status_lookup(
+            number=number, query_code=form.cleaned_data["query_code"]
+        )
+        if case is None:
+            throttle.record_failure(ip=ip, number=number)
+            return _status_response(request, {"form": form, "not_found": True})
+        return _status_response(request, {"form": StatusLookupForm(), "found": case})
+    return _status_response(
+        request, {"form": form if request.method == "POST" else StatusLookupForm()}
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def status_token(request: HttpRequest, token: str) -> HttpResponse:
+    ip = _client_ip(request)
+    if throttle.is_blocked(ip=ip):
+        return _status_response(
+            request, {"form": StatusLookupForm(), "throttled": True}, status=429
+        )
+    case = selectors.case_for_status_token(token=token)
+    if case is None:
+        throttle.record_failure(ip=ip, number="token")
+        return _status_response(request, {"form": StatusLookupForm(), "not_found": True})
+    return _status_response(request, {"form": StatusLookupForm(), "found": case})

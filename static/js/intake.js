@@ -1,0 +1,28 @@
+// Intake form: show the panel of the chosen outcome; look up the visitor and the department card
+// through htmx (attributes set here so the template stays free of inline script).
+(function () {
+  const form = document.getElementById("intake-form");
+  if (!form) return;
+  const phone = form.querySelector("[name=phone]");
+  phone.setAttribute("hx-get", phone.dataset.lookupUrl || "/cases/visitor-lookup/");
+  phone.setAttribute("hx-trigger", "keyup changed delay:400ms, change");
+  phone.setAttribute("hx-target", "#visitor-history");
+  const dept = form.querySelector("[name=department]");
+  dept.setAttribute("hx-get", "/cases/department-card/");
+  dept.setAttribute("hx-trigger", "change, load");
+  dept.setAttribute("hx-target", "#department-card");
+  htmx.process(form);
+
+  function showPanels() {
+    const chosen = (form.querySelector("[name=outcome]:checked") || {}).value;
+    form.querySelectorAll("[data-outcome-panel]").forEach(function (panel) {
+      const which = panel.dataset.outcomePanel;
+      const visible = which === "deadline" ? chosen && chosen !== "on_the_spot" : which === chosen;
+      panel.hidden = !visible;
+    });
+  }
+  form.querySelectorAll("[name=outcome]").forEach(function (radio) {
+    radio.addEventListener("change", showPanels);
+  });
+  showPanels();
+})();

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.factories import CategoryFactory, DepartmentFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's async-safety check would
+# otherwise refuse the ORM calls the e2e tests make between browser steps.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def department(db):
+    return DepartmentFactory(code="JW", name="教务处")
+
+
+@pytest.fixture
+def other_department(db):
+    return DepartmentFactory(code="CW", name="财务室")
+
+
+@pytest.fixture
+def category(db):
+    return CategoryFactory(code="JX", name="教学与课程")
+
+
+@pytest.fixture
+def front_desk(db, other_department):
+    return UserFactory(
+        username="qiantai", name="陈晓燕", department=other_department, roles=["staff"]
+    )
+
+
+@pytest.fixture
+def colleague(db, other_department):
+    return UserFactory(
+        username="tongshi", name="李娜", department=other_department, roles=["staff"]
+    )
+
+
+@pytest.fixture
+def dept_member(db, department):
+    return UserFactory(username="jiaowu1", name="王芳", department=department, roles=["staff"])
+
+
+@pytest.fixture
+def department_head(db, department):
+    user = UserFactory(
+        username="jiaowu", name="王建国", department=department, roles=["staff", "department_head"]
+    )
+    department.head = user
+    department.save()
+    return user
+
+
+@pytest.fixture
+def center_head(db):
+    return UserFactory(
+        username="zhuren", name="刘志明", department=None, roles=["staff", "center_head"]
+    )
+
+
+@pytest.fixture
+def auditor(db):
+    return UserFactory(username="shenji", name="杨审计", department=None, roles=["auditor"])
+
+
+@pytest.fixture
+def make_case(db, front_desk, category):
+    from cases import services
+    from tests.factories import case_kwargs
+
+    def make(actor=None, **overrides):
+        overrides.setdefault("category", category)
+        return services.case_register(actor or front_desk, **case_kwargs(**overrides))
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests run with DEBUG off but without collectstatic: serve static from the finders."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def work_calendar(db):
+    """The seeded holiday calendar, restored after a transactional test flushed it."""
+    from cases.models import WorkCalendarDay
+
+    if not WorkCalendarDay.objects.exists():
+        from django.core.management import call_command
+
+        call_command("load_calendar", verbosity=0)
