@@ -118,6 +118,9 @@ class Case(models.Model):
     extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
     rework_count = models.PositiveSmallIntegerField(_("rework rounds"), default=0)
     answer = models.TextField(_("answer"), blank=True)
+    # The visitor's rating (1 very dissatisfied … 5 very satisfied) of the round that closed the
+    # case; kept here so that KPIs aggregate it without joining the closure rounds.
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)

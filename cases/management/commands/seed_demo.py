@@ -107,7 +107,18 @@ class Command(BaseCommand):
             categories = self._categories()
             staff = self._staff(departments)
         self._cases(rng, options["cases"], staff, departments, categories)
+        self._seed_other_apps(rng)
         self._print_logins()
+
+    def _seed_other_apps(self, rng: random.Random) -> None:
+        """Each higher app may ship `<app>/demo.py` with `seed(rng=..., stdout=...)`; called in
+        layer order so that, e.g., handoffs finds the referred cases made above."""
+        from importlib import import_module, util
+
+        for app in ("notifications", "handoffs", "closure", "archive", "supervision"):
+            if util.find_spec(app) is None or util.find_spec(f"{app}.demo") is None:
+                continue
+            import_module(f"{app}.demo").seed(rng=rng, stdout=self.stdout)
 
     def _departments(self) -> dict[str, Department]:
         return {
