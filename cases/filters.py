@@ -39,9 +39,12 @@ class CaseFilter(django_filters.FilterSet):
         label=_("Sort"),
         fields=(("created_at", "created"), ("deadline", "deadline"), ("number", "number")),
         field_labels={
-            "created_at": _("Registered"),
-            "deadline": _("Deadline"),
-            "number": _("Case number"),
+            "created_at": _("Registered, oldest first"),
+            "-created_at": _("Registered, newest first"),
+            "deadline": _("Deadline, earliest first"),
+            "-deadline": _("Deadline, latest first"),
+            "number": _("Case number, ascending"),
+            "-number": _("Case number, descending"),
         },
     )
 
