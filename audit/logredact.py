@@ -17,6 +17,10 @@ _PHONE = re.compile(
 
 def _mask(match: re.Match[str]) -> str:
     digits = re.sub(r"\D", "", match.group(0))
+    if digits.startswith("0086") and len(digits) > 12:
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) > 11:
+        digits = digits[2:]
     return f"{digits[:3]}****{digits[-4:]}"
 
 
