@@ -262,3 +262,4 @@ CELERY_BEAT_SCHEDULE = {
 }
 LOGGING["filters"] = {"redact_pii": {"()": "audit.logredact.RedactPersonalData"}}
 LOGGING["handlers"]["console"]["filters"] = ["redact_pii"]
+LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # not a line per sign-in

@@ -95,7 +95,9 @@ def test_deactivating_a_user_ends_their_sessions(client, front_desk):
     front_desk.is_active = False
     front_desk.save()
     assert not [
-        s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(front_desk.pk)
+        s
+        for s in Session.objects.all()
+        if s.get_decoded().get("_auth_user_id") == str(front_desk.pk)
     ]
     assert client.get("/").status_code == 302
 

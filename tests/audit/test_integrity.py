@@ -20,12 +20,11 @@ WRITERS = 50
 def test_a_rolled_back_service_leaves_no_audit_row(make_case, front_desk):
     case = make_case()
     before = AuditEvent.objects.count()
-    with pytest.raises(WrongState):
-        # The transition writes its audit row, then the surrounding service fails.
-        with transaction.atomic():
-            services.case_transition(front_desk, case=case, to=Case.Status.REFERRED)
-            assert AuditEvent.objects.count() == before + 1
-            raise WrongState("boom")
+    # The transition writes its audit row, then the surrounding service fails.
+    with pytest.raises(WrongState), transaction.atomic():
+        services.case_transition(front_desk, case=case, to=Case.Status.REFERRED)
+        assert AuditEvent.objects.count() == before + 1
+        raise WrongState("boom")
     assert AuditEvent.objects.count() == before
     assert Case.objects.get(pk=case.pk).status == Case.Status.OPEN
 

@@ -23,9 +23,7 @@ def _archive(case: Case, *, days_ago: int) -> Case:
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         case_transition(None, case=locked, to=Case.Status.ARCHIVED)
-    Case.objects.filter(pk=case.pk).update(
-        archived_at=timezone.now() - dt.timedelta(days=days_ago)
-    )
+    Case.objects.filter(pk=case.pk).update(archived_at=timezone.now() - dt.timedelta(days=days_ago))
     return Case.objects.get(pk=case.pk)
 
 
@@ -33,7 +31,9 @@ def _archive(case: Case, *, days_ago: int) -> Case:
 def closed_case(make_case):
     def make(**kwargs):
         kwargs.setdefault("phone", PHONE)
-        return make_case(outcome="on_the_spot", answer="已答复", confirmation_note="口头确认", **kwargs)
+        return make_case(
+            outcome="on_the_spot", answer="已答复", confirmation_note="口头确认", **kwargs
+        )
 
     return make
 
@@ -64,8 +64,7 @@ def test_sweep_erases_the_visitor_of_an_old_archived_case(closed_case, hook_call
     assert hook_calls == [case.number]
     assert CaseErasure.objects.filter(case=case).exists()
     assert (
-        Case.objects.filter(pk=case.pk)
-        .values(
+        Case.objects.filter(pk=case.pk).values(
             "category", "owner", "status", "visit_time", "closed_at", "satisfaction", "outcome"
         )[0]
         == stats_before
