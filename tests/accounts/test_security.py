@@ -191,7 +191,7 @@ def test_not_found_page_is_translated(client, front_desk):
     client.force_login(front_desk)
     response = client.get("/no-such-page/")
     assert response.status_code == 404
-    assert "页面不存在" in response.content.decode()
+    assert "没有这个页面" in response.content.decode()
 
 
 def test_csp_reports_are_accepted_and_logged(client, caplog):
