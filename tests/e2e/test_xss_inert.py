@@ -78,7 +78,9 @@ def test_hostile_text_stays_inert_in_chromium(
     violations.extend(page.evaluate("window.__csp"))
 
     assert "&lt;script&gt;" not in page.locator("#department-contact").inner_text()
-    assert "<script>alert('xss-script')</script>" in page.locator("#department-contact").inner_text()
+    assert (
+        "<script>alert('xss-script')</script>" in page.locator("#department-contact").inner_text()
+    )
     assert dialogs == []
     assert violations == []
     assert console == []
