@@ -70,7 +70,14 @@ def test_status_lookup_never_fails(client, number, query_code):
 
 
 @FUZZ
-@given(token=st.text(alphabet=st.characters(exclude_characters="/?#%"), min_size=1, max_size=80))
+@given(
+    token=st.text(
+        # Surrogates cannot be sent in a URL at all; everything else, NUL included, can.
+        alphabet=st.characters(exclude_characters="/?#%", exclude_categories=("Cs",)),
+        min_size=1,
+        max_size=80,
+    )
+)
 def test_status_token_never_fails(client, token):
     cache.clear()
     response = client.get(f"/status/t/{token}/")
@@ -141,3 +148,17 @@ def test_case_actions_never_fail(client, center_head, make_case, work_calendar, 
 def test_visitor_lookup_never_fails(client, front_desk, phone):
     client.force_login(front_desk)
     assert client.post("/cases/visitor-lookup/", {"phone": phone}).status_code == 200
+
+
+@FUZZ
+@given(
+    number=st.text(
+        alphabet=st.characters(exclude_characters="/?#%", exclude_categories=("Cs",)),
+        min_size=1,
+        max_size=40,
+    ),
+    suffix=st.sampled_from(["", "receipt/"]),
+)
+def test_case_urls_never_fail(client, front_desk, number, suffix):
+    client.force_login(front_desk)
+    assert client.get(f"/cases/{number}/{suffix}").status_code in (200, 404)
