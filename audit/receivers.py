@@ -22,7 +22,7 @@ def _ip(request: Any) -> str:
 
 @receiver(user_login_failed, dispatch_uid="audit.login_failed")
 def _login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs) -> None:
-    username = str(credentials.get("username", ""))[:64]
+    username = str(credentials.get("username", "")).replace("\x00", "")[:64]
     audit_record_standalone(
         actor=None,
         action="auth.login_failed",
@@ -38,7 +38,7 @@ def _locked_out(sender: Any, request: Any = None, username: str = "", **kwargs) 
         actor=None,
         action="auth.locked_out",
         object_type="user",
-        object_id=str(username or "")[:64],
+        object_id=str(username or "").replace("\x00", "")[:64],
         after={"ip": str(kwargs.get("ip_address") or _ip(request))},
     )
 

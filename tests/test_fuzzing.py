@@ -162,3 +162,12 @@ def test_visitor_lookup_never_fails(client, front_desk, phone):
 def test_case_urls_never_fail(client, front_desk, number, suffix):
     client.force_login(front_desk)
     assert client.get(f"/cases/{number}/{suffix}").status_code in (200, 404)
+
+
+@settings(FUZZ, max_examples=15)  # each failed sign-in hashes a password: slow on purpose
+@given(username=anything, password=anything, next_url=anything)
+def test_sign_in_never_fails(client, username, password, next_url):
+    response = client.post(
+        "/accounts/login/", {"username": username, "password": password, "next": next_url}
+    )
+    assert response.status_code in (200, 302, 429)
