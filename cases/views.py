@@ -130,12 +130,14 @@ def _render_case(request: HttpRequest, case, *, show_personal: bool) -> HttpResp
             "can_manage_personal": permissions.can_manage_personal_data(request.user)
             and case.visitor.erased_at is None,
             "reveal_form": RevealForm(),
-            "export_form": VisitorExportForm(),
+            # auto_id: several forms on the page have a "reason" field; ids must stay unique.
+            "export_form": VisitorExportForm(auto_id="export_%s"),
             "correct_form": VisitorCorrectForm(
-                initial={"name": case.visitor.name, "phone": case.visitor.phone}
+                initial={"name": case.visitor.name, "phone": case.visitor.phone},
+                auto_id="correct_%s",
             ),
-            "extend_form": ExtendDeadlineForm(initial=initial),
-            "reassign_form": ReassignOwnerForm(initial=initial),
+            "extend_form": ExtendDeadlineForm(initial=initial, auto_id="extend_%s"),
+            "reassign_form": ReassignOwnerForm(initial=initial, auto_id="reassign_%s"),
             "can_act": case.is_active
             and (request.user.pk == case.owner_id or permissions.is_center_head(request.user)),
             "can_reassign": permissions.can_reassign_owner(request.user)
