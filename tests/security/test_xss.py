@@ -99,3 +99,15 @@ def test_the_inspector_catches_live_markup():
     assert markup_problems("<script>alert(1)</script>")
     assert markup_problems('<div style="color:red">x</div>')
     assert not markup_problems("<p>&lt;script&gt;alert(1)&lt;/script&gt; onfocus=alert(1)</p>")
+
+
+@pytest.mark.parametrize(
+    "payload", [SCRIPT, '"><img src=x onerror=alert(1)>', "javascript:alert(1)"]
+)
+def test_reflected_values_stay_inert(client, payload):
+    cache.clear()
+    assert markup_problems(client.get("/accounts/login/", {"next": payload}).content.decode()) == []
+    body = client.post("/status/", {"number": payload[:20], "query_code": payload[:8]})
+    assert markup_problems(body.content.decode()) == []
+    body = client.post("/accounts/login/", {"username": payload, "password": "x", "next": payload})
+    assert markup_problems(body.content.decode()) == []
