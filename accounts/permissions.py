@@ -53,3 +53,13 @@ def can_register_case(user: Any) -> bool:
 
 def can_reassign_owner(user: Any) -> bool:
     return has_role(user, CENTER_HEAD)
+
+
+def can_reveal_personal_data(user: Any) -> bool:
+    """PRV-1: may ask to see a visitor's data in full, giving a reason (logged)."""
+    return has_role(user, CENTER_HEAD, AUDITOR)
+
+
+def can_manage_personal_data(user: Any) -> bool:
+    """Answers a visitor's access request (export) and corrects their data."""
+    return has_role(user, CENTER_HEAD)

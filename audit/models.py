@@ -39,3 +39,43 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+class PersonalDataAccess(models.Model):
+    """Who saw a visitor's name and phone in full, when, on which case and why (PRV-1).
+
+    A log, not business state: append-only like the audit trail (trigger in migration 0003),
+    but not hash-chained, since every full view of a case page writes one row.
+    """
+
+    class Kind(models.TextChoices):
+        VIEW = "view", _("Viewed on the case page")
+        REVEAL = "reveal", _("Revealed with a reason")
+        EXPORT = "export", _("Exported (access request)")
+        CORRECT = "correct", _("Corrected")
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    case_number = models.CharField(_("case number"), max_length=20, blank=True)
+    visitor_id = models.PositiveBigIntegerField(_("visitor"))
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    request_id = models.CharField(_("request id"), max_length=36, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        indexes = [
+            models.Index(fields=["visitor_id", "created_at"], name="pii_access_visitor_idx"),
+            models.Index(fields=["actor", "created_at"], name="pii_access_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind} visitor {self.visitor_id}"

@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import chain, context
-from .models import AuditEvent
+from .models import AuditEvent, PersonalDataAccess
 
 # Key of the PostgreSQL advisory lock that serialises appends to the chain.
 _CHAIN_LOCK = 0x46A5_0001
@@ -65,3 +65,28 @@ def _jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:
 def audit_record_standalone(**kwargs: Any) -> AuditEvent:
     """For actions that have no other write (e.g. viewing personal data)."""
     return audit_record(**kwargs)
+
+
+@transaction.atomic
+def personal_data_access_record(
+    actor: Any, *, kind: str, visitor_id: int, case_number: str = "", reason: str = ""
+) -> PersonalDataAccess:
+    """PRV-1: log a full view of a visitor's personal data. Views by the people working on the
+    case go to the access log only; a reveal, export or correction is also an audit event."""
+    access = PersonalDataAccess.objects.create(
+        actor=actor,
+        kind=kind,
+        visitor_id=visitor_id,
+        case_number=case_number,
+        reason=reason[:500],
+        request_id=context.request_id.get(),
+    )
+    if kind != PersonalDataAccess.Kind.VIEW:
+        audit_record(
+            actor=actor,
+            action=f"pii.{kind}",
+            object_type="visitor",
+            object_id=visitor_id,
+            after={"case": case_number, "reason": reason[:500], "access": access.pk},
+        )
+    return access

@@ -29,7 +29,12 @@ class Visitor(models.Model):
     """The person asking. One row per phone number (INT-2); personal data, shown masked (PRV-1)."""
 
     name = models.CharField(_("name"), max_length=40)
-    phone = models.CharField(_("phone"), max_length=20, unique=True)
+    # NULL once erased by the retention sweep (cases.retention).
+    phone = models.CharField(_("phone"), max_length=20, unique=True, null=True, blank=True)
+    # Keyed hash (HMAC-SHA256 with PII_HASH_KEY) of the phone: a reference to the visitor that
+    # logs and exports may carry instead of the number (PRV-1). Kept in step by save().
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -39,6 +44,15 @@ class Visitor(models.Model):
 
     def __str__(self) -> str:
         return f"Visitor #{self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        from .personal import phone_key
+
+        self.phone_hash = phone_key(self.phone) if self.phone else ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "phone_hash"}
+        super().save(*args, **kwargs)
 
 
 class VisitorType(models.TextChoices):
@@ -235,3 +249,19 @@ class WorkCalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'workday' if self.is_workday else 'holiday'}"
+
+
+class CaseErasure(models.Model):
+    """The retention sweep erased this archived case's personal data (cases.retention).
+
+    A separate row, because an archived case itself never changes."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="erasure")
+    erased_at = models.DateTimeField(_("erased"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case erasure")
+        verbose_name_plural = _("case erasures")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} erased {self.erased_at:%Y-%m-%d}"

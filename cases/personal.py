@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -49,3 +52,10 @@ def mask_name(name: str) -> str:
     if not name:
         return ""
     return name[0] + "*" * max(len(name) - 1, 1)
+
+
+def phone_key(phone: str) -> str:
+    """Keyed hash of a normalised phone number: equal numbers give equal keys, and without
+    PII_HASH_KEY nobody can test a guessed number against it."""
+    key = str(settings.PII_HASH_KEY).encode()
+    return hmac.new(key, phone.encode(), hashlib.sha256).hexdigest()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -40,7 +41,15 @@ def visible_cases(user: User) -> QuerySet[Case]:
     return qs.filter(rule)
 
 
+# What a case number can look like (prefix-YYYYMMDD-NNNN); anything else is not looked up, so
+# a typed path (NUL bytes included) never reaches the database.
+_NUMBER = re.compile(r"[A-Za-z0-9-]{1,20}")
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
 def case_get_for_user(*, user: User, number: str) -> Case:
+    if not _NUMBER.fullmatch(number):
+        raise Http404
     case = visible_cases(user).filter(number=number).first()
     if case is None:
         raise Http404
@@ -145,6 +154,8 @@ def case_for_status_lookup(*, number: str, query_code: str) -> Case | None:
 
 
 def case_for_status_token(*, token: str) -> Case | None:
+    if not _TOKEN.fullmatch(token):
+        return None
     return (
         Case.objects.select_related("owner", "owner_department").filter(status_token=token).first()
     )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 
 
 def _keys(ip: str, number: str) -> list[str]:
-    return [f"status-fail:ip:{ip}", f"status-fail:case:{number.strip().upper()[:20]}"]
+    # Hashed: the number is whatever a visitor typed, and must not shape the cache key.
+    typed = hashlib.sha256(number.strip().upper()[:20].encode()).hexdigest()[:32]
+    return [f"status-fail:ip:{ip}", f"status-fail:case:{typed}"]
 
 
 def is_blocked(*, ip: str, number: str = "") -> bool:

@@ -14,6 +14,9 @@ urlpatterns = [
     path("cases/<str:number>/receipt/", views.case_receipt, name="receipt"),
     path("cases/<str:number>/extend/", views.case_extend, name="extend"),
     path("cases/<str:number>/reassign/", views.case_reassign, name="reassign"),
+    path("cases/<str:number>/personal-data/", views.case_reveal, name="reveal"),
+    path("cases/<str:number>/visitor/export/", views.visitor_export, name="visitor_export"),
+    path("cases/<str:number>/visitor/correct/", views.visitor_correct, name="visitor_correct"),
     path("status/", views.status_lookup, name="status"),
     path("status/t/<str:token>/", views.status_token, name="status_token"),
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -15,14 +17,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import permissions
 from accounts.models import Department
+from accounts.security import client_ip
 
-from . import selectors, services, throttle
+from . import privacy, selectors, services, throttle
 from .errors import CaseError
 from .filters import CaseFilter
 from .forms import ExtendDeadlineForm, IntakeForm, ReassignOwnerForm, StatusLookupForm
 from .personal import normalize_phone
+from .privacy_forms import RevealForm, VisitorCorrectForm, VisitorExportForm
 
 PAGE_SIZES = (25, 50, 100)
+_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
 @require_GET
@@ -62,12 +67,13 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_new.html", {"form": form})
 
 
-@require_GET
+@require_POST
 def visitor_lookup(request: HttpRequest) -> HttpResponse:
-    """htmx: earlier cases of the visitor with the phone typed so far (INT-2)."""
+    """htmx: earlier cases of the visitor with the phone typed so far (INT-2). POST, so that the
+    number stays out of URLs, proxy logs and browser history (PRV-1); it changes nothing."""
     visitor, cases = None, []
     try:
-        phone = normalize_phone(request.GET.get("phone", ""))
+        phone = normalize_phone(request.POST.get("phone", ""))
     except Exception:  # noqa: BLE001 - an incomplete number simply shows nothing yet
         phone = ""
     if phone:
@@ -103,22 +109,104 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, number=number)
+    show_personal = selectors.case_shows_personal_data(user=request.user, case=case)
+    if show_personal and case.visitor.erased_at is None:
+        privacy.personal_data_view_log(request.user, case=case)
+    return _render_case(request, case, show_personal=show_personal)
+
+
+def _render_case(request: HttpRequest, case, *, show_personal: bool) -> HttpResponse:
     initial = {"version": case.version}
-    return render(
+    response = render(
         request,
         "cases/case_detail.html",
         {
             "case": case,
             "events": selectors.case_timeline(case=case),
-            "show_personal": selectors.case_shows_personal_data(user=request.user, case=case),
-            "extend_form": ExtendDeadlineForm(initial=initial),
-            "reassign_form": ReassignOwnerForm(initial=initial),
+            "show_personal": show_personal,
+            "can_reveal": not show_personal
+            and permissions.can_reveal_personal_data(request.user)
+            and case.visitor.erased_at is None,
+            "can_manage_personal": permissions.can_manage_personal_data(request.user)
+            and case.visitor.erased_at is None,
+            "reveal_form": RevealForm(),
+            # auto_id: several forms on the page have a "reason" field; ids must stay unique.
+            "export_form": VisitorExportForm(auto_id="export_%s"),
+            "correct_form": VisitorCorrectForm(
+                initial={"name": case.visitor.name, "phone": case.visitor.phone},
+                auto_id="correct_%s",
+            ),
+            "extend_form": ExtendDeadlineForm(initial=initial, auto_id="extend_%s"),
+            "reassign_form": ReassignOwnerForm(initial=initial, auto_id="reassign_%s"),
             "can_act": case.is_active
             and (request.user.pk == case.owner_id or permissions.is_center_head(request.user)),
             "can_reassign": permissions.can_reassign_owner(request.user)
             and case.status not in ("closed", "archived"),
         },
     )
+    if show_personal:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+def _form_errors_to_messages(request: HttpRequest, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+@require_POST
+def case_reveal(request: HttpRequest, number: str) -> HttpResponse:
+    """PRV-1: center head / auditor see the visitor's data in full for this one response."""
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        _form_errors_to_messages(request, form)
+        return redirect(case)
+    try:
+        privacy.personal_data_reveal(request.user, case=case, reason=form.cleaned_data["reason"])
+    except CaseError as error:
+        messages.error(request, str(error))
+        return redirect(case)
+    return _render_case(request, case, show_personal=True)
+
+
+@require_POST
+def visitor_export(request: HttpRequest, number: str) -> HttpResponse:
+    """Access request: the visitor's data and cases as a JSON download (center head)."""
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    form = VisitorExportForm(request.POST)
+    if not form.is_valid():
+        _form_errors_to_messages(request, form)
+        return redirect(case)
+    try:
+        data = privacy.visitor_export(request.user, case=case, reason=form.cleaned_data["reason"])
+    except CaseError as error:
+        messages.error(request, str(error))
+        return redirect(case)
+    # <, > and & escaped as in json_script: the download stays inert even if sniffed as HTML.
+    body = json.dumps(data, ensure_ascii=False, indent=2).translate(_JSON_ESCAPES)
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="visitor-{case.visitor_id}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def visitor_correct(request: HttpRequest, number: str) -> HttpResponse:
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    form = VisitorCorrectForm(request.POST)
+    if form.is_valid():
+        try:
+            privacy.visitor_correct(request.user, case=case, **form.cleaned_data)
+        except CaseError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The visitor's data was corrected."))
+    else:
+        _form_errors_to_messages(request, form)
+    return redirect(case)
 
 
 def _case_action(request: HttpRequest, number: str, form_class, perform) -> HttpResponse:
@@ -132,10 +220,7 @@ def _case_action(request: HttpRequest, number: str, form_class, perform) -> Http
         else:
             messages.success(request, _("Saved."))
     else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
+        _form_errors_to_messages(request, form)
     return redirect(case)
 
 
@@ -186,7 +271,7 @@ def case_receipt(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_ip(request)
 
 
 def _status_response(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:

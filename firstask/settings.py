@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "template_partials",
+    "axes",
+    "csp",
     # Our apps, in layer order (an app imports only from those above it).
     "accounts",
     "audit",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -58,7 +61,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "audit.middleware.RequestIdMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "firstask.urls"
@@ -189,3 +194,72 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- security ---
+import datetime as _dt  # noqa: E402
+
+from csp.constants import NONE as _CSP_NONE  # noqa: E402
+from csp.constants import SELF as _CSP_SELF  # noqa: E402
+
+# Behind TLS in production: HTTPS=1 turns on redirect, HSTS and the proxy header; cookies are
+# Secure unless DEBUG (above). `manage.py check --deploy --fail-level WARNING` passes with HTTPS=1.
+HTTPS = env.bool("HTTPS", default=False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env.bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = HTTPS and env.bool("HSTS_PRELOAD", default=True)
+if env.bool("BEHIND_PROXY", default=HTTPS):
+    # The proxy must set X-Forwarded-Proto itself (overwrite, never pass the client's through).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Absolute session lifetime: signed-in time after which a new sign-in is needed, however active.
+SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
+AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"] = {"min_length": env.int("PASSWORD_MIN_LENGTH", default=10)}
+
+# django-axes: failed sign-ins per username+IP before a cool-off (429, audited).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_MAX_FAILURES", default=5)
+AXES_COOLOFF_TIME = _dt.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# Client IP for throttling: REMOTE_ADDR, or the address the N trusted proxies in front of us saw.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+
+# Content Security Policy: no inline script or style anywhere (templates use static files).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_CSP_SELF],
+        "script-src": [_CSP_SELF],
+        "style-src": [_CSP_SELF],
+        "img-src": [_CSP_SELF, "data:"],
+        "font-src": [_CSP_SELF],
+        "connect-src": [_CSP_SELF],
+        "form-action": [_CSP_SELF],
+        "frame-ancestors": [_CSP_NONE],
+        "base-uri": [_CSP_NONE],
+        "object-src": [_CSP_NONE],
+        "report-uri": ["/accounts/csp-report/"],
+    }
+}
+
+# Personal data (PRV-1): key of the phone hash (matching without the raw number in logs).
+PII_HASH_KEY = env("PII_HASH_KEY", default=SECRET_KEY)
+# Retention: days after archiving before a visitor's name, phone and signatures are erased.
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=3 * 365)
+CELERY_IMPORTS = ["cases.retention"]
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "retention-sweep": {"task": "cases.retention.retention_sweep_task", "schedule": 24 * 3600},
+}
+LOGGING["filters"] = {"redact_pii": {"()": "audit.logredact.RedactPersonalData"}}
+LOGGING["handlers"]["console"]["filters"] = ["redact_pii"]
+LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # not a line per sign-in

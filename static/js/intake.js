@@ -4,7 +4,8 @@
   const form = document.getElementById("intake-form");
   if (!form) return;
   const phone = form.querySelector("[name=phone]");
-  phone.setAttribute("hx-get", phone.dataset.lookupUrl || "/cases/visitor-lookup/");
+  // POST keeps the phone number out of URLs and access logs; CSRF comes from hx-headers.
+  phone.setAttribute("hx-post", phone.dataset.lookupUrl || "/cases/visitor-lookup/");
   phone.setAttribute("hx-trigger", "keyup changed delay:400ms, change");
   phone.setAttribute("hx-target", "#visitor-history");
   const dept = form.querySelector("[name=department]");

@@ -221,7 +221,7 @@ def test_case_list_htmx_returns_only_results(client, make_case, front_desk):
 def test_visitor_lookup_shows_earlier_cases(client, make_case, front_desk):
     case = make_case(phone="13912345678")
     client.force_login(front_desk)
-    body = client.get("/cases/visitor-lookup/", {"phone": "139 1234 5678"}).content.decode()
+    body = client.post("/cases/visitor-lookup/", {"phone": "139 1234 5678"}).content.decode()
     assert case.number in body
 
 

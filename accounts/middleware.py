@@ -1,0 +1,30 @@
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+from .security import SESSION_STARTED_KEY
+
+
+class SessionLifetimeMiddleware:
+    """End a session that has lived longer than SESSION_ABSOLUTE_HOURS, however active it was.
+
+    The idle timeout is Django's own (SESSION_COOKIE_AGE renewed on every request). A session
+    without a start stamp (made before this middleware existed) is stamped now.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(SESSION_STARTED_KEY)
+            now = int(time.time())
+            if started is None:
+                request.session[SESSION_STARTED_KEY] = now
+            elif now - int(started) > settings.SESSION_ABSOLUTE_HOURS * 3600:
+                logout(request)
+        return self.get_response(request)

@@ -1,0 +1,53 @@
+"""The production database role story for the append-only tables (AUD-1).
+
+Migrations run as the tables' owner; the application connects as a separate role that owns
+nothing. That role gets SELECT/INSERT/UPDATE/DELETE on ordinary tables but only SELECT and
+INSERT on the append-only ones, and TRUNCATE on none. Only an owner may TRUNCATE, drop or
+disable a trigger, so a compromised application cannot rewrite or empty the audit trail: UPDATE
+and DELETE fail on the missing privilege (and on the trigger as a second line), TRUNCATE on the
+missing privilege. ``manage.py db_app_role`` applies this and is re-run after every migrate.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+
+# Higher apps may add their own append-only tables here in AppConfig.ready().
+APPEND_ONLY_TABLES: list[str] = ["audit_auditevent", "audit_personaldataaccess"]
+
+_ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def _ident(name: str) -> str:
+    if not _ROLE_NAME.match(name):
+        raise ValueError(f"not a plain role name: {name!r}")
+    return f'"{name}"'
+
+
+def app_role_apply(*, role: str, password: str | None = None) -> list[str]:
+    """Create or update ``role`` with the application's privileges; returns the statements."""
+    ident = _ident(role)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+        exists = cursor.fetchone() is not None
+        cursor.execute("SELECT current_database(), current_schema()")
+        database, schema = cursor.fetchone()
+    statements = [] if exists else [f"CREATE ROLE {ident} NOSUPERUSER NOCREATEDB NOCREATEROLE"]
+    statements += [
+        f"ALTER ROLE {ident} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
+        f'GRANT CONNECT ON DATABASE "{database}" TO {ident}',
+        f'GRANT USAGE ON SCHEMA "{schema}" TO {ident}',
+        f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM {ident}',
+        f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{schema}" TO {ident}',
+        f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "{schema}" TO {ident}',
+    ]
+    for table in APPEND_ONLY_TABLES:
+        statements.append(f'REVOKE UPDATE, DELETE, TRUNCATE ON "{table}" FROM {ident}, PUBLIC')
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+        if password:
+            cursor.execute(f"ALTER ROLE {ident} PASSWORD %s", [password])
+    return statements

@@ -1,0 +1,160 @@
+"""Every URL pattern of the URL conf, opened by every role, answers exactly what EXPECTED says.
+
+A URL name missing from EXPECTED fails the suite, so a new page cannot ship without someone
+deciding who may open it. Adding a page is one line: its name and the statuses per role.
+The case under test belongs to `front_desk` (staff, 财务室); the department member and the
+department head are of 教务处, which does not work on it, so they get 404 for it (IDOR).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RoutePattern
+
+from audit.models import AuditEvent
+from cases.models import Case, CaseEvent
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "staff", "member", "head", "center_head", "auditor")
+
+
+def r(get: tuple[int, ...], post: tuple[int, ...] | None = None) -> dict[str, tuple[int, ...]]:
+    """One row: GET statuses per role (order of ROLES) and, for POST views, an empty POST's."""
+    return {"GET": get, **({"POST": post} if post else {})}
+
+
+# fmt: off
+#  URL name                        anon staff memb head center audit
+EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
+    "accounts:login":          r((200, 302, 302, 302, 302, 302)),
+    "accounts:logout":         r((302, 405, 405, 405, 405, 405), (302, 302, 302, 302, 302, 302)),
+    "accounts:csp_report":     r((405, 405, 405, 405, 405, 405), (400, 400, 400, 400, 400, 400)),
+    "set_language":            r((302, 302, 302, 302, 302, 302), (302, 302, 302, 302, 302, 302)),
+    "admin:login":             r((200, 200, 200, 200, 200, 200)),
+    "admin:*":                 r((302, 302, 302, 302, 302, 302)),  # no role is Django staff
+    "cases:desk":              r((302, 200, 200, 200, 200, 200)),
+    "cases:list":              r((302, 200, 200, 200, 200, 200)),
+    "cases:new":               r((302, 200, 200, 200, 200, 403)),
+    "cases:visitor_lookup":    r((302, 405, 405, 405, 405, 405), (302, 200, 200, 200, 200, 200)),
+    "cases:department_card":   r((302, 200, 200, 200, 200, 200)),
+    "cases:detail":            r((302, 200, 404, 404, 200, 200)),
+    "cases:receipt":           r((302, 200, 404, 404, 200, 200)),
+    "cases:extend":            r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
+    "cases:reassign":          r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
+    "cases:reveal":            r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
+    "cases:visitor_export":    r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
+    "cases:visitor_correct":   r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
+    "cases:status":            r((200, 200, 200, 200, 200, 200), (200, 200, 200, 200, 200, 200)),
+    "cases:status_token":      r((200, 200, 200, 200, 200, 200)),
+}
+# fmt: on
+
+# Values for the URL parameters; "number" and "token" are filled from the case under test.
+PARAMS = {"object_id": "1", "content_type_id": "1", "id": "1", "app_label": "cases"}
+
+
+def _patterns(patterns=None, namespace: str | None = None):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace])) or None
+            yield from _patterns(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name, namespace, pattern
+
+
+def _parameters(pattern: URLPattern) -> list[str]:
+    if isinstance(pattern.pattern, RoutePattern):
+        return list(pattern.pattern.converters)
+    return list(re.compile(pattern.pattern.regex.pattern).groupindex)
+
+
+def _row(name: str) -> dict[str, tuple[int, ...]] | None:
+    if name in EXPECTED:
+        return EXPECTED[name]
+    namespace = name.split(":", 1)[0]
+    return EXPECTED.get(f"{namespace}:*") if ":" in name else None
+
+
+def _urls(case: Case) -> list[tuple[str, str, dict[str, tuple[int, ...]]]]:
+    values = {**PARAMS, "number": case.number, "token": case.status_token}
+    urls, missing = [], []
+    for name, namespace, pattern in _patterns():
+        if name is None:
+            if namespace == "admin":  # the admin's own unnamed redirects and catch-all
+                continue
+            missing.append(f"unnamed pattern {pattern.pattern}")
+            continue
+        row = _row(name)
+        if row is None:
+            missing.append(name)
+            continue
+        kwargs = {key: values[key] for key in _parameters(pattern)}
+        urls.append((name, reverse(name, kwargs=kwargs), row))
+    assert not missing, f"URL names without an entry in EXPECTED: {missing}"
+    return urls
+
+
+@pytest.fixture
+def users(front_desk, dept_member, department_head, center_head, auditor):
+    return dict(
+        zip(
+            ROLES,
+            [AnonymousUser(), front_desk, dept_member, department_head, center_head, auditor],
+            strict=True,
+        )
+    )
+
+
+@pytest.fixture
+def case(make_case, front_desk):
+    return make_case(actor=front_desk)
+
+
+def _client(user) -> Client:
+    client = Client()
+    if user.is_authenticated:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_every_url_answers_every_role_as_the_table_says(users, case, method):
+    urls = _urls(case)
+    state = (AuditEvent.objects.count(), CaseEvent.objects.count())
+    wrong = []
+    for role, user in users.items():
+        client = _client(user)
+        for name, url, row in urls:
+            if method not in row:
+                continue
+            response = client.get(url) if method == "GET" else client.post(url, {})
+            expected = row[method][ROLES.index(role)]
+            if response.status_code != expected:
+                wrong.append(f"{method} {name} as {role}: {response.status_code} != {expected}")
+            if name == "accounts:logout" and method == "POST" and user.is_authenticated:
+                client.force_login(user)
+    assert wrong == [], "\n".join(wrong)
+    if method == "GET":  # GET never changes state
+        assert (AuditEvent.objects.count(), CaseEvent.objects.count()) == state
+        assert Case.objects.get(pk=case.pk).version == case.version
+
+
+def test_anonymous_is_sent_to_a_sign_in_page(case):
+    client = Client()
+    for name, url, row in _urls(case):
+        if row["GET"][0] == 302 and not name.startswith("set_language"):
+            location = client.get(url)["Location"]
+            assert location.startswith(("/accounts/login/", "/admin/login/")), name
+
+
+def test_a_new_url_without_an_entry_fails(case, monkeypatch):
+    monkeypatch.delitem(EXPECTED, "cases:receipt")
+    with pytest.raises(AssertionError, match="cases:receipt"):
+        _urls(case)
