@@ -16,6 +16,7 @@ import random
 import re
 from http.cookiejar import Cookie
 from pathlib import Path
+from urllib.parse import quote
 
 from locust import between, task
 from locust.contrib.fasthttp import FastHttpUser
@@ -68,7 +69,7 @@ class RoleUser(FastHttpUser):
             owner=random.choice(FIXTURES["owners"]),
             category=random.choice(FIXTURES["categories"]),
             department=random.choice(FIXTURES["departments"]),
-            term=random.choice(FIXTURES["terms"]),
+            term=quote(random.choice(FIXTURES["terms"])),
             date_from=window[0],
             date_to=window[1],
             per_page=per_page,

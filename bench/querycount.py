@@ -16,9 +16,11 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 
 def fill(path: str, fixtures: dict, session: dict, per_page: int) -> str:
+    """The page's path with the first value of every placeholder (URL-encoded)."""
     window = fixtures["windows"][0]
     return path.format(
         case=(session["cases"] or fixtures["numbers"])[0],
@@ -26,7 +28,7 @@ def fill(path: str, fixtures: dict, session: dict, per_page: int) -> str:
         owner=fixtures["owners"][0],
         category=fixtures["categories"][0],
         department=fixtures["departments"][0],
-        term=fixtures["terms"][0],
+        term=quote(fixtures["terms"][0]),
         date_from=window[0],
         date_to=window[1],
         per_page=per_page,
