@@ -59,8 +59,12 @@ messages: install-dev
 	DEBUG=1 $(PY) manage.py makemessages_all
 	DEBUG=1 $(PY) manage.py compilemessages_py
 
+## make bench: seed BENCH_CASES cases (default 1,000,000) into BENCH_DATABASE_URL, count queries,
+## load gunicorn with locust at 8 and 32 users, write bench/RESULTS.md (see bench/README.md).
+BENCH_CASES ?= 1000000
+BENCH_ARGS ?=
 bench: install-dev
-	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/run.py --cases $(BENCH_CASES) $(BENCH_ARGS)
 
 clean:
 	rm -rf var/*.sqlite3 var/cache var/media staticfiles

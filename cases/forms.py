@@ -12,6 +12,7 @@ from accounts.models import Department, User
 from . import calendar
 from .models import Category, Channel, Outcome, VisitorType
 from .personal import normalize_phone
+from .widgets import FastSelect
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -156,6 +157,7 @@ class ReassignOwnerForm(forms.Form):
     new_owner = forms.ModelChoiceField(
         label=_("New first responder"),
         queryset=User.objects.filter(is_active=True).order_by("department__code", "name"),
+        widget=FastSelect,  # every active staff member: hundreds of options
     )
     reason = forms.CharField(
         label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})

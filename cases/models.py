@@ -156,6 +156,17 @@ class Case(models.Model):
                 condition=Q(overdue_flagged_at__isnull=True)
                 & Q(status__in=["open", "referred", "coordinating"]),
             ),
+            # The desk: one owner's open cases by deadline, without touching closed history.
+            models.Index(
+                fields=["owner", "deadline"],
+                name="case_owner_open_idx",
+                condition=Q(
+                    status__in=["open", "referred", "coordinating", "awaiting_confirmation"]
+                ),
+            ),
+            # The case list sorted by deadline over every case (center head, auditors).
+            models.Index(fields=["deadline"], name="case_deadline_idx"),
+            # Text search on PostgreSQL also uses GIN bigram indexes (migration 0003).
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,7 +7,7 @@ import hmac
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -15,7 +15,7 @@ from accounts import permissions
 from accounts.models import User
 
 from . import calendar
-from .models import ACTIVE_STATUSES, Case, Visitor
+from .models import ACTIVE_STATUSES, OPEN_STATUSES, Case, Visitor
 
 
 def _base() -> QuerySet[Case]:
@@ -24,21 +24,29 @@ def _base() -> QuerySet[Case]:
 
 def visible_cases(user: User) -> QuerySet[Case]:
     """Cases the user may open: everyone sees their own; a department sees what it works on;
-    a department head sees the cases of the department's staff; center head and auditors all."""
+    a department head sees the cases of the department's staff; center head and auditors all.
+
+    How the rule is written decides the plan at a million cases. A staff member sees a small
+    share (own cases, cases referred to the department): a UNION of the case ids, one indexed
+    lookup each, collects them at once, where an OR of the conditions would read every case.
+    A department head sees a large share (all the department's cases): then an OR filter is the
+    cheaper one, as the list walks its sort index and finds a page within a few hundred rows."""
     qs = _base()
     if permissions.sees_all_cases(user):
         return qs
     if not permissions.roles_of(user):
         return qs.none()
-    rule = Q(owner=user)
-    if user.department_id:
-        involved = Case.involved_departments.through.objects.filter(
-            case_id=OuterRef("pk"), department_id=user.department_id
+    if not user.department_id:
+        return qs.filter(owner=user)
+    involved = Case.involved_departments.through.objects.filter(
+        department_id=user.department_id
+    ).values("case_id")
+    if permissions.is_department_head(user):
+        return qs.filter(
+            Q(owner=user) | Q(owner_department_id=user.department_id) | Q(pk__in=involved)
         )
-        rule |= Q(Exists(involved))
-        if permissions.is_department_head(user):
-            rule |= Q(owner_department_id=user.department_id)
-    return qs.filter(rule)
+    own = Case.objects.filter(owner=user).order_by().values("pk")
+    return qs.filter(pk__in=own.union(involved))
 
 
 # What a case number can look like (prefix-YYYYMMDD-NNNN); anything else is not looked up, so
@@ -109,13 +117,12 @@ def desk_for_user(*, user: User, now: dt.datetime | None = None, limit: int = 50
         "awaiting_visitor": Q(status=Case.Status.AWAITING_CONFIRMATION),
         "other_open": Q(status=Case.Status.OPEN, deadline__gt=end_soon),
     }
-    mine = Case.objects.filter(owner=user)
+    # Every bucket is an open status: counting only those keeps to the owner's open cases
+    # (case_owner_open_idx) however many closed ones years of work have left.
+    mine = Case.objects.filter(owner=user, status__in=OPEN_STATUSES)
     counts = mine.aggregate(**{name: Count("pk", filter=rule) for name, rule in buckets.items()})
     open_cases = list(
-        _base()
-        .filter(owner=user)
-        .filter(Q(status__in=ACTIVE_STATUSES) | Q(status=Case.Status.AWAITING_CONFIRMATION))
-        .order_by("deadline")[: limit * 3]
+        _base().filter(owner=user, status__in=OPEN_STATUSES).order_by("deadline")[: limit * 3]
     )
     lists: dict[str, list[Case]] = {name: [] for name in buckets}
     for case in open_cases:

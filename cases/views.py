@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,6 +29,26 @@ from .privacy_forms import RevealForm, VisitorCorrectForm, VisitorExportForm
 
 PAGE_SIZES = (25, 50, 100)
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``cap`` matching cases. An exact COUNT over a million cases reads them
+    all on every list page; past the cap the page says "more than 10,000" and the later pages
+    are reached by narrowing the filters. OFFSET never goes past the cap either."""
+
+    cap = 10_000
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.cap
 
 
 @require_GET
@@ -100,7 +121,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     except ValueError:
         per_page = 25
     per_page = per_page if per_page in PAGE_SIZES else 25
-    page = Paginator(case_filter.qs, per_page).get_page(request.GET.get("page"))
+    page = CappedPaginator(case_filter.qs, per_page).get_page(request.GET.get("page"))
     context = {"filter": case_filter, "page": page, "page_sizes": PAGE_SIZES, "per_page": per_page}
     template = "cases/case_list.html#results" if request.htmx else "cases/case_list.html"
     return render(request, template, context)

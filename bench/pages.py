@@ -1,0 +1,80 @@
+"""The pages the benchmark measures: one line each.
+
+Every page is counted (SQL queries, through Django's test client) and loaded (locust, through
+gunicorn). ``path`` may hold placeholders that bench/fixtures.py fills per request:
+{case} a case the signed-in user may open, {number} any case number, {owner}, {category},
+{department}, {term} (a visitor name, subject word or course), {date_from}/{date_to} (a
+three-month window), {per_page} (25 or 100: a list page is counted and loaded at both sizes).
+``role`` chooses whose session sends it: desk (busy front-desk staff), staff (a staff member of
+a teaching department), head (department heads), center (the center head), auditor, public.
+``optional`` pages are measured only when their URL answers (other apps add them over time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    role: str
+    weight: int = 1
+    method: str = "GET"
+    form: str | None = None  # POST body: "intake" or "status" (see locustfile.py)
+    optional: bool = False
+
+    @property
+    def has_rows(self) -> bool:
+        return "{per_page}" in self.path
+
+
+PAGES = [
+    Page("desk", "/", "desk", weight=6),
+    Page("desk (staff)", "/", "staff", weight=2),
+    Page("intake form", "/cases/new/", "desk", weight=3),
+    Page("intake POST", "/cases/new/", "desk", weight=3, method="POST", form="intake"),
+    Page("case detail", "/cases/{case}/", "desk", weight=4),
+    Page("case detail (center head)", "/cases/{number}/", "center", weight=1),
+    Page("cases: mine, newest", "/cases/?per_page={per_page}", "desk", weight=2),
+    Page("cases: all, newest", "/cases/?ordering=-created&per_page={per_page}", "center"),
+    Page(
+        "cases: all, page 3",
+        "/cases/?ordering=-created&page=3&per_page={per_page}",
+        "center",
+    ),
+    Page(
+        "cases: open, by deadline (head)",
+        "/cases/?status=open&ordering=deadline&per_page={per_page}",
+        "head",
+    ),
+    Page(
+        "cases: category + 3 months",
+        "/cases/?category={category}&created_from={date_from}&created_to={date_to}"
+        "&per_page={per_page}",
+        "center",
+    ),
+    Page(
+        "cases: department + overdue, by deadline",
+        "/cases/?department={department}&overdue=true&ordering=deadline&per_page={per_page}",
+        "center",
+    ),
+    Page(
+        "cases: owner + closed, by number",
+        "/cases/?owner={owner}&status=closed&ordering=-number&per_page={per_page}",
+        "center",
+    ),
+    Page("cases: search number", "/cases/?q={number}&per_page={per_page}", "center"),
+    Page("cases: search text", "/cases/?q={term}&per_page={per_page}", "center"),
+    Page(
+        "cases: search text + category (head)",
+        "/cases/?q={term}&category={category}&ordering=-created&per_page={per_page}",
+        "head",
+    ),
+    Page("status form", "/status/", "public"),
+    Page("status POST", "/status/", "public", weight=2, method="POST", form="status"),
+    Page("handoffs desk", "/handoffs/", "center", optional=True),
+    Page("archive", "/archive/", "auditor", optional=True),
+    Page("KPI", "/supervision/kpi/", "center", optional=True),
+]

@@ -1,0 +1,180 @@
+"""What keeps the foundation pages flat at a million cases (issue 8): query counts that do not
+grow with rows per page or with data, the indexed search, the capped count."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.views import CappedPaginator
+from cases.widgets import FastSelect
+from tests.factories import UserFactory, aware
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, path, **params):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, params)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def numbers(response):
+    return {case.number for case in response.context["page"].object_list}
+
+
+@pytest.fixture
+def many_cases(make_case, front_desk, department):
+    """More cases than a 25-row page holds, some referred to the department."""
+    for index in range(30):
+        if index % 10 == 0:
+            make_case(outcome="referral", department=department, phone=f"1380000{index:04d}")
+        else:
+            make_case(phone=f"1380000{index:04d}")
+
+
+@pytest.mark.parametrize("role", ["front_desk", "department_head", "center_head"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"status": "referred", "ordering": "deadline"},
+        {"q": "调课"},
+        {"created_from": "2020-01-01", "created_to": "2030-12-31", "ordering": "-number"},
+    ],
+)
+def test_case_list_query_count_is_the_same_at_25_and_100_rows(
+    client, many_cases, role, params, request, department
+):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    queries_for(client, "/cases/", **params)  # the session's first request may add one
+    if role == "front_desk":
+        params = {**params, "department": department.pk}
+    at_25 = queries_for(client, "/cases/", per_page=25, **params)
+    at_100 = queries_for(client, "/cases/", per_page=100, **params)
+    assert at_25 == at_100
+    assert at_25 <= 12
+
+
+def test_desk_query_count_does_not_depend_on_data_size(client, make_case, front_desk):
+    make_case()
+    client.force_login(front_desk)
+    queries_for(client, "/")
+    few = queries_for(client, "/")
+    for index in range(30):
+        make_case(phone=f"1370000{index:04d}", outcome="on_the_spot" if index % 3 else "self",
+                  answer="已解答", confirmation_note="满意")  # fmt: skip
+    many = queries_for(client, "/")
+    assert many == few
+    assert many <= 12
+
+
+def test_search_finds_two_character_chinese_words_in_subjects(client, make_case, front_desk):
+    refund = make_case(subject="退费进度查询")
+    make_case(subject="调课申请", phone="13900000001")
+    client.force_login(front_desk)
+    assert numbers(client.get("/cases/", {"q": "退费"})) == {refund.number}
+
+
+def test_search_finds_visitor_names(client, make_case, front_desk):
+    found = make_case(visitor_name="欧阳明", phone="13900000002")
+    make_case(visitor_name="张伟", phone="13900000003")
+    client.force_login(front_desk)
+    assert numbers(client.get("/cases/", {"q": "欧阳"})) == {found.number}
+
+
+def test_search_by_case_number_ignores_letter_case(client, make_case, front_desk):
+    case = make_case()
+    make_case(phone="13900000004")
+    client.force_login(front_desk)
+    assert numbers(client.get("/cases/", {"q": case.number.lower()})) == {case.number}
+
+
+def test_search_with_one_character_still_matches(client, make_case, front_desk):
+    case = make_case(subject="空调故障")
+    client.force_login(front_desk)
+    assert numbers(client.get("/cases/", {"q": "空"})) == {case.number}
+
+
+def test_search_is_limited_to_visible_cases(client, make_case, colleague, front_desk):
+    make_case(subject="退费进度")
+    client.force_login(colleague)
+    assert numbers(client.get("/cases/", {"q": "退费"})) == set()
+
+
+def test_date_filter_uses_local_days(client, make_case, front_desk):
+    with time_machine.travel(aware(2026, 11, 26, 23, 50), tick=False):
+        late = make_case(deadline=aware(2026, 12, 1, 17, 30))
+    with time_machine.travel(aware(2026, 11, 27, 0, 10), tick=False):
+        early = make_case(phone="13900000005", deadline=aware(2026, 12, 1, 17, 30))
+    client.force_login(front_desk)
+    day = {"created_from": "2026-11-27", "created_to": "2026-11-27"}
+    assert numbers(client.get("/cases/", day)) == {early.number}
+    before = {"created_to": "2026-11-26"}
+    assert numbers(client.get("/cases/", before)) == {late.number}
+
+
+def test_department_filter_shows_owned_and_involved_cases(
+    client, make_case, department, dept_member, center_head, front_desk
+):
+    involved = make_case(outcome="referral", department=department)
+    owned = make_case(actor=dept_member, phone="13900000006")
+    make_case(phone="13900000007")
+    client.force_login(center_head)
+    listed = numbers(client.get("/cases/", {"department": department.pk}))
+    assert listed == {involved.number, owned.number}
+
+
+def test_list_count_is_capped(client, make_case, front_desk, monkeypatch):
+    for index in range(4):
+        make_case(phone=f"1390000100{index}")
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    client.force_login(front_desk)
+    response = client.get("/cases/", {"per_page": 25})
+    page = response.context["page"]
+    assert page.paginator.capped
+    assert page.paginator.count == 3
+    body = response.content.decode()
+    assert "More than 3 cases" in body or "超过 3 条事项" in body
+
+
+def test_list_count_below_the_cap_is_exact(client, make_case, front_desk):
+    make_case()
+    client.force_login(front_desk)
+    paginator = client.get("/cases/").context["page"].paginator
+    assert paginator.count == 1
+    assert not paginator.capped
+
+
+def test_fast_select_marks_the_choice_and_escapes_labels(db):
+    widget = FastSelect(choices=[("1", "<b>王</b>"), ("2", "李")])
+    html = widget.render("owner", "2", attrs={"class": "form-select"})
+    assert '<select name="owner" class="form-select">' in html
+    assert '<option value="2" selected>李</option>' in html
+    assert "&lt;b&gt;王&lt;/b&gt;" in html
+
+
+def test_owner_filter_lists_every_active_staff_member(client, front_desk):
+    UserFactory(username="late", name="新同事", roles=["staff"])
+    client.force_login(front_desk)
+    body = client.get("/cases/").content.decode()
+    assert "新同事" in body
+
+
+def test_bigram_function_exists_on_postgresql(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cases_bigrams(%s)", ["退费ab"])
+        assert cursor.fetchone()[0] == ["退费", "费A", "AB"]
+
+
+def test_desk_counts_ignore_closed_history(make_case, front_desk):
+    from cases import selectors
+
+    make_case(outcome="on_the_spot", answer="已解答", confirmation_note="满意")
+    open_case = make_case(phone="13900000008")
+    desk = selectors.desk_for_user(user=front_desk, now=open_case.created_at + dt.timedelta(1))
+    assert sum(desk.counts.values()) == 1
