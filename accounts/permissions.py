@@ -53,3 +53,13 @@ def can_register_case(user: Any) -> bool:
 
 def can_reassign_owner(user: Any) -> bool:
     return has_role(user, CENTER_HEAD)
+
+
+def can_approve_closure(user: Any) -> bool:
+    """CLO-3: a closure the visitor did not sign needs the center head."""
+    return has_role(user, CENTER_HEAD)
+
+
+def can_export_archive(user: Any) -> bool:
+    """CLO-5: auditors (and the center head) download and export archived cases."""
+    return has_role(user, AUDITOR, CENTER_HEAD, ADMIN)
