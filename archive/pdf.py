@@ -7,6 +7,7 @@ even if markup got through, no file:// or http:// address would ever be fetched.
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import re
 from pathlib import Path
@@ -28,6 +29,9 @@ from closure.models import Callback, HowGiven, OtherMethod, ResultRound
 
 from .models import ArchiveRecord
 from .record import data_checksum, record_data
+
+# WeasyPrint logs every rendering step at INFO; only its warnings matter here.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 STATIC_SCHEME = "firstask-static:"
 SIGNATURE_SCHEME = "firstask-signature:"
@@ -64,8 +68,13 @@ def _static_bytes(path: str) -> bytes | None:
     return Path(found).read_bytes()
 
 
-def html_to_pdf(html: str, *, resources: dict[str, tuple[bytes, str]] | None = None) -> bytes:
-    fetcher = LockedFetcher(resources)
+def html_to_pdf(
+    html: str,
+    *,
+    resources: dict[str, tuple[bytes, str]] | None = None,
+    fetcher: LockedFetcher | None = None,
+) -> bytes:
+    fetcher = fetcher or LockedFetcher(resources)
     return HTML(string=html, url_fetcher=fetcher).write_pdf()
 
 
