@@ -84,7 +84,14 @@ def result_record(
     """CLO-1: the owner gives the visitor the result; the case waits for their confirmation."""
     case = case_lock(case=case, version=version)
     _require_owner_or_head(actor, case)
-    if case.status not in ACTIVE_STATUSES:
+    # A case may reach "awaiting confirmation" without a round (an answer recorded elsewhere):
+    # the owner then writes the result down as the first round.
+    unrecorded = (
+        case.status == Case.Status.AWAITING_CONFIRMATION
+        and not case.result_rounds.filter(state=ResultRound.State.PENDING).exists()
+        and not case.result_rounds.filter(state=ResultRound.State.AWAITING_APPROVAL).exists()
+    )
+    if case.status not in ACTIVE_STATUSES and not unrecorded:
         raise WrongState()
     blocker = hooks.result_blocker(case)
     if blocker:
@@ -102,7 +109,8 @@ def result_record(
     )
     case.answer = round_.result
     _save_case(case, "answer")
-    case_transition(actor, case=case, to=Case.Status.AWAITING_CONFIRMATION, record_event=False)
+    if not unrecorded:
+        case_transition(actor, case=case, to=Case.Status.AWAITING_CONFIRMATION, record_event=False)
     event_add(
         case=case,
         actor=actor,

@@ -42,7 +42,10 @@ def closure_context(context: template.Context) -> dict[str, Any]:
         "rounds": rounds,
         "current": current,
         "callbacks": list(selectors.callbacks_of_case(case=case)),
-        "can_record": owner_or_head and case.is_active,
+        "can_record": owner_or_head
+        and (
+            case.is_active or (case.status == Case.Status.AWAITING_CONFIRMATION and current is None)
+        ),
         "result_form": ResultForm(initial={"version": case.version}),
         "can_confirm": owner_or_head and pending,
         "other_form": OtherConfirmationForm(),

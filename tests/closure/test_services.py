@@ -309,3 +309,19 @@ def test_center_head_rejects_the_confirmation(awaiting, center_head):
     assert round_.confirmation_kind == ""
     assert awaiting.case.events.filter(kind="confirmation_rejected").exists()
     assert last_audit("closure.confirmation_reject").after["reason"] == "请当面取得签字"
+
+
+def test_result_for_a_case_awaiting_confirmation_without_a_round(open_case, front_desk):
+    from django.db import transaction
+
+    from cases.services import case_lock, case_transition
+
+    with transaction.atomic():
+        case = case_lock(case=open_case)
+        case_transition(front_desk, case=case, to=Case.Status.AWAITING_CONFIRMATION)
+    round_ = record_result(case)
+    assert round_.number == 1
+    case.refresh_from_db()
+    assert case.status == Case.Status.AWAITING_CONFIRMATION
+    with pytest.raises(WrongState):
+        record_result(case)
