@@ -7,6 +7,11 @@ class ArchiveConfig(AppConfig):
     verbose_name = _("Archive")
 
     def ready(self) -> None:
+        import logging
+
+        # WeasyPrint logs every rendering step at INFO; only its warnings matter here.
+        logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
         from cases import events
         from cases.services import case_registered
         from closure.services import case_closed

@@ -7,9 +7,9 @@ even if markup got through, no file:// or http:// address would ever be fetched.
 
 from __future__ import annotations
 
-import logging
 import mimetypes
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_datetime
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from cases import events
@@ -29,9 +30,6 @@ from closure.models import Callback, HowGiven, OtherMethod, ResultRound
 
 from .models import ArchiveRecord
 from .record import data_checksum, record_data
-
-# WeasyPrint logs every rendering step at INFO; only its warnings matter here.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 STATIC_SCHEME = "firstask-static:"
 SIGNATURE_SCHEME = "firstask-signature:"
@@ -75,7 +73,19 @@ def html_to_pdf(
     fetcher: LockedFetcher | None = None,
 ) -> bytes:
     fetcher = fetcher or LockedFetcher(resources)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(font_config=_font_config())
+
+
+_local = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    """Building a font configuration (fontconfig, Pango font map) costs a good part of a
+    render: keep one per thread, as WeasyPrint's objects are not shared between threads."""
+    config = getattr(_local, "font_config", None)
+    if config is None:
+        config = _local.font_config = FontConfiguration()
+    return config
 
 
 def _when(value: str | None) -> str:

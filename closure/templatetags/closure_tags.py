@@ -55,3 +55,10 @@ def closure_context(context: template.Context) -> dict[str, Any]:
         and callbacks.can_log_callback(user, case),
         "callback_form": CallbackForm(),
     }
+
+
+@register.inclusion_tag("closure/_desk_approvals.html", takes_context=True)
+def closure_desk_approvals(context: template.Context) -> dict[str, Any]:
+    """The center head's desk: closures the visitor did not sign, waiting for approval."""
+    user = context["request"].user
+    return {"rounds": selectors.closures_awaiting_approval(user=user)}

@@ -125,3 +125,19 @@ def test_rounds_are_shown_on_the_case_page(client, front_desk, awaiting):
     body = client.get(f"/cases/{case.number}/").content.decode()
     assert 'id="round-1"' in body and 'id="round-2"' in body
     assert "时间冲突" in body and "/rounds/1/signature.png" in body
+
+
+def test_center_head_desk_lists_closures_waiting_for_approval(client, center_head, awaiting):
+    from closure.services import confirmation_other_record
+
+    confirmation_other_record(
+        awaiting.case.owner, round_=awaiting, method="refused", detail="拒绝签字"
+    )
+    client.force_login(center_head)
+    body = client.get("/").content.decode()
+    assert 'id="desk-approvals"' in body and awaiting.case.number in body
+
+
+def test_staff_desk_has_no_approval_list(client, front_desk, awaiting):
+    client.force_login(front_desk)
+    assert 'id="desk-approvals"' not in client.get("/").content.decode()
