@@ -26,7 +26,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from cases import events
 from cases.models import Channel, Outcome, VisitorType
 from closure.events import rating_label
-from closure.models import Callback, HowGiven, OtherMethod, ResultRound
+from closure.models import HowGiven, OtherMethod, ResultRound
 
 from .models import ArchiveRecord
 from .record import data_checksum, record_data
@@ -131,15 +131,6 @@ def _display(data: dict[str, Any], signatures: dict[str, Any]) -> dict[str, Any]
                 else "",
             }
             for r in data["rounds"]
-        ],
-        "callbacks": [
-            {
-                **c,
-                "when": _when(c["at"]),
-                "method_label": _label(Callback.Method, c["method"]),
-                "rating_label": rating_label(c["rating"]),
-            }
-            for c in data["callbacks"]
         ],
     }
 
