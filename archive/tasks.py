@@ -6,8 +6,9 @@ from . import exports, services
 from .models import ArchiveRecord
 
 
-@shared_task(acks_late=True, max_retries=3, default_retry_delay=30)
+@shared_task(acks_late=True)
 def archive_render_pdf(record_id: int) -> None:
+    """Idempotent; a failed render is picked up again by the sweep."""
     record = ArchiveRecord.objects.filter(pk=record_id).first()
     if record is not None:
         services.archive_render_pdf(record=record)
