@@ -63,3 +63,13 @@ def can_reveal_personal_data(user: Any) -> bool:
 def can_manage_personal_data(user: Any) -> bool:
     """Answers a visitor's access request (export) and corrects their data."""
     return has_role(user, CENTER_HEAD)
+
+
+def can_approve_closure(user: Any) -> bool:
+    """CLO-3: a closure the visitor did not sign needs the center head."""
+    return has_role(user, CENTER_HEAD)
+
+
+def can_export_archive(user: Any) -> bool:
+    """CLO-5: auditors (and the center head) download and export archived cases."""
+    return has_role(user, AUDITOR, CENTER_HEAD, ADMIN)

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "notifications",
     "cases",
     "handoffs",
+    "closure",
+    "archive",
     "supervision",
 ]
 
@@ -263,3 +265,22 @@ CELERY_BEAT_SCHEDULE = {
 LOGGING["filters"] = {"redact_pii": {"()": "audit.logredact.RedactPersonalData"}}
 LOGGING["handlers"]["console"]["filters"] = ["redact_pii"]
 LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # not a line per sign-in
+# --- closure ---
+# Minutes a signing screen opened for the visitor stays valid.
+CLOSURE_SIGNING_MINUTES = env.int("CLOSURE_SIGNING_MINUTES", default=15)
+# Working days promised for a rework round after a dissatisfied confirmation (CLO-2).
+CLOSURE_REWORK_WORKING_DAYS = env.int("CLOSURE_REWORK_WORKING_DAYS", default=3)
+
+# --- archive ---
+# Hours a closed case stays open to call-backs before it is archived; 0 archives at once (CLO-4).
+ARCHIVE_QUIET_HOURS = env.int("ARCHIVE_QUIET_HOURS", default=0)
+ARCHIVE_NUMBER_PREFIX = env("ARCHIVE_NUMBER_PREFIX", default="GD")
+ARCHIVE_SWEEP_MINUTES = env.int("ARCHIVE_SWEEP_MINUTES", default=5)
+ARCHIVE_SWEEP_BATCH = env.int("ARCHIVE_SWEEP_BATCH", default=200)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "archive-sweep": {
+        "task": "archive.tasks.archive_sweep",
+        "schedule": ARCHIVE_SWEEP_MINUTES * 60,
+    },
+}

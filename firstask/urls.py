@@ -8,7 +8,9 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("handoffs/", include("handoffs.urls")),
+    path("archive/", include("archive.urls")),
     path("supervision/", include("supervision.urls")),
     path("notifications/", include("notifications.urls")),
+    path("cases/", include("closure.urls")),
     path("", include("cases.urls")),
 ]

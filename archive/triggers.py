@@ -1,0 +1,142 @@
+"""Database triggers that keep an archived case immutable (CLO-4), shared by migrations.
+
+On PostgreSQL: UPDATE and DELETE of an archived ``cases_case`` row are refused, and so is any
+INSERT, UPDATE or DELETE of a child row (events, results, call-backs, …) whose case is archived.
+The archive record itself cannot be deleted, nor changed once its PDF is stored. SQLite (the
+embedded `make run` database) gets the same rules. TRUNCATE is not a row operation: test runs
+flush tables with it, and production connects as a role that does not own the tables.
+
+A later app protects its own case-linked table with a migration that runs
+``guard_child_table(schema_editor, "handoffs_referral", "case_id")``.
+"""
+
+from __future__ import annotations
+
+PG_FUNCTIONS = """
+CREATE OR REPLACE FUNCTION archive_refuse_archived_case() RETURNS trigger AS $$
+BEGIN
+    IF OLD.status = 'archived' THEN
+        RAISE EXCEPTION 'case % is archived: % refused', OLD.number, TG_OP
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION archive_refuse_child_of_archived() RETURNS trigger AS $$
+DECLARE
+    column_name text := TG_ARGV[0];
+    touched bigint[];
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        touched := touched || (to_jsonb(OLD) ->> column_name)::bigint;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        touched := touched || (to_jsonb(NEW) ->> column_name)::bigint;
+    END IF;
+    IF EXISTS (SELECT 1 FROM cases_case WHERE id = ANY(touched) AND status = 'archived') THEN
+        RAISE EXCEPTION '% of an archived case: % refused', TG_TABLE_NAME, TG_OP
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION archive_record_frozen() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'DELETE' OR OLD.pdf_sha256 <> '' THEN
+        RAISE EXCEPTION 'archive record % is final: % refused', OLD.number, TG_OP
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER archive_case_frozen BEFORE UPDATE OR DELETE ON cases_case
+    FOR EACH ROW EXECUTE FUNCTION archive_refuse_archived_case();
+CREATE TRIGGER archive_record_frozen BEFORE UPDATE OR DELETE ON archive_archiverecord
+    FOR EACH ROW EXECUTE FUNCTION archive_record_frozen();
+"""
+PG_FUNCTIONS_DOWN = """
+DROP TRIGGER IF EXISTS archive_case_frozen ON cases_case;
+DROP TRIGGER IF EXISTS archive_record_frozen ON archive_archiverecord;
+DROP FUNCTION IF EXISTS archive_refuse_archived_case();
+DROP FUNCTION IF EXISTS archive_refuse_child_of_archived() CASCADE;
+DROP FUNCTION IF EXISTS archive_record_frozen();
+"""
+
+SQLITE_BASE = [
+    """CREATE TRIGGER archive_case_no_update BEFORE UPDATE ON cases_case
+       WHEN OLD.status = 'archived'
+       BEGIN SELECT RAISE(ABORT, 'case is archived: UPDATE refused'); END;""",
+    """CREATE TRIGGER archive_case_no_delete BEFORE DELETE ON cases_case
+       WHEN OLD.status = 'archived'
+       BEGIN SELECT RAISE(ABORT, 'case is archived: DELETE refused'); END;""",
+    """CREATE TRIGGER archive_record_no_update BEFORE UPDATE ON archive_archiverecord
+       WHEN OLD.pdf_sha256 <> ''
+       BEGIN SELECT RAISE(ABORT, 'archive record is final: UPDATE refused'); END;""",
+    """CREATE TRIGGER archive_record_no_delete BEFORE DELETE ON archive_archiverecord
+       BEGIN SELECT RAISE(ABORT, 'archive record is final: DELETE refused'); END;""",
+]
+SQLITE_BASE_DOWN = [
+    "DROP TRIGGER IF EXISTS archive_case_no_update;",
+    "DROP TRIGGER IF EXISTS archive_case_no_delete;",
+    "DROP TRIGGER IF EXISTS archive_record_no_update;",
+    "DROP TRIGGER IF EXISTS archive_record_no_delete;",
+]
+
+
+def _sqlite_child(table: str, column: str) -> list[str]:
+    archived = "(SELECT status FROM cases_case WHERE id = {row}.{col}) = 'archived'"
+    old = archived.format(row="OLD", col=column)
+    new = archived.format(row="NEW", col=column)
+    abort = f"BEGIN SELECT RAISE(ABORT, '{table} of an archived case: refused'); END;"
+    return [
+        f"CREATE TRIGGER archive_{table}_no_insert BEFORE INSERT ON {table} WHEN {new} {abort}",
+        f"CREATE TRIGGER archive_{table}_no_update BEFORE UPDATE ON {table} "
+        f"WHEN {old} OR {new} {abort}",
+        f"CREATE TRIGGER archive_{table}_no_delete BEFORE DELETE ON {table} WHEN {old} {abort}",
+    ]
+
+
+def install_base(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(PG_FUNCTIONS, params=None)
+    elif vendor == "sqlite":
+        for sql in SQLITE_BASE:
+            schema_editor.execute(sql, params=None)
+
+
+def remove_base(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(PG_FUNCTIONS_DOWN, params=None)
+    elif vendor == "sqlite":
+        for sql in SQLITE_BASE_DOWN:
+            schema_editor.execute(sql, params=None)
+
+
+def guard_child_table(schema_editor, table: str, column: str = "case_id") -> None:
+    """Refuse writes to ``table`` rows whose ``column`` points at an archived case."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE TRIGGER archive_{table}_frozen BEFORE INSERT OR UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION archive_refuse_child_of_archived('{column}');",
+            params=None,
+        )
+    elif vendor == "sqlite":
+        for sql in _sqlite_child(table, column):
+            schema_editor.execute(sql, params=None)
+
+
+def unguard_child_table(schema_editor, table: str) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS archive_{table}_frozen ON {table};")
+    elif vendor == "sqlite":
+        for op in ("insert", "update", "delete"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS archive_{table}_no_{op};")

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import permissions
+from cases.errors import CaseError
+from cases.selectors import case_get_for_user
+
+from . import exports, selectors, services
+
+PAGE_SIZE = 50
+
+
+@require_GET
+def archive_list(request: HttpRequest) -> HttpResponse:
+    archive_filter = selectors.archive_filter(user=request.user, params=request.GET)
+    records = archive_filter.qs
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": archive_filter,
+        "page": page,
+        "counts": selectors.archive_counts(records),
+        "can_export": permissions.can_export_archive(request.user),
+        "filter_params": exports.clean_filters(request.GET),
+    }
+    template = "archive/archive_list.html#results" if request.htmx else "archive/archive_list.html"
+    return render(request, template, context)
+
+
+@require_GET
+def archive_pdf(request: HttpRequest, number: str) -> FileResponse:
+    """One archived case as PDF, served from storage; rendered now if the task has not run."""
+    record = selectors.archive_get_for_user(user=request.user, number=number)
+    if not record.pdf_sha256:
+        record = services.archive_render_pdf(record=record)
+    exports.pdf_download_record(request.user, record=record)
+    return FileResponse(
+        default_storage.open(record.pdf.name, "rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"{record.number}.pdf",
+    )
+
+
+@require_POST
+def archive_now(request: HttpRequest, number: str) -> HttpResponse:
+    case = case_get_for_user(user=request.user, number=number)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        record = services.case_archive(request.user, case=case, version=version)
+    except CaseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Archived as %(number)s.") % {"number": record.number})
+    return redirect(case)
+
+
+@require_http_methods(["GET", "POST"])
+def export_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_export_archive(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            job = exports.export_request(request.user, filters=exports.clean_filters(request.POST))
+        except CaseError as error:
+            messages.error(request, str(error))
+            return redirect("archive:list")
+        return redirect("archive:export_detail", job_id=job.pk)
+    jobs = selectors.export_jobs_of(user=request.user)
+    return render(request, "archive/export_list.html", {"jobs": jobs})
+
+
+@require_GET
+def export_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.export_get_for_user(user=request.user, job_id=job_id)
+    return render(request, "archive/export_detail.html", {"job": job})
+
+
+@require_GET
+def export_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    """htmx: the progress bar, polled until the ZIP is ready."""
+    job = selectors.export_get_for_user(user=request.user, job_id=job_id)
+    return render(request, "archive/export_detail.html#progress", {"job": job})
+
+
+@require_GET
+def export_download(request: HttpRequest, job_id: int) -> FileResponse:
+    job = selectors.export_get_for_user(user=request.user, job_id=job_id)
+    if job.state != job.State.DONE or not job.file.name:
+        raise Http404
+    exports.export_download_record(request.user, job=job)
+    return FileResponse(
+        default_storage.open(job.file.name, "rb"),
+        content_type="application/zip",
+        as_attachment=True,
+        filename=f"archive-export-{job.pk}.zip",
+    )

@@ -1,0 +1,81 @@
+"""Timeline texts of the closure kinds (contract: result_recorded, visitor_confirmed,
+rework_requested, confirmation_other, callback_logged; plus the approval decisions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from cases import events
+
+from .models import Callback, HowGiven, OtherMethod, Satisfaction
+
+
+def _label(choices, value: Any) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value or "")
+
+
+def rating_label(value: Any) -> str:
+    return _label(Satisfaction, value) if value else _("no rating")
+
+
+events.register(
+    "result_recorded",
+    lambda d: (
+        _("Result of round %(round)s given to the visitor (%(how)s)")
+        % {"round": d.get("round"), "how": _label(HowGiven, d.get("how_given"))}
+    ),
+)
+events.register(
+    "visitor_confirmed",
+    lambda d: (
+        _("Visitor signed round %(round)s: %(rating)s; case closed")
+        % {"round": d.get("round"), "rating": rating_label(d.get("rating"))}
+    ),
+)
+events.register(
+    "rework_requested",
+    lambda d: (
+        _("Visitor not satisfied with round %(round)s (%(rating)s): rework, new deadline %(at)s")
+        % {
+            "round": d.get("round"),
+            "rating": _("not solved") if d.get("not_solved") else rating_label(d.get("rating")),
+            "at": events.when(d.get("deadline")),
+        }
+    ),
+)
+events.register(
+    "confirmation_other",
+    lambda d: (
+        _("Round %(round)s confirmed without a signature: %(method)s")
+        % {"round": d.get("round"), "method": _label(OtherMethod, d.get("method"))}
+    ),
+)
+events.register(
+    "confirmation_approved",
+    lambda d: (
+        _("Center head approved the closure of round %(round)s; case closed")
+        % {"round": d.get("round")}
+    ),
+)
+events.register(
+    "confirmation_rejected",
+    lambda d: (
+        _("Center head did not accept the confirmation of round %(round)s")
+        % {"round": d.get("round")}
+    ),
+)
+events.register(
+    "callback_logged",
+    lambda d: (
+        _("Call-back (%(method)s): %(rating)s")
+        % {
+            "method": _label(Callback.Method, d.get("method")),
+            "rating": rating_label(d.get("rating")),
+        }
+    ),
+)

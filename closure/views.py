@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.errors import CaseError
+from cases.selectors import case_get_for_user
+
+from . import callbacks, selectors, services
+from .forms import CallbackForm, DecisionForm, OtherConfirmationForm, ResultForm, SignForm
+
+
+def _form_errors(request: HttpRequest, form: Form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+def _act(request: HttpRequest, case, form: Form, perform: Callable[[dict], object]):
+    if not form.is_valid():
+        _form_errors(request, form)
+        return None
+    try:
+        outcome = perform(form.cleaned_data)
+    except CaseError as error:
+        messages.error(request, str(error))
+        return None
+    messages.success(request, _("Saved."))
+    return outcome
+
+
+@require_POST
+def result_record(request: HttpRequest, number: str) -> HttpResponse:
+    case = case_get_for_user(user=request.user, number=number)
+    _act(
+        request,
+        case,
+        ResultForm(request.POST),
+        lambda d: services.result_record(
+            request.user,
+            case=case,
+            result=d["result"],
+            how_given=d["how_given"],
+            version=d["version"],
+        ),
+    )
+    return redirect(case)
+
+
+@require_POST
+def signing_start(request: HttpRequest, number: str) -> HttpResponse:
+    case = case_get_for_user(user=request.user, number=number)
+    round_ = selectors.current_round(case=case)
+    if round_ is None:
+        raise Http404
+    try:
+        token = services.signing_start(request.user, round_=round_)
+    except CaseError as error:
+        messages.error(request, str(error))
+        return redirect(case)
+    return redirect("closure:sign", number=case.number, token=token)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    """The visitor's signing screen (kiosk layout): only reachable through a fresh token."""
+    case = case_get_for_user(user=request.user, number=number)
+    round_ = selectors.current_round(case=case)
+    if round_ is None or not services.signing_token_valid(round_, token):
+        return render(request, "closure/sign_expired.html", {"case": case}, status=410)
+    form = SignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.result_sign(
+                request.user,
+                round_=round_,
+                token=token,
+                signature=data["signature"],
+                rating=data["rating"],
+                comment=data["comment"],
+                not_solved=data["not_solved"],
+                reasons=data["reasons"],
+            )
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("closure:signed", number=case.number, round=round_.number)
+    return render(request, "closure/round_sign.html", {"case": case, "round": round_, "form": form})
+
+
+@require_GET
+def signed(request: HttpRequest, number: str, round: int) -> HttpResponse:  # noqa: A002
+    round_ = selectors.round_get_for_user(user=request.user, number=number, round_number=round)
+    return render(request, "closure/round_signed.html", {"case": round_.case, "round": round_})
+
+
+@require_POST
+def confirm_other(request: HttpRequest, number: str) -> HttpResponse:
+    case = case_get_for_user(user=request.user, number=number)
+    round_ = selectors.current_round(case=case)
+    if round_ is None:
+        raise Http404
+    _act(
+        request,
+        case,
+        OtherConfirmationForm(request.POST),
+        lambda d: services.confirmation_other_record(
+            request.user,
+            round_=round_,
+            method=d["method"],
+            detail=d["detail"],
+            rating=d["rating"],
+            not_solved=d["not_solved"],
+            reasons=d["reasons"],
+        ),
+    )
+    return redirect(case)
+
+
+@require_POST
+def decide(request: HttpRequest, number: str, round: int) -> HttpResponse:  # noqa: A002
+    round_ = selectors.round_get_for_user(user=request.user, number=number, round_number=round)
+
+    def perform(d: dict) -> object:
+        service = (
+            services.confirmation_other_approve
+            if d["decision"] == "approve"
+            else services.confirmation_other_reject
+        )
+        return service(request.user, round_=round_, reason=d["reason"])
+
+    _act(request, round_.case, DecisionForm(request.POST), perform)
+    return redirect(round_.case)
+
+
+@require_POST
+def callback_log(request: HttpRequest, number: str) -> HttpResponse:
+    case = case_get_for_user(user=request.user, number=number)
+    _act(
+        request,
+        case,
+        CallbackForm(request.POST),
+        lambda d: callbacks.callback_log(
+            request.user, case=case, method=d["method"], note=d["note"], rating=d["rating"]
+        ),
+    )
+    return redirect(reverse("cases:detail", args=[case.number]))
+
+
+@require_GET
+def signature(request: HttpRequest, number: str, round: int) -> FileResponse:  # noqa: A002
+    """The signature image, only to those who may see the case."""
+    round_ = selectors.round_get_for_user(user=request.user, number=number, round_number=round)
+    if not round_.signature.name or not default_storage.exists(round_.signature.name):
+        raise Http404
+    response = FileResponse(default_storage.open(round_.signature.name), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=300"
+    response["Content-Disposition"] = "inline"
+    return response
