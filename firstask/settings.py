@@ -189,3 +189,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- supervision ---
+SUPERVISION_HOTLINE = env("SUPERVISION_HOTLINE", default="010-62750000")
+SUPERVISION_MAILBOX = env("SUPERVISION_MAILBOX", default="jiandu@center.example")
+SUPERVISION_COMPLAINT_MAX_PER_IP = env.int("SUPERVISION_COMPLAINT_MAX_PER_IP", default=5)
+SUPERVISION_COMPLAINT_WINDOW_SECONDS = env.int("SUPERVISION_COMPLAINT_WINDOW_SECONDS", default=3600)
