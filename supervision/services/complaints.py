@@ -109,7 +109,11 @@ def complaint_log(
 
 
 def _lock(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("case").get(pk=complaint.pk)
+    return (
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .get(pk=complaint.pk)
+    )
 
 
 @transaction.atomic
