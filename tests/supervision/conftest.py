@@ -7,6 +7,12 @@ from supervision.services import complaints, meetings
 from tests.supervision.factories import archived_case, session_with, start_inspection
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The role fixtures hash a password each; PBKDF2 makes that the slowest part of a test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def public_complaint(db, colleague):
     return complaints.complaint_submit_public(
