@@ -57,7 +57,9 @@ def reward_penalty_record(
     if not permissions.can_record_rewards(actor):
         raise NotAllowed()
     _check(kind=kind, reason=reason, amount=amount, kpi_start=kpi_start, kpi_end=kpi_end)
-    complaints, cases = list(complaints), list(cases)
+    # Re-read: the finding on a caller's instance may be stale.
+    complaints = list(Complaint.objects.filter(pk__in=[c.pk for c in complaints]))
+    cases = list(cases)
     for complaint in complaints:
         if complaint.staff_concerned_id != staff.pk or complaint.finding != "verified":
             raise BadInput(
