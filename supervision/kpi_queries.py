@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 
 from cases.models import Case, CaseEvent, Outcome
 
@@ -42,11 +45,14 @@ def _case_filter(scope: KpiScope, prefix: str = "") -> dict:
     return rules
 
 
-def _case_family(low, high, as_of, scope: KpiScope) -> dict[Group, dict]:
+def _case_family(low, high, as_of, scope: KpiScope) -> list[dict]:
+    """Grouped by month of registration too, so that one scan of the period's cases gives
+    both the rows and the trend chart."""
     has_deadline = Q(deadline__isnull=False)
-    rows = (
+    return list(
         Case.objects.filter(created_at__gte=low, created_at__lt=high, **_case_filter(scope))
-        .values("owner_id", "owner_department_id")
+        .annotate(month=TruncMonth("created_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
+        .values("owner_id", "owner_department_id", "month")
         .annotate(
             received=Count("pk"),
             on_the_spot=Count("pk", filter=Q(outcome=Outcome.ON_THE_SPOT)),
@@ -64,7 +70,6 @@ def _case_family(low, high, as_of, scope: KpiScope) -> dict[Group, dict]:
         )
         .order_by()
     )
-    return {(r.pop("owner_id"), r.pop("owner_department_id")): r for r in rows}
 
 
 def _handoff_family(low, high, scope: KpiScope) -> dict[Group, dict]:
@@ -136,57 +141,38 @@ def _inspection_family(low, high, scope: KpiScope) -> dict[Group, dict]:
     return {(r.pop("case__owner_id"), r.pop("case__owner_department_id")): r for r in rows}
 
 
+def _add(target: dict, values: dict) -> None:
+    for key, value in values.items():
+        if value is not None:
+            target[key] = target.get(key, 0) + value
+
+
 def group_totals(
     *, start: dt.date, end: dt.date, as_of: dt.datetime, scope: KpiScope
-) -> dict[Group, dict[str, object]]:
-    """All families for the period, merged per (staff member, department)."""
+) -> tuple[dict[Group, dict], dict[dt.date, dict]]:
+    """All families for the period, merged per (staff member, department); and the case
+    family per month of registration."""
     low, high = period_bounds(start, end)
+    groups: dict[Group, dict] = {}
+    months: dict[dt.date, dict] = {}
+    for row in _case_family(low, high, as_of, scope):
+        group = (row.pop("owner_id"), row.pop("owner_department_id"))
+        month = _month_key(row.pop("month"))
+        _add(groups.setdefault(group, {}), row)
+        _add(months.setdefault(month, {}), row)
     families = [
-        _case_family(low, high, as_of, scope),
         _handoff_family(low, high, scope),
         _complaint_family(low, high, scope),
         _training_family(start, end, scope),
         _inspection_family(low, high, scope),
     ]
-    groups: dict[Group, dict[str, object]] = {}
     for family in families:
         for group, values in family.items():
-            groups.setdefault(group, {}).update(values)
-    return groups
-
-
-def month_family(*, start: dt.date, end: dt.date, as_of: dt.datetime, scope: KpiScope) -> dict:
-    """The case family again, grouped by month of registration (for the trend chart)."""
-    from zoneinfo import ZoneInfo
-
-    from django.conf import settings
-    from django.db.models.functions import TruncMonth
-
-    low, high = period_bounds(start, end)
-    has_deadline = Q(deadline__isnull=False)
-    rows = (
-        Case.objects.filter(created_at__gte=low, created_at__lt=high, **_case_filter(scope))
-        .annotate(month=TruncMonth("created_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
-        .values("month")
-        .annotate(
-            received=Count("pk"),
-            closed_on_time=Count("pk", filter=has_deadline & Q(closed_at__lte=F("deadline"))),
-            overdue=Count(
-                "pk",
-                filter=has_deadline
-                & (Q(closed_at__gt=F("deadline")) | Q(closed_at__isnull=True, deadline__lt=as_of)),
-            ),
-            rated=Count("satisfaction"),
-            satisfied=Count("pk", filter=Q(satisfaction__gte=4)),
-        )
-        .order_by()
-    )
-    return {_month_key(r.pop("month")): r for r in rows}
+            _add(groups.setdefault(group, {}), values)
+    return groups, months
 
 
 def _month_key(moment) -> dt.date:
-    from django.utils import timezone
-
     if isinstance(moment, dt.datetime):
         moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
         return moment.date().replace(day=1)

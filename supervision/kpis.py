@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .kpi_queries import KpiScope
 
-__all__ = ["MEASURES", "KpiReport", "KpiRow", "KpiScope", "Totals", "kpi_report", "kpi_trend"]
+__all__ = ["MEASURES", "KpiReport", "KpiRow", "KpiScope", "Totals", "kpi_report"]
 
 
 @dataclass
@@ -286,6 +286,7 @@ class KpiReport:
     staff: list[KpiRow]
     departments: list[KpiRow]
     center: KpiRow | None
+    trend: list[tuple[dt.date, Totals]] = field(default_factory=list)
 
     @property
     def rows(self) -> list[KpiRow]:
@@ -344,13 +345,14 @@ def _departments(scope: KpiScope, ids):
 def kpi_report(
     *, start: dt.date, end: dt.date, scope: KpiScope, as_of: dt.datetime | None = None
 ) -> KpiReport:
-    """Staff, department and (for the whole center) center rows for the period."""
+    """Staff, department and (for the whole center) center rows for the period, and the case
+    measures per month of the period (``trend``)."""
     from django.utils import timezone
 
     from .kpi_queries import group_totals
 
     as_of = as_of or timezone.now()
-    groups = group_totals(start=start, end=end, as_of=as_of, scope=scope)
+    groups, months = group_totals(start=start, end=end, as_of=as_of, scope=scope)
     by_staff: dict[int, Totals] = {}
     by_department: dict[int | None, Totals] = {}
     center = Totals()
@@ -381,21 +383,8 @@ def kpi_report(
     center_row = (
         KpiRow("center", None, str(_("Whole center")), "", center) if scope.is_center else None
     )
-    return KpiReport(start, end, as_of, staff, departments, center_row)
-
-
-def kpi_trend(
-    *, start: dt.date, end: dt.date, scope: KpiScope, as_of: dt.datetime | None = None
-) -> list[tuple[dt.date, Totals]]:
-    """Per month of the period: the case measures (received, on-time, satisfaction)."""
-    from django.utils import timezone
-
-    from .kpi_queries import month_family
-
-    as_of = as_of or timezone.now()
-    months = month_family(start=start, end=end, as_of=as_of, scope=scope)
-    result, month = [], start.replace(day=1)
+    trend, month = [], start.replace(day=1)
     while month <= end:
-        result.append((month, _totals(months.get(month, {}))))
+        trend.append((month, _totals(months.get(month, {}))))
         month = (month + dt.timedelta(days=32)).replace(day=1)
-    return result
+    return KpiReport(start, end, as_of, staff, departments, center_row, trend)

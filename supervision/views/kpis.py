@@ -56,14 +56,13 @@ def kpi_overview(request: HttpRequest) -> HttpResponse:
         report = kpis.kpi_report(start=start, end=end, scope=scope)
         report.staff = kpis.sort_rows(report.staff, sort, descending)
         report.departments = kpis.sort_rows(report.departments, sort, descending)
-        trend = kpis.kpi_trend(start=start, end=end, scope=scope, as_of=report.as_of)
         context |= {
             "report": report,
             "center_rows": [report.center] if report.center else [],
             "period_query": urlencode({"start": start.isoformat(), "end": end.isoformat()}),
             "sort": sort,
             "descending": descending,
-            "chart_data": _chart_data(report, trend),
+            "chart_data": _chart_data(report, report.trend),
             "can_pdf": permissions.sees_all_kpis(request.user),
         }
     return render(request, "supervision/kpi_overview.html", context)
