@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from supervision.errors import BadInput, NotAllowed
@@ -116,7 +116,7 @@ def test_finding_verified_concludes(concluded_complaint):
 
 
 def test_finding_without_an_investigator_is_a_clear_error(public_complaint, center_head):
-    with pytest.raises(BadInput, match="investigator"):
+    with translation.override("en"), pytest.raises(BadInput, match="investigator"):
         services.complaint_record_finding(
             center_head, complaint=public_complaint, finding="verified", finding_text="x"
         )

@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from audit.models import AuditEvent
 from supervision.errors import BadInput, NotAllowed
@@ -126,7 +127,7 @@ def test_teaching_case_masks_personal_data(make_case, center_head):
 
 
 def test_only_archived_cases_become_teaching_cases(make_case, center_head):
-    with pytest.raises(BadInput, match="archived"):
+    with translation.override("en"), pytest.raises(BadInput, match="archived"):
         training.teaching_case_mark(center_head, case=make_case(), title="x")
 
 
@@ -203,7 +204,7 @@ def test_complaint_about_someone_else_is_no_evidence(concluded_complaint, center
 
 
 def test_kpi_period_end_before_start_is_refused(center_head, front_desk):
-    with pytest.raises(BadInput, match="before its start"):
+    with translation.override("en"), pytest.raises(BadInput, match="before its start"):
         assessments.reward_penalty_record(
             center_head,
             staff=front_desk,

@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from supervision import sampling
 from supervision.errors import BadInput
@@ -69,11 +69,11 @@ def test_inspection_sample_is_stratified_by_department(make_case, auditor, dept_
 def test_sample_larger_than_population_is_a_clear_error(make_case, auditor):
     make_case()
     today = timezone.localdate()
-    with pytest.raises(BadInput, match="larger than"):
+    with translation.override("en"), pytest.raises(BadInput, match="larger than"):
         start_inspection(auditor, start=today, end=today, size=2)
 
 
 def test_period_end_before_start_is_a_clear_error(auditor):
     today = timezone.localdate()
-    with pytest.raises(BadInput, match="before its start"):
+    with translation.override("en"), pytest.raises(BadInput, match="before its start"):
         start_inspection(auditor, start=today, end=today - dt.timedelta(days=1), size=1)
