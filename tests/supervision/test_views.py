@@ -335,3 +335,14 @@ def test_pages_render_in_english(
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     body = client.get(reverse("supervision:hub")).content.decode()
     assert "Supervision, training and assessment" in body
+
+
+def test_desk_lists_the_measures_the_user_owns(client, meeting, dept_member):
+    client.force_login(dept_member)
+    body = client.get("/").content.decode()
+    assert 'id="desk-measures"' in body and "每周通报超时事项" in body
+
+
+def test_desk_without_measures_shows_no_measure_card(client, front_desk):
+    client.force_login(front_desk)
+    assert 'id="desk-measures"' not in client.get("/").content.decode()
