@@ -73,3 +73,36 @@ def can_approve_closure(user: Any) -> bool:
 def can_export_archive(user: Any) -> bool:
     """CLO-5: auditors (and the center head) download and export archived cases."""
     return has_role(user, AUDITOR, CENTER_HEAD, ADMIN)
+
+
+# --- supervision (SUP-1..3, TRN-1, KPI-1..2) ---
+def is_supervisor(user: Any) -> bool:
+    """Center head and auditors run supervision: complaints, inspections, work meetings."""
+    return has_role(user, CENTER_HEAD, AUDITOR)
+
+
+def can_handle_complaints(user: Any) -> bool:
+    """Log hotline/mailbox complaints, investigate them and record findings."""
+    return is_supervisor(user)
+
+
+def can_run_inspections(user: Any) -> bool:
+    return has_role(user, AUDITOR)
+
+
+def can_record_meetings(user: Any) -> bool:
+    return is_supervisor(user)
+
+
+def can_manage_training(user: Any) -> bool:
+    return has_role(user, CENTER_HEAD)
+
+
+def can_record_rewards(user: Any) -> bool:
+    return has_role(user, CENTER_HEAD)
+
+
+def sees_all_kpis(user: Any) -> bool:
+    """Center head and auditors see every KPI; department heads their department's; staff
+    their own."""
+    return has_role(user, CENTER_HEAD, AUDITOR, ADMIN)

@@ -1,0 +1,196 @@
+"""The KPI queries: one aggregate query per measure family, grouped by (staff member,
+department). ``kpis`` defines the measures and rolls these groups up into rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent, Outcome
+
+from .models import Complaint, InspectionItem, TrainingSession
+from .periods import period_bounds
+
+REFERRAL_KINDS = ("referral_requested", "referral_created")
+HANDOFF_KINDS = ("handoff_requested", "handoff_submitted")
+
+
+@dataclass(frozen=True)
+class KpiScope:
+    """Whose figures: one staff member, one department, or (neither) the whole center."""
+
+    user_id: int | None = None
+    department_id: int | None = None
+
+    @property
+    def is_center(self) -> bool:
+        return self.user_id is None and self.department_id is None
+
+
+Group = tuple[int | None, int | None]  # (user id, department id)
+
+
+def _case_filter(scope: KpiScope, prefix: str = "") -> dict:
+    rules = {}
+    if scope.user_id is not None:
+        rules[f"{prefix}owner_id"] = scope.user_id
+    if scope.department_id is not None:
+        rules[f"{prefix}owner_department_id"] = scope.department_id
+    return rules
+
+
+def _case_family(low, high, as_of, scope: KpiScope) -> list[dict]:
+    """Grouped by month of registration too, so that one scan of the period's cases gives
+    both the rows and the trend chart."""
+    has_deadline = Q(deadline__isnull=False)
+    return list(
+        Case.objects.filter(created_at__gte=low, created_at__lt=high, **_case_filter(scope))
+        .annotate(month=TruncMonth("created_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
+        .values("owner_id", "owner_department_id", "month")
+        .annotate(
+            received=Count("pk"),
+            on_the_spot=Count("pk", filter=Q(outcome=Outcome.ON_THE_SPOT)),
+            closed_on_time=Count("pk", filter=has_deadline & Q(closed_at__lte=F("deadline"))),
+            overdue=Count(
+                "pk",
+                filter=has_deadline
+                & (Q(closed_at__gt=F("deadline")) | Q(closed_at__isnull=True, deadline__lt=as_of)),
+            ),
+            extensions=Sum("extension_count"),
+            rework=Sum("rework_count"),
+            rated=Count("satisfaction"),
+            satisfied=Count("pk", filter=Q(satisfaction__gte=4)),
+            rating_sum=Sum("satisfaction"),
+        )
+        .order_by()
+    )
+
+
+def _handoff_family(low, high, scope: KpiScope) -> dict[Group, dict]:
+    rows = (
+        CaseEvent.objects.filter(
+            kind__in=REFERRAL_KINDS + HANDOFF_KINDS,
+            case__created_at__gte=low,
+            case__created_at__lt=high,
+            **_case_filter(scope, "case__"),
+        )
+        .values("case__owner_id", "case__owner_department_id")
+        .annotate(
+            referrals=Count("case_id", distinct=True, filter=Q(kind__in=REFERRAL_KINDS)),
+            handoffs=Count("case_id", distinct=True, filter=Q(kind__in=HANDOFF_KINDS)),
+        )
+        .order_by()
+    )
+    return {(r.pop("case__owner_id"), r.pop("case__owner_department_id")): r for r in rows}
+
+
+def _complaint_family(low, high, scope: KpiScope) -> dict[Group, dict]:
+    rows = Complaint.objects.filter(
+        finding=Complaint.Finding.VERIFIED, concluded_at__gte=low, concluded_at__lt=high
+    ).annotate(
+        group_department=Coalesce(
+            F("staff_concerned__department_id"), F("case__owner_department_id")
+        )
+    )
+    if scope.user_id is not None:
+        rows = rows.filter(staff_concerned_id=scope.user_id)
+    if scope.department_id is not None:
+        rows = rows.filter(group_department=scope.department_id)
+    rows = (
+        rows.values("staff_concerned_id", "group_department")
+        .annotate(verified_complaints=Count("pk"))
+        .order_by()
+    )
+    return {(r.pop("staff_concerned_id"), r.pop("group_department")): r for r in rows}
+
+
+def _training_family(start, end, scope: KpiScope) -> dict[Group, dict]:
+    attendance = TrainingSession.attendees.through.objects.filter(
+        trainingsession__held_on__gte=start, trainingsession__held_on__lte=end
+    )
+    if scope.user_id is not None:
+        attendance = attendance.filter(user_id=scope.user_id)
+    if scope.department_id is not None:
+        attendance = attendance.filter(user__department_id=scope.department_id)
+    rows = (
+        attendance.values("user_id", "user__department_id")
+        .annotate(training_hours=Sum("trainingsession__hours"))
+        .order_by()
+    )
+    return {(r.pop("user_id"), r.pop("user__department_id")): r for r in rows}
+
+
+def _inspection_family(low, high, scope: KpiScope) -> dict[Group, dict]:
+    rows = (
+        InspectionItem.objects.filter(
+            score__isnull=False,
+            case__created_at__gte=low,
+            case__created_at__lt=high,
+            **_case_filter(scope, "case__"),
+        )
+        .values("case__owner_id", "case__owner_department_id")
+        .annotate(inspection_points=Sum("score"), inspected=Count("pk"))
+        .order_by()
+    )
+    return {(r.pop("case__owner_id"), r.pop("case__owner_department_id")): r for r in rows}
+
+
+def _add(target: dict, values: dict) -> None:
+    for key, value in values.items():
+        if value is not None:
+            target[key] = target.get(key, 0) + value
+
+
+def group_totals(
+    *, start: dt.date, end: dt.date, as_of: dt.datetime, scope: KpiScope
+) -> tuple[dict[Group, dict], dict[dt.date, dict]]:
+    """All families for the period, merged per (staff member, department); and the case
+    family per month of registration."""
+    with transaction.atomic():
+        _reporting_memory()
+        return _group_totals(start=start, end=end, as_of=as_of, scope=scope)
+
+
+def _reporting_memory() -> None:
+    """Give this transaction's aggregates more sort/hash memory on PostgreSQL: with the
+    default 4 MB a year of cases is sorted on disk instead of hashed in memory."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.KPI_WORK_MEM])
+
+
+def _group_totals(
+    *, start: dt.date, end: dt.date, as_of: dt.datetime, scope: KpiScope
+) -> tuple[dict[Group, dict], dict[dt.date, dict]]:
+    low, high = period_bounds(start, end)
+    groups: dict[Group, dict] = {}
+    months: dict[dt.date, dict] = {}
+    for row in _case_family(low, high, as_of, scope):
+        group = (row.pop("owner_id"), row.pop("owner_department_id"))
+        month = _month_key(row.pop("month"))
+        _add(groups.setdefault(group, {}), row)
+        _add(months.setdefault(month, {}), row)
+    families = [
+        _handoff_family(low, high, scope),
+        _complaint_family(low, high, scope),
+        _training_family(start, end, scope),
+        _inspection_family(low, high, scope),
+    ]
+    for family in families:
+        for group, values in family.items():
+            _add(groups.setdefault(group, {}), values)
+    return groups, months
+
+
+def _month_key(moment) -> dt.date:
+    if isinstance(moment, dt.datetime):
+        moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+        return moment.date().replace(day=1)
+    return moment.replace(day=1)

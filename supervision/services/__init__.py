@@ -1,0 +1,1 @@
+"""Every write of the supervision app, one module per area."""

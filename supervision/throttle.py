@@ -1,0 +1,23 @@
+"""Public complaint page: submissions allowed per IP address in a window, counted in the cache."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def _key(ip: str) -> str:
+    return f"supervision-complaint:ip:{ip}"
+
+
+def is_blocked(*, ip: str) -> bool:
+    return (cache.get(_key(ip)) or 0) >= settings.SUPERVISION_COMPLAINT_MAX_PER_IP
+
+
+def record_submission(*, ip: str) -> None:
+    key, window = _key(ip), settings.SUPERVISION_COMPLAINT_WINDOW_SECONDS
+    cache.add(key, 0, timeout=window)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=window)
