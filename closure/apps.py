@@ -7,4 +7,7 @@ class ClosureConfig(AppConfig):
     verbose_name = _("Closure")
 
     def ready(self) -> None:
-        from . import events  # noqa: F401 - registers the timeline texts
+        from . import (
+            events,  # noqa: F401 - registers the timeline texts
+            retention,  # noqa: F401 - registers the signature erasure step
+        )

@@ -80,6 +80,12 @@ def make_case(db, front_desk, category):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness costs minutes over the suite and proves nothing here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     """Tests run with DEBUG off but without collectstatic: serve static from the finders."""
     settings.STORAGES = {
