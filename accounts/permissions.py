@@ -53,3 +53,11 @@ def can_register_case(user: Any) -> bool:
 
 def can_reassign_owner(user: Any) -> bool:
     return has_role(user, CENTER_HEAD)
+
+
+def user_ids_with_role(role: str) -> list[int]:
+    """Active members of a role, e.g. every center head for an overdue alert."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(groups__name=role, is_active=True)
+    return list(users.order_by("pk").values_list("pk", flat=True).distinct())
