@@ -132,7 +132,7 @@ class Worker:
             "REDIS_URL": broker_url,
             "CELERY_BROKER_URL": broker_url,
             "CELERY_VISIBILITY_TIMEOUT": "3",
-            "EMAIL_URL": f"filemail://{mail_dir}",
+            "EMAIL_URL": f"filemail:///{mail_dir}",  # four slashes: an absolute path
             "NOTIFY_SWEEP_SECONDS": "2",
             "SECRET_KEY": "worker-test-key",
             "DEBUG": "0",
