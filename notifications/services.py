@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from accounts.models import User
 from audit.services import audit_record
 
+from . import outbox
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -43,12 +44,14 @@ class Notice:
     webhook: bool = True
 
 
-def render_texts(render: Render) -> dict[str, dict[str, str]]:
-    texts = {}
+def render_texts(renders: list[Render]) -> list[dict[str, dict[str, str]]]:
+    """Texts of each render function in every site language (one language switch each)."""
+    texts: list[dict[str, dict[str, str]]] = [{} for _ in renders]
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            subject, body = render()
-        texts[code] = {"subject": str(subject), "body": str(body)}
+            for result, render in zip(texts, renders, strict=True):
+                subject, body = render()
+                result[code] = {"subject": str(subject), "body": str(body)}
     return texts
 
 
@@ -58,34 +61,19 @@ def _recipients(notices: list[Notice]) -> dict[int, dict]:
     return {u["pk"]: u for u in users.values("pk", "email", "email_notifications")}
 
 
-def _rows_for(notice: Notice, users: dict[int, dict], *, now) -> list[Notification]:
-    texts = render_texts(notice.render)
+def _channels(notice: Notice, users: dict[int, dict]) -> list[tuple[int, str, str]]:
+    """(recipient, e-mail state, webhook state) for each active recipient, once each; the
+    first one carries the group-chat post, so a chat hears of an event once."""
     webhook = notice.webhook and bool(settings.NOTIFY_WEBHOOK_URL)
-    rows = []
-    for pk in dict.fromkeys(notice.recipient_ids):  # one row per person, first one posts to chat
+    channels: list[tuple[int, str, str]] = []
+    for pk in dict.fromkeys(notice.recipient_ids):
         user = users.get(pk)
         if user is None:
             continue
         email = State.PENDING if user["email"] and user["email_notifications"] else State.SKIPPED
-        chat = State.PENDING if webhook and not rows else State.SKIPPED
-        pending = State.PENDING in (email, chat)
-        rows.append(
-            Notification(
-                recipient_id=pk,
-                kind=notice.kind,
-                object_type=notice.object_type,
-                object_id=notice.object_id,
-                deadline_version=notice.deadline_version,
-                texts=texts,
-                url=notice.url,
-                created_at=now,
-                email_state=email,
-                webhook_state=chat,
-                next_attempt_at=now if pending else None,
-                sent_at=None if pending else now,
-            )
-        )
-    return rows
+        chat = State.PENDING if webhook and not channels else State.SKIPPED
+        channels.append((pk, email, chat))
+    return channels
 
 
 def notify(notices: Iterable[Notice]) -> int:
@@ -98,12 +86,24 @@ def notify(notices: Iterable[Notice]) -> int:
         raise RuntimeError("notify must run inside the transaction of the change it reports")
     notices = list(notices)
     users = _recipients(notices)
-    now = timezone.now()
-    rows = [row for notice in notices for row in _rows_for(notice, users, now=now)]
-    Notification.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
-    if any(row.next_attempt_at for row in rows):
+    texts = render_texts([notice.render for notice in notices])
+    events = [
+        outbox.Planned(
+            kind=notice.kind,
+            object_type=notice.object_type,
+            object_id=notice.object_id,
+            deadline_version=notice.deadline_version,
+            url=notice.url,
+            texts=text,
+            recipients=_channels(notice, users),
+        )
+        for notice, text in zip(notices, texts, strict=True)
+    ]
+    outbox.write(events, now=timezone.now())
+    channels = [channel for event in events for channel in event.recipients]
+    if any(State.PENDING in (email, chat) for _pk, email, chat in channels):
         transaction.on_commit(queue_delivery, robust=True)
-    return len(rows)
+    return len(channels)
 
 
 def queue_delivery() -> None:

@@ -59,7 +59,7 @@ def _backend_waiting_on_the_outbox() -> int | None:
         cursor.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
             "AND wait_event_type = 'Lock' AND query LIKE %s",
-            ['INSERT INTO "notifications_notification"%'],
+            ['%INSERT INTO "notifications_notification"%'],
         )
         row = cursor.fetchone()
     return row[0] if row else None
