@@ -109,7 +109,7 @@ def _update_returning(
     sql = (
         f"UPDATE {quote(meta.db_table)} SET {column} = %s "  # noqa: S608 - our own identifiers
         f"WHERE {table.open_sql} AND overdue_flagged_at IS NULL AND {condition} "
-        f"RETURNING {quote(meta.pk.column)}"
+        f"RETURNING {quote(meta.pk.column or 'id')}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [now, *params])

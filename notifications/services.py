@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -55,13 +56,13 @@ def render_texts(renders: list[Render]) -> list[dict[str, dict[str, str]]]:
     return texts
 
 
-def _recipients(notices: list[Notice]) -> dict[int, dict]:
+def _recipients(notices: list[Notice]) -> dict[int, dict[str, Any]]:
     ids = {pk for notice in notices for pk in notice.recipient_ids}
     users = User.objects.filter(pk__in=ids, is_active=True)
-    return {u["pk"]: u for u in users.values("pk", "email", "email_notifications")}
+    return {u["pk"]: dict(u) for u in users.values("pk", "email", "email_notifications")}
 
 
-def _channels(notice: Notice, users: dict[int, dict]) -> list[tuple[int, str, str]]:
+def _channels(notice: Notice, users: dict[int, dict[str, Any]]) -> list[tuple[int, str, str]]:
     """(recipient, e-mail state, webhook state) for each active recipient, once each; the
     first one carries the group-chat post, so a chat hears of an event once."""
     webhook = notice.webhook and bool(settings.NOTIFY_WEBHOOK_URL)
