@@ -106,3 +106,11 @@ def sees_all_kpis(user: Any) -> bool:
     """Center head and auditors see every KPI; department heads their department's; staff
     their own."""
     return has_role(user, CENTER_HEAD, AUDITOR, ADMIN)
+
+
+def user_ids_with_role(role: str) -> list[int]:
+    """Active members of a role, e.g. every center head for an overdue alert."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(groups__name=role, is_active=True)
+    return list(users.order_by("pk").values_list("pk", flat=True).distinct())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -98,6 +98,9 @@ class Desk:
     waiting_on_others: list[Case]
     awaiting_visitor: list[Case]
     other_open: list[Case]
+    # The center head also gets every overdue case of the center, longest overdue first.
+    center_overdue: list[Case] = field(default_factory=list)
+    center_overdue_count: int = 0
 
 
 def desk_for_user(*, user: User, now: dt.datetime | None = None, limit: int = 50) -> Desk:
@@ -127,7 +130,14 @@ def desk_for_user(*, user: User, now: dt.datetime | None = None, limit: int = 50
     lists: dict[str, list[Case]] = {name: [] for name in buckets}
     for case in open_cases:
         lists[_bucket_of(case, now=now, end_today=end_today, end_soon=end_soon)].append(case)
-    return Desk(counts=counts, **{name: items[:limit] for name, items in lists.items()})
+    desk = Desk(counts=counts, **{name: items[:limit] for name, items in lists.items()})
+    if permissions.is_center_head(user):
+        overdue = _base().filter(status__in=ACTIVE_STATUSES, deadline__lt=now).order_by("deadline")
+        desk.center_overdue = list(overdue[:limit])
+        desk.center_overdue_count = (
+            len(desk.center_overdue) if len(desk.center_overdue) < limit else overdue.count()
+        )
+    return desk
 
 
 def _bucket_of(

@@ -1,9 +1,51 @@
+"""The Celery app: Redis broker from REDIS_URL (an embedded SQLite broker without it), JSON,
+time limits and late acks from settings (CELERY_*), and the one static beat schedule.
+
+Run one beat process only (docker-compose's `beat` service, or `make run`'s `worker -B`); the
+scans also hold a PostgreSQL advisory lock, so an accidental second beat does no harm.
+"""
+
+import logging
 import os
 
 from celery import Celery
+from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firstask.settings")
+
+logger = logging.getLogger(__name__)
 
 app = Celery("firstask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Beat entry → (task, setting holding its interval in seconds).
+SCHEDULE = {
+    "flag-overdue": ("cases.flag_overdue", "OVERDUE_SCAN_SECONDS"),
+    "remind-deadlines": ("cases.remind_deadlines", "REMINDER_SCAN_SECONDS"),
+    "deliver-notifications": ("notifications.deliver_due", "NOTIFY_SWEEP_SECONDS"),
+}
+
+
+@app.on_after_configure.connect
+def _beat_schedule(sender: Celery, **kwargs) -> None:
+    from django.conf import settings
+
+    for name, (task, setting) in SCHEDULE.items():
+        seconds = float(getattr(settings, setting))
+        # A run that waited longer than its own interval is stale: the next one is coming.
+        sender.add_periodic_task(
+            seconds, sender.signature(task), name=name, options={"expires": seconds}
+        )
+
+
+@beat_init.connect
+def _catch_up(sender=None, **kwargs) -> None:
+    """When beat starts, run every scheduled task at once instead of one interval later: what
+    fell due while it was down is flagged and delivered now (and `make run`'s demo shows its
+    overdue cases flagged within seconds)."""
+    for task, _setting in SCHEDULE.values():
+        try:
+            app.send_task(task, expires=300)
+        except Exception:  # noqa: BLE001 - the regular schedule retries
+            logger.warning("could not queue %s at beat start", task, exc_info=True)

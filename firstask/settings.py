@@ -290,3 +290,32 @@ SUPERVISION_MAILBOX = env("SUPERVISION_MAILBOX", default="jiandu@center.example"
 SUPERVISION_COMPLAINT_MAX_PER_IP = env.int("SUPERVISION_COMPLAINT_MAX_PER_IP", default=5)
 SUPERVISION_COMPLAINT_WINDOW_SECONDS = env.int("SUPERVISION_COMPLAINT_WINDOW_SECONDS", default=3600)
 KPI_WORK_MEM = env("KPI_WORK_MEM", default="64MB")  # PostgreSQL work_mem for the KPI queries
+# --- background work ---
+# Overdue scan, deadline reminders and the notification outbox (cases/overdue.py, notifications/).
+# The beat schedule itself is in firstask/celery.py.
+OVERDUE_SCAN_SECONDS = env.int("OVERDUE_SCAN_SECONDS", default=300)
+REMINDER_SCAN_SECONDS = env.int("REMINDER_SCAN_SECONDS", default=300)
+REMINDER_WORKING_HOURS = env.float("REMINDER_WORKING_HOURS", default=4)
+WORKDAY_START = env("WORKDAY_START", default="08:30")
+NOTIFY_SWEEP_SECONDS = env.int("NOTIFY_SWEEP_SECONDS", default=60)
+NOTIFY_RETRY_SECONDS = env.int("NOTIFY_RETRY_SECONDS", default=60)
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
+NOTIFY_WEBHOOK_URL = env("NOTIFY_WEBHOOK_URL", default="")
+NOTIFY_WEBHOOK_SECRET = env("NOTIFY_WEBHOOK_SECRET", default="")
+NOTIFY_WEBHOOK_TIMEOUT = env.float("NOTIFY_WEBHOOK_TIMEOUT", default=5)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# A web request that queues a task gives up on an unreachable broker within this many seconds;
+# the outbox row is already committed and the sweep delivers it once the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "max_retries": 0,  # publishers fail fast; workers reconnect by their own retry loop
+        "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+        "socket_timeout": 30,
+        # An unacknowledged task (acks_late) of a killed worker is handed out again after this.
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=1800),
+    }
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -1,0 +1,152 @@
+"""The production files: docker-compose.yml is valid for docker-compose, every service runs a
+command that exists in this project, and the Dockerfile builds what the README promises.
+No Docker engine runs here; `docker-compose config` validates offline."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_SERVICES = {"migrate", "web", "worker", "beat"}
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    executable = shutil.which("docker-compose")
+    assert executable, "install Debian's docker-compose (see .ci/run)"
+    env = {**os.environ, "SECRET_KEY": "k", "POSTGRES_PASSWORD": "p"}
+    result = subprocess.run(  # noqa: S603
+        [executable, "-f", "docker-compose.yml", "config"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)
+
+
+def test_compose_has_every_service(compose):
+    assert set(compose["services"]) == APP_SERVICES | {"postgres", "redis"}
+
+
+def test_compose_config_passes_without_any_environment():
+    env = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY",)}
+    result = subprocess.run(  # noqa: S603
+        [shutil.which("docker-compose") or "docker-compose", "config", "-q"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_long_running_services_have_health_checks(compose):
+    for name, service in compose["services"].items():
+        if name != "migrate":
+            assert service.get("healthcheck", {}).get("test"), name
+
+
+def test_migrations_run_once_before_the_application(compose):
+    services = compose["services"]
+    assert services["migrate"]["restart"] == "no"
+    for name in ("web", "worker", "beat"):
+        condition = services[name]["depends_on"]["migrate"]["condition"]
+        assert condition == "service_completed_successfully"
+
+
+def test_data_lives_in_named_volumes(compose):
+    assert {"pgdata", "redisdata", "media"} <= set(compose["volumes"])
+    assert "pgdata:/var/lib/postgresql/data" in " ".join(
+        str(v) for v in compose["services"]["postgres"]["volumes"]
+    )
+
+
+def test_settings_come_from_the_committed_example_without_secrets(compose):
+    example = (ROOT / ".env.example").read_text()
+    assert "SECRET_KEY=" not in example
+    assert "PASSWORD=" not in example
+    for name in APP_SERVICES:
+        environment = compose["services"][name]["environment"]
+        assert environment["SECRET_KEY"] == "k"  # from the operator's environment or .env
+        assert environment["REDIS_URL"] == "redis://redis:6379/0"
+        assert environment["DATABASE_URL"].endswith("@postgres:5432/firstask")
+    assert ".env" in (ROOT / ".gitignore").read_text().split()
+
+
+def _check_command(words: list[str]) -> None:
+    """Fail unless ``words`` names something this project really has."""
+    from django.core.management import get_commands
+
+    program = words[0]
+    if program == "python" and words[1] == "-c":
+        compile(words[2], "<healthcheck>", "exec")
+    elif program == "python":
+        assert words[1] == "manage.py" and (ROOT / "manage.py").exists()
+        assert words[2] in get_commands(), words
+    elif program == "gunicorn":
+        assert importlib.util.find_spec("gunicorn"), "gunicorn is a dependency"
+        module = words[1].split(":")[0]
+        assert (ROOT / (module.replace(".", "/") + ".py")).exists(), module
+    elif program == "celery":
+        assert words[1:3] == ["-A", "firstask"] and (ROOT / "firstask" / "celery.py").exists()
+        assert words[3] in {"worker", "beat", "inspect"}, words
+        assert importlib.util.find_spec("celery")
+    else:
+        assert program in {"pg_isready", "redis-cli", "redis-server", "find"}, words
+
+
+def test_every_service_command_exists_in_the_project(compose):
+    for name in APP_SERVICES:
+        _check_command(compose["services"][name]["command"])
+    _check_command(compose["services"]["redis"]["command"])
+
+
+def test_every_health_check_command_exists(compose):
+    for _name, service in compose["services"].items():
+        test = service.get("healthcheck", {}).get("test")
+        if not test:
+            continue
+        words = test[1].split() if test[0] == "CMD-SHELL" else test[1:]
+        _check_command(words)
+
+
+def test_the_beat_schedule_is_registered_in_code():
+    from django.conf import settings
+
+    from firstask.celery import app
+
+    app.loader.import_default_modules()  # what a worker does at start: autodiscovers tasks
+    schedule = app.conf.beat_schedule
+    assert {entry["task"] for entry in schedule.values()} == {
+        "cases.flag_overdue",
+        "cases.remind_deadlines",
+        "notifications.deliver_due",
+    }
+    assert schedule["flag-overdue"]["schedule"] == settings.OVERDUE_SCAN_SECONDS
+    for entry in schedule.values():
+        assert entry["task"] in app.tasks
+
+
+def test_dockerfile_builds_a_slim_non_root_image_with_pdf_libraries():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert dockerfile.startswith("#") and "\nFROM python:3.11-slim\n" in dockerfile
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-noto-cjk"):
+        assert package in dockerfile
+    assert "collectstatic --no-input" in dockerfile
+    users = [line.split()[1] for line in dockerfile.splitlines() if line.startswith("USER ")]
+    assert users and users[-1] not in {"root", "0"}
+    assert 'CMD ["gunicorn", "firstask.wsgi"' in dockerfile
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".git", ".venv", ".env", "var"} <= set(ignored)
