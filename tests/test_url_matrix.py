@@ -52,11 +52,74 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "cases:visitor_correct":   r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
     "cases:status":            r((200, 200, 200, 200, 200, 200), (200, 200, 200, 200, 200, 200)),
     "cases:status_token":      r((200, 200, 200, 200, 200, 200)),
+    "archive:list":                   r((302, 200, 200, 200, 200, 200)),
+    "archive:export":                 r((302, 403, 403, 403, 200, 200), (302, 403, 403, 403, 302, 302)),
+    "archive:export_detail":          r((302, 404, 404, 404, 404, 404)),
+    "archive:export_progress":        r((302, 404, 404, 404, 404, 404)),
+    "archive:export_download":        r((302, 404, 404, 404, 404, 404)),
+    "archive:archive_now":            r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
+    "archive:pdf":                    r((302, 404, 404, 404, 404, 404)),
+    "supervision:hub":                r((302, 200, 200, 200, 200, 200)),
+    "supervision:complaint_public":   r((200, 200, 200, 200, 200, 200), (200, 200, 200, 200, 200, 200)),
+    "supervision:complaint_thanks":   r((200, 200, 200, 200, 200, 200)),
+    "supervision:complaint_list":     r((302, 200, 200, 200, 200, 200)),
+    "supervision:complaint_new":      r((302, 403, 403, 403, 200, 200), (302, 403, 403, 403, 200, 200)),
+    "supervision:complaint_detail":   r((302, 404, 404, 404, 404, 404)),
+    "supervision:complaint_investigate":r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "supervision:complaint_finding":  r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "supervision:inspection_list":    r((302, 403, 403, 403, 200, 200)),
+    "supervision:inspection_new":     r((302, 403, 403, 403, 403, 200), (302, 403, 403, 403, 403, 200)),
+    "supervision:inspection_detail":  r((302, 404, 404, 404, 404, 404)),
+    "supervision:inspection_score":   r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "supervision:inspection_complete":r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "supervision:inspection_report":  r((302, 404, 404, 404, 404, 404)),
+    "supervision:meeting_list":       r((302, 200, 200, 200, 200, 200)),
+    "supervision:meeting_new":        r((302, 403, 403, 403, 200, 200), (302, 403, 403, 403, 200, 200)),
+    "supervision:meeting_detail":     r((302, 404, 404, 404, 404, 404)),
+    "supervision:measure_add":        r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "supervision:measure_follow_up":  r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "supervision:training_list":      r((302, 200, 200, 200, 200, 200)),
+    "supervision:training_new":       r((302, 403, 403, 403, 200, 403), (302, 403, 403, 403, 200, 403)),
+    "supervision:training_detail":    r((302, 404, 404, 404, 404, 404)),
+    "supervision:training_attendance":r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "supervision:training_record":    r((302, 200, 404, 404, 200, 200)),
+    "supervision:teaching_case_new":  r((302, 403, 403, 403, 200, 403), (302, 403, 403, 403, 200, 403)),
+    "supervision:teaching_case_detail":r((302, 404, 404, 404, 404, 404)),
+    "supervision:kpi_overview":       r((302, 200, 200, 200, 200, 200)),
+    "supervision:kpi_export_csv":     r((302, 200, 200, 200, 200, 200)),
+    "supervision:kpi_export_xlsx":    r((302, 200, 200, 200, 200, 200)),
+    "supervision:kpi_report_pdf":     r((302, 403, 403, 403, 200, 200)),
+    "supervision:kpi_staff":          r((302, 200, 404, 404, 200, 200)),
+    "supervision:assessment_list":    r((302, 200, 200, 200, 200, 200)),
+    "supervision:assessment_new":     r((302, 403, 403, 403, 200, 403), (302, 403, 403, 403, 200, 403)),
+    "notifications:list":             r((302, 200, 200, 200, 200, 200)),
+    "notifications:bell":             r((302, 200, 200, 200, 200, 200)),
+    "notifications:read_all":         r((302, 405, 405, 405, 405, 405), (302, 302, 302, 302, 302, 302)),
+    "notifications:email":            r((302, 405, 405, 405, 405, 405), (302, 302, 302, 302, 302, 302)),
+    "notifications:read":             r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "closure:result":                 r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
+    "closure:sign_start":             r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "closure:sign":                   r((302, 410, 404, 404, 410, 410), (302, 410, 404, 404, 410, 410)),
+    "closure:signed":                 r((302, 404, 404, 404, 404, 404)),
+    "closure:decide":                 r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "closure:signature":              r((302, 404, 404, 404, 404, 404)),
+    "closure:confirm_other":          r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "closure:callback":               r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
 }
 # fmt: on
 
 # Values for the URL parameters; "number" and "token" are filled from the case under test.
-PARAMS = {"object_id": "1", "content_type_id": "1", "id": "1", "app_label": "cases"}
+PARAMS = {
+    "object_id": "1",
+    "content_type_id": "1",
+    "id": "1",
+    "app_label": "cases",
+    # Objects of the other apps that do not exist here: everyone who may reach them gets 404.
+    "pk": "1",
+    "item_pk": "1",
+    "job_id": "1",
+    "round": "1",
+}
 
 
 def _patterns(patterns=None, namespace: str | None = None):
@@ -113,7 +176,12 @@ def users(front_desk, dept_member, department_head, center_head, auditor):
 
 
 @pytest.fixture
-def case(make_case, front_desk):
+def case(make_case, front_desk, settings):
+    # Throttles count per client IP, and every role here posts from the same one.
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.SUPERVISION_COMPLAINT_MAX_PER_IP = 100
     return make_case(actor=front_desk)
 
 
