@@ -222,10 +222,12 @@ def case_transition(
     if to not in ALLOWED_TRANSITIONS.get(case.status, frozenset()):
         raise WrongState()
     before = case_snapshot(case)
-    case.status = to
-    _save(case, "status")
+    # The event goes in before the status: once a case is archived, the database refuses any
+    # new row on it (archive triggers).
     if record_event:
         event_add(case=case, actor=actor, kind="status_changed", status=to, **event_data)
+    case.status = to
+    _save(case, "status")
     audit_record(
         actor=actor,
         action="case.transition",

@@ -133,6 +133,8 @@ def test_the_beat_schedule_is_registered_in_code():
         "cases.flag_overdue",
         "cases.remind_deadlines",
         "notifications.deliver_due",
+        "archive.tasks.archive_sweep",
+        "cases.retention.retention_sweep_task",
     }
     assert schedule["flag-overdue"]["schedule"] == settings.OVERDUE_SCAN_SECONDS
     for entry in schedule.values():

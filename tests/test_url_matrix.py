@@ -146,7 +146,8 @@ def _row(name: str) -> dict[str, tuple[int, ...]] | None:
 
 
 def _urls(case: Case) -> list[tuple[str, str, dict[str, tuple[int, ...]]]]:
-    values = {**PARAMS, "number": case.number, "token": case.status_token}
+    # A staff pk (training record, KPI page) is the case owner's: their own record.
+    values = {**PARAMS, "number": case.number, "token": case.status_token, "pk": str(case.owner_id)}
     urls, missing = [], []
     for name, namespace, pattern in _patterns():
         if name is None:

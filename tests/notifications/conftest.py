@@ -113,8 +113,14 @@ def broker_at():
     original = app.conf.broker_url
 
     def switch(url: str) -> None:
+        from kombu import pools
+
         app.pool.force_close_all()
+        # kombu keeps one pool per connection URL process-wide: without a reset, switching
+        # back hands later tests the closed pool ("Acquire on closed pool").
+        pools.reset()
         app._pool = None
+        app.amqp._producer_pool = None
         app.conf.broker_url = url
 
     yield switch
