@@ -36,8 +36,8 @@ def _visible(user: User) -> QuerySet:
     return visible_cases(user).values("pk")
 
 
-def _get(qs: QuerySet, **lookup: Any) -> Any:
-    found = qs.filter(**lookup).first()
+def _get(qs: QuerySet, *conditions: Q, **lookup: Any) -> Any:
+    found = qs.filter(*conditions, **lookup).first()
     if found is None:
         raise Http404
     return found
@@ -146,8 +146,12 @@ class Inbox:
     members: list[User] = field(default_factory=list)
 
     @property
+    def at_work_count(self) -> int:
+        return len(self.referrals_at_work) + len(self.assignments_at_work)
+
+    @property
     def open_count(self) -> int:
-        return len(self.waiting) + len(self.referrals_at_work) + len(self.assignments_at_work)
+        return len(self.waiting) + self.at_work_count
 
 
 def department_inbox(*, user: User, limit: int = 100) -> Inbox:
@@ -202,16 +206,21 @@ class CenterDesk:
     awaiting_visitor: list[Case]
 
 
-def center_desk(*, now: dt.datetime | None = None, limit: int = 50) -> CenterDesk:
-    """HND-5: the center head's queue, a fixed number of queries whatever the volume."""
-    now = now or timezone.now()
-    waiting = list(
+def handoffs_waiting_meeting(*, limit: int = 50) -> list[HandoffForm]:
+    """The center head's queue of forms without a meeting, most urgent and oldest first."""
+    return list(
         HandoffForm.objects.filter(status=HandoffForm.Status.SUBMITTED)
         .select_related("case", "case__owner", "submitted_by")
         .prefetch_related("departments")
         .annotate(urgency_rank=_URGENCY_ORDER)
         .order_by("urgency_rank", "submitted_at")[:limit]
     )
+
+
+def center_desk(*, now: dt.datetime | None = None, limit: int = 50) -> CenterDesk:
+    """HND-5: the center head's queue, a fixed number of queries whatever the volume."""
+    now = now or timezone.now()
+    waiting = handoffs_waiting_meeting(limit=limit)
     overdue_rule = Q(status__in=ASSIGNMENT_DEPARTMENT_TURN, deadline__lt=now)
     assignments = list(
         Assignment.objects.filter(status__in=ASSIGNMENT_OPEN)

@@ -12,6 +12,8 @@ from cases import calendar
 from handoffs import services
 from handoffs.models import Assignment
 
+DOCX_MARKER = "word/document.xml"
+XLSX_MARKER = "xl/workbook.xml"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF_BYTES = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32

@@ -9,7 +9,6 @@ from cases import calendar
 from cases.errors import NotAllowed, WrongState
 from cases.models import Case
 from cases.services import case_extend_deadline
-from handoffs import services
 from handoffs.models import Assignment, CoordinationMeeting, HandoffForm
 from tests.factories import aware
 from tests.handoffs.factories import plan, record_meeting, submit_handoff
