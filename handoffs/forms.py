@@ -8,8 +8,10 @@ from typing import Any
 
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import permissions
 from accounts.models import Department, User
 from cases.forms import DATETIME_WIDGET
 
@@ -142,15 +144,23 @@ ROLE_CHOICES = [
 ]
 
 
+def _staff():
+    roles = [permissions.STAFF, permissions.DEPARTMENT_HEAD, permissions.CENTER_HEAD]
+    return (
+        User.objects.filter(is_active=True, groups__name__in=roles)
+        .distinct()
+        .select_related("department")
+        .order_by("department__code", "name")
+    )
+
+
 class MeetingForm(TokenForm):
-    """The meeting and, per department, its role, task and deadline (one row each)."""
+    """The meeting and, per department, its role, task and deadline (one table row each)."""
 
     held_at = forms.DateTimeField(label=_("Meeting time"), widget=DATETIME_WIDGET)
     place = forms.CharField(label=_("Place"), max_length=120)
     attendees = forms.ModelMultipleChoiceField(
-        label=_("Attendees"),
-        queryset=User.objects.filter(is_active=True).order_by("department__code", "name"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        label=_("Attendees"), queryset=_staff(), widget=forms.SelectMultiple(attrs={"size": 8})
     )
     minutes = forms.CharField(
         label=_("Minutes"), max_length=8000, widget=forms.Textarea(attrs=_TEXT)
@@ -162,37 +172,51 @@ class MeetingForm(TokenForm):
     def __init__(self, *args: Any, handoff: HandoffForm, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.handoff = handoff
+        self.fields["held_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["attendees"].label_from_instance = lambda u: (
+            f"{u.display_name} · {u.department}" if u.department_id else u.display_name
+        )
         named = {d.pk for d in handoff.departments.all()}
         departments = sorted(_departments(), key=lambda d: (d.pk not in named, d.code))
-        self.rows = []
-        for department in departments:
-            prefix = f"d{department.pk}"
-            self.fields[f"{prefix}_role"] = forms.ChoiceField(
-                label=_("Role"),
-                choices=ROLE_CHOICES,
-                required=False,
-                initial=Assignment.Role.ASSISTING if department.pk in named else ROLE_NONE,
-            )
-            self.fields[f"{prefix}_task"] = forms.CharField(
-                label=_("Task"),
-                max_length=4000,
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 1}),
-            )
-            self.fields[f"{prefix}_deadline"] = forms.DateTimeField(
-                label=_("Deadline"),
-                required=False,
-                widget=DATETIME_WIDGET,
-                initial=handoff.case.deadline,
-            )
-            self.rows.append(
-                (
-                    department,
-                    self[f"{prefix}_role"],
-                    self[f"{prefix}_task"],
-                    self[f"{prefix}_deadline"],
-                )
-            )
+        self.rows = [self._row(d, d.pk in named) for d in departments]
+
+    def _row(self, department: Department, named: bool) -> tuple:
+        prefix = f"d{department.pk}"
+        small = {"class": "form-select form-select-sm"}
+        self.fields[f"{prefix}_role"] = forms.ChoiceField(
+            label=_("Role"),
+            choices=ROLE_CHOICES,
+            required=False,
+            initial=Assignment.Role.ASSISTING if named else ROLE_NONE,
+            widget=forms.Select(attrs={**small, "aria-label": _("Role")}),
+        )
+        self.fields[f"{prefix}_task"] = forms.CharField(
+            label=_("Task"),
+            max_length=4000,
+            required=False,
+            widget=forms.TextInput(
+                attrs={"class": "form-control form-control-sm", "aria-label": _("Task")}
+            ),
+        )
+        self.fields[f"{prefix}_deadline"] = forms.DateTimeField(
+            label=_("Deadline"),
+            required=False,
+            initial=self.handoff.case.deadline,
+            widget=forms.DateTimeInput(
+                attrs={
+                    "type": "datetime-local",
+                    "class": "form-control form-control-sm",
+                    "aria-label": _("Deadline"),
+                },
+                format="%Y-%m-%dT%H:%M",
+            ),
+        )
+        return (
+            department,
+            self[f"{prefix}_role"],
+            self[f"{prefix}_task"],
+            self[f"{prefix}_deadline"],
+        )
 
     def clean(self) -> dict:
         data = super().clean()
