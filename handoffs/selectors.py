@@ -118,6 +118,21 @@ def open_work_blocking_result(case: Case) -> str | None:
     return gettext("A dispute on %(number)s waits for the ruling.") % {"number": handoff.number}
 
 
+def holds_work_on(*, user: User, case: Case) -> bool:
+    """The user's department holds an open referral or assignment on the case: PRV-1 says the
+    visitor's phone is shown in full to such a member (the wider rule in cases.selectors shows it
+    to every department ever involved; this is the narrower test for it to use)."""
+    if not user.department_id:
+        return False
+    referral = Referral.objects.filter(
+        case=case, department_id=user.department_id, status__in=REFERRAL_ACTIVE
+    )
+    assignment = Assignment.objects.filter(
+        handoff__case=case, department_id=user.department_id, status__in=ASSIGNMENT_OPEN
+    )
+    return referral.exists() or assignment.exists()
+
+
 def departments_directory(*, query: str = "") -> QuerySet[Department]:
     qs = Department.objects.filter(is_active=True).select_related("head")
     query = query.strip()

@@ -1,10 +1,18 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from cases import calendar
 from tests.factories import DepartmentFactory, UserFactory
 from tests.handoffs.factories import record_meeting, submit_handoff
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Refusal messages are matched in English here; the Chinese catalogue has its own check."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

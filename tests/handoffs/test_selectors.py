@@ -138,3 +138,10 @@ def test_center_desk_query_count_does_not_grow(
     with CaptureQueriesContext(connection) as many:
         selectors.center_desk()
     assert len(many) == len(few)
+
+
+def test_holds_work_only_while_the_department_works(referral, dept_member, third_member):
+    assert selectors.holds_work_on(user=dept_member, case=referral.case)
+    assert not selectors.holds_work_on(user=third_member, case=referral.case)
+    services.referral_return(dept_member, referral=referral, reason="不归我处")
+    assert not selectors.holds_work_on(user=dept_member, case=referral.case)
