@@ -1,0 +1,322 @@
+"""Forms validate only; services decide. Forms that create something carry a one-time token so
+that a double click or a replayed post creates nothing new."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import permissions
+from accounts.models import Department, User
+from cases.forms import DATETIME_WIDGET
+
+from . import attachments
+from .models import Assignment, HandoffForm, RulingOnAnswer, Urgency
+from .services import AssignmentPlan
+
+_TEXT = {"rows": 3}
+
+
+class TokenForm(forms.Form):
+    token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("token", uuid.uuid4())
+
+
+def _departments():
+    return Department.objects.filter(is_active=True).order_by("code")
+
+
+class ReferForm(TokenForm):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=_departments())
+    note = forms.CharField(
+        label=_("Note for the department"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].widget.attrs.update(
+            {
+                "hx-get": reverse("cases:department_card"),
+                "hx-trigger": "change",
+                "hx-target": "#refer-department-card",
+            }
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs=_TEXT))
+
+
+class AnswerForm(TokenForm):
+    text = forms.CharField(label=_("Answer"), max_length=8000, widget=forms.Textarea(attrs=_TEXT))
+    attachment = forms.FileField(
+        label=_("Attachment"),
+        required=False,
+        help_text=_("Optional: PDF, PNG, JPEG, Word or Excel, up to 10 MB."),
+    )
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            attachments.sniff(upload, size=upload.size or 0)
+        return upload
+
+
+class ReviewForm(forms.Form):
+    ACCEPT, RETURN = "accept", "return"
+    answer = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(ACCEPT, _("Accept the answer")), (RETURN, _("Return it with a comment"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == self.RETURN and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Say what is missing from the answer."))
+        return data
+
+
+class GiveToMemberForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Give to"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, department: Department | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if department is not None:
+            self.fields["member"].queryset = department.members.filter(is_active=True).order_by(
+                "name"
+            )
+
+
+class HandoffSubmitForm(TokenForm):
+    summary = forms.CharField(
+        label=_("Problem summary"), max_length=4000, widget=forms.Textarea(attrs=_TEXT)
+    )
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Departments involved"),
+        queryset=_departments(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("At least two."),
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"),
+        choices=Urgency.choices,
+        initial=Urgency.NORMAL,
+        widget=forms.RadioSelect,
+    )
+    done_so_far = forms.CharField(
+        label=_("What has been done so far"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs=_TEXT),
+    )
+
+    def clean_departments(self):
+        chosen = self.cleaned_data["departments"]
+        if len(chosen) < 2:
+            raise forms.ValidationError(_("A handoff needs at least two departments."))
+        return chosen
+
+
+ROLE_NONE = ""
+ROLE_CHOICES = [
+    (ROLE_NONE, _("Not involved")),
+    *Assignment.Role.choices,
+]
+
+
+def _staff():
+    roles = [permissions.STAFF, permissions.DEPARTMENT_HEAD, permissions.CENTER_HEAD]
+    return (
+        User.objects.filter(is_active=True, groups__name__in=roles)
+        .distinct()
+        .select_related("department")
+        .order_by("department__code", "name")
+    )
+
+
+class MeetingForm(TokenForm):
+    """The meeting and, per department, its role, task and deadline (one table row each)."""
+
+    held_at = forms.DateTimeField(label=_("Meeting time"), widget=DATETIME_WIDGET)
+    place = forms.CharField(label=_("Place"), max_length=120)
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Attendees"), queryset=_staff(), widget=forms.SelectMultiple(attrs={"size": 8})
+    )
+    minutes = forms.CharField(
+        label=_("Minutes"), max_length=8000, widget=forms.Textarea(attrs=_TEXT)
+    )
+    decision = forms.CharField(
+        label=_("Decision"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, handoff: HandoffForm, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.handoff = handoff
+        self.fields["held_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["attendees"].label_from_instance = lambda u: (
+            f"{u.display_name} · {u.department}" if u.department_id else u.display_name
+        )
+        named = {d.pk for d in handoff.departments.all()}
+        departments = sorted(_departments(), key=lambda d: (d.pk not in named, d.code))
+        self.rows = [self._row(d, d.pk in named) for d in departments]
+
+    def _row(self, department: Department, named: bool) -> tuple:
+        prefix = f"d{department.pk}"
+        small = {"class": "form-select form-select-sm"}
+        self.fields[f"{prefix}_role"] = forms.ChoiceField(
+            label=_("Role"),
+            choices=ROLE_CHOICES,
+            required=False,
+            initial=Assignment.Role.ASSISTING if named else ROLE_NONE,
+            widget=forms.Select(attrs={**small, "aria-label": _("Role")}),
+        )
+        self.fields[f"{prefix}_task"] = forms.CharField(
+            label=_("Task"),
+            max_length=4000,
+            required=False,
+            widget=forms.TextInput(
+                attrs={"class": "form-control form-control-sm", "aria-label": _("Task")}
+            ),
+        )
+        self.fields[f"{prefix}_deadline"] = forms.DateTimeField(
+            label=_("Deadline"),
+            required=False,
+            initial=self.handoff.case.deadline,
+            widget=forms.DateTimeInput(
+                attrs={
+                    "type": "datetime-local",
+                    "class": "form-control form-control-sm",
+                    "aria-label": _("Deadline"),
+                },
+                format="%Y-%m-%dT%H:%M",
+            ),
+        )
+        return (
+            department,
+            self[f"{prefix}_role"],
+            self[f"{prefix}_task"],
+            self[f"{prefix}_deadline"],
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        plans = []
+        for department, role, task, deadline in self.rows:
+            chosen = data.get(role.name)
+            if not chosen:
+                continue
+            if not (data.get(task.name) or "").strip():
+                self.add_error(task.name, _("Describe the task of each department."))
+            if data.get(deadline.name) is None:
+                self.add_error(deadline.name, _("Give each department a deadline."))
+            plans.append(
+                AssignmentPlan(
+                    department=department,
+                    role=chosen,
+                    task=data.get(task.name) or "",
+                    deadline=data.get(deadline.name),
+                )
+            )
+        leads = [p for p in plans if p.role == Assignment.Role.LEAD]
+        if len(leads) != 1:
+            self.add_error(
+                None,
+                _("Designate the lead department.")
+                if not leads
+                else _("Designate exactly one lead department, not several."),
+            )
+        data["plans"] = plans
+        return data
+
+
+class DisputeForm(TokenForm):
+    assignment = forms.ModelChoiceField(
+        label=_("Assignment concerned"), queryset=Assignment.objects.none(), required=False
+    )
+    positions = forms.CharField(
+        label=_("Positions of each side"), max_length=8000, widget=forms.Textarea(attrs=_TEXT)
+    )
+
+    def __init__(self, *args: Any, handoff: HandoffForm, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].queryset = handoff.assignments.exclude(
+            status=Assignment.Status.WITHDRAWN
+        ).select_related("department")
+        self.fields["assignment"].label_from_instance = lambda a: a.department.name
+
+
+class RulingForm(forms.Form):
+    ruling = forms.CharField(
+        label=_("Written ruling"), max_length=8000, widget=forms.Textarea(attrs=_TEXT)
+    )
+    on_answer = forms.ChoiceField(
+        label=_("On the disputed answer"),
+        choices=RulingOnAnswer.choices,
+        initial=RulingOnAnswer.NONE,
+    )
+    deadline = forms.DateTimeField(
+        label=_("New deadline of the disputed assignment"), required=False, widget=DATETIME_WIDGET
+    )
+    new_lead = forms.ModelChoiceField(
+        label=_("Change the lead department to"), queryset=Assignment.objects.none(), required=False
+    )
+    withdraw = forms.ModelChoiceField(
+        label=_("Withdraw the assignment of"), queryset=Assignment.objects.none(), required=False
+    )
+    add_department = forms.ModelChoiceField(
+        label=_("Add an assisting department"), queryset=_departments(), required=False
+    )
+    add_task = forms.CharField(label=_("Its task"), max_length=4000, required=False)
+    add_deadline = forms.DateTimeField(
+        label=_("Its deadline"), required=False, widget=DATETIME_WIDGET
+    )
+
+    def __init__(self, *args: Any, handoff: HandoffForm, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        active = handoff.assignments.exclude(status=Assignment.Status.WITHDRAWN).select_related(
+            "department"
+        )
+        for name in ("new_lead", "withdraw"):
+            self.fields[name].queryset = active
+            self.fields[name].label_from_instance = lambda a: a.department.name
+        self.fields["add_deadline"].initial = handoff.case.deadline
+
+    def clean(self) -> dict:
+        data = super().clean()
+        department = data.get("add_department")
+        data["add"] = None
+        if department is not None:
+            if not (data.get("add_task") or "").strip():
+                self.add_error("add_task", _("Describe the task of each department."))
+            data["add"] = AssignmentPlan(
+                department=department,
+                role=Assignment.Role.ASSISTING,
+                task=data.get("add_task") or "",
+                deadline=data.get("add_deadline"),
+            )
+        return data
+
+
+class DeadlineForm(forms.Form):
+    deadline = forms.DateTimeField(label=_("New deadline"), widget=DATETIME_WIDGET)
+    reason = forms.CharField(label=_("Reason"), max_length=500)

@@ -1,0 +1,140 @@
+"""What the case page shows of referrals and handoffs for the signed-in user, with the actions
+that user may take (read-only: built from selectors and rules, never writes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from accounts.models import User
+from cases.models import Case
+
+from . import rules, selectors
+from .forms import AnswerForm, DisputeForm, GiveToMemberForm, ReasonForm, ReferForm, ReviewForm
+from .models import Answer, Assignment, HandoffForm, Referral
+
+
+def _pending(answers: list[Answer]) -> Answer | None:
+    return next((a for a in reversed(answers) if a.verdict == Answer.Verdict.PENDING), None)
+
+
+@dataclass
+class ReferralPanel:
+    referral: Referral
+    answers: list[Answer]
+    forms: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class AssignmentPanel:
+    assignment: Assignment
+    answers: list[Answer]
+    forms: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class HandoffPanel:
+    handoff: HandoffForm
+    assignments: list[AssignmentPanel]
+    can_record_meeting: bool = False
+    dispute_form: DisputeForm | None = None
+
+
+@dataclass
+class CasePanels:
+    referrals: list[ReferralPanel]
+    handoffs: list[HandoffPanel]
+    owner_side: bool
+
+
+def _referral_panel(user: User, case: Case, referral: Referral, owner_side: bool) -> ReferralPanel:
+    answers = list(referral.answers.all())
+    panel = ReferralPanel(referral, answers)
+    member = rules.is_member(user, referral.department)
+    status = referral.status
+    if member and status == Referral.Status.SENT:
+        panel.forms["accept"] = True
+    if member and status in (Referral.Status.SENT, Referral.Status.ACCEPTED):
+        panel.forms["return"] = ReasonForm()
+    if member and status == Referral.Status.ACCEPTED:
+        panel.forms["answer"] = AnswerForm()
+    pending = _pending(answers)
+    if owner_side and status == Referral.Status.ANSWERED and pending:
+        panel.forms["review"] = ReviewForm(initial={"answer": pending.pk})
+    if referral.is_active and rules.is_head_of(user, referral.department):
+        panel.forms["give"] = GiveToMemberForm(
+            department=referral.department, initial={"member": referral.assignee_id}
+        )
+    return panel
+
+
+def _assignment_panel(user: User, assignment: Assignment, owner_side: bool) -> AssignmentPanel:
+    answers = list(assignment.answers.all())
+    panel = AssignmentPanel(assignment, answers)
+    if assignment.department_turn and rules.is_member(user, assignment.department):
+        panel.forms["answer"] = AnswerForm()
+    pending = _pending(answers)
+    if owner_side and assignment.status == Assignment.Status.ANSWERED and pending:
+        panel.forms["review"] = ReviewForm(initial={"answer": pending.pk})
+    if assignment.is_open and rules.is_head_of(user, assignment.department):
+        panel.forms["give"] = GiveToMemberForm(
+            department=assignment.department, initial={"member": assignment.assignee_id}
+        )
+    return panel
+
+
+def _may_raise_dispute(user: User, case: Case, panels: list[AssignmentPanel]) -> bool:
+    if rules.acts_for_owner(user, case):
+        return True
+    return any(
+        rules.is_head_of(user, p.assignment.department)
+        for p in panels
+        if p.assignment.status != Assignment.Status.WITHDRAWN
+    )
+
+
+def _handoff_panel(user: User, case: Case, handoff: HandoffForm, owner_side: bool) -> HandoffPanel:
+    assignments = [_assignment_panel(user, a, owner_side) for a in handoff.assignments.all()]
+    panel = HandoffPanel(handoff, assignments)
+    panel.can_record_meeting = (
+        handoff.status == HandoffForm.Status.SUBMITTED and rules.can_coordinate(user)
+    )
+    open_dispute = any(d.status == "open" for d in handoff.disputes.all())
+    if (
+        handoff.status == HandoffForm.Status.IN_PROGRESS
+        and not open_dispute
+        and _may_raise_dispute(user, case, assignments)
+    ):
+        panel.dispute_form = DisputeForm(handoff=handoff)
+    return panel
+
+
+def case_panels(*, user: User, case: Case) -> CasePanels:
+    owner_side = case.is_active and rules.acts_for_owner(user, case)
+    return CasePanels(
+        referrals=[
+            _referral_panel(user, case, r, owner_side)
+            for r in selectors.referrals_of_case(case=case)
+        ],
+        handoffs=[
+            _handoff_panel(user, case, h, owner_side) for h in selectors.handoffs_of_case(case=case)
+        ],
+        owner_side=owner_side,
+    )
+
+
+@dataclass
+class CaseActions:
+    refer_form: ReferForm | None
+    can_fill_handoff: bool
+    blocker: str | None
+
+
+def case_actions(*, user: User, case: Case) -> CaseActions:
+    """The owner's next steps: refer (REF-2) or fill the handoff form (HND-1)."""
+    if not (case.is_active and rules.acts_for_owner(user, case)):
+        return CaseActions(None, False, None)
+    blocker = selectors.open_work_blocking_result(case)
+    can_refer = case.status == Case.Status.OPEN and blocker is None
+    can_fill = case.status in (Case.Status.OPEN, Case.Status.COORDINATING) and blocker is None
+    return CaseActions(ReferForm() if can_refer else None, can_fill, blocker)

@@ -1,0 +1,282 @@
+"""Every read of the handoffs app that depends on who asks. An object on a case the user may not
+see is a 404, exactly like a missing one (cases.selectors.visible_cases decides)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case as SqlCase
+from django.db.models import IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from accounts.models import Department, User
+from cases.models import ACTIVE_STATUSES, Case
+from cases.selectors import visible_cases
+
+from .models import (
+    ASSIGNMENT_DEPARTMENT_TURN,
+    ASSIGNMENT_OPEN,
+    REFERRAL_ACTIVE,
+    Answer,
+    Assignment,
+    Dispute,
+    HandoffForm,
+    Referral,
+    Urgency,
+)
+
+_ANSWERS = Prefetch("answers", queryset=Answer.objects.select_related("answered_by", "reviewed_by"))
+
+
+def _visible(user: User) -> QuerySet:
+    return visible_cases(user).values("pk")
+
+
+def _get(qs: QuerySet, *conditions: Q, **lookup: Any) -> Any:
+    found = qs.filter(*conditions, **lookup).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def referral_get_for_user(*, user: User, pk: int) -> Referral:
+    qs = Referral.objects.select_related("case", "department", "case__owner")
+    return _get(qs, pk=pk, case__in=_visible(user))
+
+
+def assignment_get_for_user(*, user: User, pk: int) -> Assignment:
+    qs = Assignment.objects.select_related("handoff__case__owner", "department")
+    return _get(qs, pk=pk, handoff__case__in=_visible(user))
+
+
+def answer_get_for_user(*, user: User, pk: int) -> Answer:
+    qs = Answer.objects.select_related("referral__case", "assignment__handoff__case")
+    visible = _visible(user)
+    return _get(qs, Q(referral__case__in=visible) | Q(assignment__handoff__case__in=visible), pk=pk)
+
+
+def handoff_get_for_user(*, user: User, number: str) -> HandoffForm:
+    qs = HandoffForm.objects.select_related("case__owner", "case__visitor", "submitted_by")
+    return _get(qs, number=number, case__in=_visible(user))
+
+
+def dispute_get_for_user(*, user: User, pk: int) -> Dispute:
+    qs = Dispute.objects.select_related("handoff__case", "assignment__department", "raised_by")
+    return _get(qs, pk=pk, handoff__case__in=_visible(user))
+
+
+def referrals_of_case(*, case: Case) -> list[Referral]:
+    return list(
+        case.referrals.select_related("department", "assignee", "created_by").prefetch_related(
+            _ANSWERS
+        )
+    )
+
+
+def handoffs_of_case(*, case: Case) -> list[HandoffForm]:
+    assignments = Prefetch(
+        "assignments",
+        queryset=Assignment.objects.select_related("department", "assignee")
+        .prefetch_related(_ANSWERS)
+        .order_by("role", "department__code"),
+    )
+    disputes = Prefetch(
+        "disputes",
+        queryset=Dispute.objects.select_related("raised_by", "ruled_by", "assignment__department"),
+    )
+    return list(
+        case.handoffs.select_related("submitted_by", "meeting__recorded_by").prefetch_related(
+            "departments", "meeting__attendees", assignments, disputes
+        )
+    )
+
+
+def open_work_blocking_result(case: Case) -> str | None:
+    """Registered in cases.hooks.result_blockers: why no result may be given yet, or None."""
+    referral = case.referrals.filter(status__in=REFERRAL_ACTIVE).select_related("department")
+    if (open_referral := referral.first()) is not None:
+        return gettext("The referral to %(department)s is still open.") % {
+            "department": open_referral.department.name
+        }
+    handoff = case.handoffs.exclude(status=HandoffForm.Status.COMPLETED).first()
+    if handoff is None:
+        return None
+    if handoff.status == HandoffForm.Status.SUBMITTED:
+        return gettext("Handoff form %(number)s waits for the coordination meeting.") % {
+            "number": handoff.number
+        }
+    assignment = handoff.assignments.filter(status__in=ASSIGNMENT_OPEN).first()
+    if assignment is not None:
+        return gettext("The assignment of %(department)s on %(number)s is still open.") % {
+            "department": assignment.department.name,
+            "number": handoff.number,
+        }
+    return gettext("A dispute on %(number)s waits for the ruling.") % {"number": handoff.number}
+
+
+def holds_work_on(*, user: User, case: Case) -> bool:
+    """The user's department holds an open referral or assignment on the case: PRV-1 says the
+    visitor's phone is shown in full to such a member (the wider rule in cases.selectors shows it
+    to every department ever involved; this is the narrower test for it to use)."""
+    if not user.department_id:
+        return False
+    referral = Referral.objects.filter(
+        case=case, department_id=user.department_id, status__in=REFERRAL_ACTIVE
+    )
+    assignment = Assignment.objects.filter(
+        handoff__case=case, department_id=user.department_id, status__in=ASSIGNMENT_OPEN
+    )
+    return referral.exists() or assignment.exists()
+
+
+def departments_directory(*, query: str = "") -> QuerySet[Department]:
+    qs = Department.objects.filter(is_active=True).select_related("head")
+    query = query.strip()
+    if query:
+        qs = qs.filter(
+            Q(name__icontains=query)
+            | Q(code__iexact=query)
+            | Q(responsibilities__icontains=query)
+            | Q(contact_person__icontains=query)
+            | Q(location__icontains=query)
+        )
+    return qs.order_by("code")
+
+
+def department_members(*, department: Department) -> list[User]:
+    return list(department.members.filter(is_active=True).order_by("name", "username"))
+
+
+@dataclass
+class Inbox:
+    department: Department | None
+    waiting: list[Referral] = field(default_factory=list)
+    referrals_at_work: list[Referral] = field(default_factory=list)
+    assignments_at_work: list[Assignment] = field(default_factory=list)
+    under_review: list[Any] = field(default_factory=list)
+    members: list[User] = field(default_factory=list)
+
+    @property
+    def at_work_count(self) -> int:
+        return len(self.referrals_at_work) + len(self.assignments_at_work)
+
+    @property
+    def open_count(self) -> int:
+        return len(self.waiting) + self.at_work_count
+
+
+def department_inbox(*, user: User, limit: int = 100) -> Inbox:
+    """REF-2/HND-3: what the user's department has to do; every member sees it."""
+    department = user.department
+    if department is None:
+        return Inbox(department=None)
+    referrals = (
+        Referral.objects.filter(department=department, status__in=REFERRAL_ACTIVE)
+        .select_related("case", "case__owner", "assignee")
+        .order_by("case__deadline", "id")[:limit]
+    )
+    assignments = (
+        Assignment.objects.filter(department=department, status__in=ASSIGNMENT_OPEN)
+        .select_related("handoff__case__owner", "assignee")
+        .order_by("deadline", "id")[:limit]
+    )
+    inbox = Inbox(department=department, members=department_members(department=department))
+    for referral in referrals:
+        {
+            Referral.Status.SENT: inbox.waiting,
+            Referral.Status.ACCEPTED: inbox.referrals_at_work,
+        }.get(referral.status, inbox.under_review).append(referral)
+    for assignment in assignments:
+        target = inbox.assignments_at_work if assignment.department_turn else inbox.under_review
+        target.append(assignment)
+    return inbox
+
+
+_URGENCY_ORDER = SqlCase(
+    When(urgency=Urgency.CRITICAL, then=Value(0)),
+    When(urgency=Urgency.URGENT, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+@dataclass
+class DepartmentLoad:
+    department: Department
+    assignments: list[Assignment]
+    overdue: int
+
+
+@dataclass
+class CenterDesk:
+    counts: dict[str, int]
+    waiting_meeting: list[HandoffForm]
+    by_department: list[DepartmentLoad]
+    disputes: list[Dispute]
+    overdue_cases: list[Case]
+    awaiting_visitor: list[Case]
+
+
+def handoffs_waiting_meeting(*, limit: int = 50) -> list[HandoffForm]:
+    """The center head's queue of forms without a meeting, most urgent and oldest first."""
+    return list(
+        HandoffForm.objects.filter(status=HandoffForm.Status.SUBMITTED)
+        .select_related("case", "case__owner", "submitted_by")
+        .prefetch_related("departments")
+        .annotate(urgency_rank=_URGENCY_ORDER)
+        .order_by("urgency_rank", "submitted_at")[:limit]
+    )
+
+
+def center_desk(*, now: dt.datetime | None = None, limit: int = 50) -> CenterDesk:
+    """HND-5: the center head's queue, a fixed number of queries whatever the volume."""
+    now = now or timezone.now()
+    waiting = handoffs_waiting_meeting(limit=limit)
+    overdue_rule = Q(status__in=ASSIGNMENT_DEPARTMENT_TURN, deadline__lt=now)
+    assignments = list(
+        Assignment.objects.filter(status__in=ASSIGNMENT_OPEN)
+        .select_related("department", "handoff__case")
+        .annotate(late=SqlCase(When(overdue_rule, then=Value(0)), default=Value(1)))
+        .order_by("department__code", "late", "deadline")[: limit * 4]
+    )
+    disputes = list(
+        Dispute.objects.filter(status=Dispute.Status.OPEN)
+        .select_related("handoff__case", "assignment__department", "raised_by")
+        .order_by("raised_at")[:limit]
+    )
+    cases = Case.objects.select_related("owner", "category", "visitor")
+    overdue_cases = cases.filter(status__in=ACTIVE_STATUSES, deadline__lt=now).order_by("deadline")
+    awaiting = cases.filter(status=Case.Status.AWAITING_CONFIRMATION).order_by("updated_at")
+    by_department = _group(assignments, now=now)
+    counts = {
+        "waiting_meeting": HandoffForm.objects.filter(status=HandoffForm.Status.SUBMITTED).count(),
+        "open_assignments": Assignment.objects.filter(status__in=ASSIGNMENT_OPEN).count(),
+        "overdue_assignments": Assignment.objects.filter(overdue_rule).count(),
+        "open_disputes": Dispute.objects.filter(status=Dispute.Status.OPEN).count(),
+        "overdue_cases": overdue_cases.count(),
+        "awaiting_visitor": awaiting.count(),
+    }
+    return CenterDesk(
+        counts=counts,
+        waiting_meeting=waiting,
+        by_department=by_department,
+        disputes=disputes,
+        overdue_cases=list(overdue_cases[:limit]),
+        awaiting_visitor=list(awaiting[:limit]),
+    )
+
+
+def _group(assignments: list[Assignment], *, now: dt.datetime) -> list[DepartmentLoad]:
+    groups: dict[int, DepartmentLoad] = {}
+    for assignment in assignments:
+        assignment.is_late = assignment.department_turn and assignment.deadline < now
+        load = groups.setdefault(
+            assignment.department_id, DepartmentLoad(assignment.department, [], 0)
+        )
+        load.assignments.append(assignment)
+        load.overdue += int(assignment.is_late)
+    return sorted(groups.values(), key=lambda g: (-g.overdue, g.department.code))

@@ -1,0 +1,124 @@
+"""Pieces every handoffs service shares: locking in one order, snapshots, text checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from accounts.models import User
+from cases.errors import WrongState
+from cases.models import Case
+from cases.services import case_lock
+
+from .. import attachments
+from ..models import Answer, Assignment, Dispute, HandoffForm, Referral
+
+
+def lock_case(case_id: int) -> Case:
+    """Every service locks the case first, then its own rows: one order, no deadlocks, and
+    actions on one case run one after the other (so a replayed form finds what it made)."""
+    return case_lock(case=Case(pk=case_id))
+
+
+def lock(model: type, pk: int) -> Any:
+    return model.objects.select_for_update().get(pk=pk)
+
+
+def required(text: str, message: str) -> str:
+    value = (text or "").strip()
+    if not value:
+        raise WrongState(message)
+    return value
+
+
+def check_work_deadline(deadline: dt.datetime | None, *, case: Case) -> dt.datetime:
+    """An assignment's deadline: in the future and not after the case's promised deadline."""
+    if deadline is None:
+        raise WrongState(gettext("Give each department a deadline."))
+    if deadline <= timezone.now():
+        raise WrongState(gettext("A department's deadline must be in the future."))
+    if case.deadline and deadline > case.deadline:
+        raise WrongState(
+            gettext(
+                "A department's deadline cannot be later than the case's promised deadline "
+                "(%(deadline)s). The first responder must extend the case deadline first."
+            )
+            % {"deadline": timezone.localtime(case.deadline).strftime("%Y-%m-%d %H:%M")}
+        )
+    return deadline
+
+
+def answer_create(
+    actor: User,
+    *,
+    text: str,
+    upload: UploadedFile | None,
+    token: Any,
+    referral: Referral | None = None,
+    assignment: Assignment | None = None,
+) -> Answer:
+    answer = Answer(
+        referral=referral,
+        assignment=assignment,
+        text=required(text, gettext("Write the department's answer.")),
+        answered_by=actor,
+        **({"token": token} if token else {}),
+    )
+    if upload is not None:
+        kind = attachments.sniff(upload, size=upload.size or 0)
+        answer.attachment_name = attachments.display_name(upload.name or "", kind)
+        answer.attachment_type = kind.content_type
+        answer.attachment_size = upload.size or 0
+        answer.attachment.save(attachments.stored_name(kind), upload, save=False)
+    answer.save()
+    return answer
+
+
+def referral_snapshot(referral: Referral) -> dict[str, Any]:
+    return {
+        "case": referral.case.number,
+        "department": referral.department_id,
+        "status": referral.status,
+        "assignee": referral.assignee_id,
+    }
+
+
+def handoff_snapshot(handoff: HandoffForm) -> dict[str, Any]:
+    return {
+        "number": handoff.number,
+        "case": handoff.case.number,
+        "status": handoff.status,
+        "urgency": handoff.urgency,
+    }
+
+
+def assignment_snapshot(assignment: Assignment) -> dict[str, Any]:
+    return {
+        "handoff": assignment.handoff.number,
+        "department": assignment.department_id,
+        "role": assignment.role,
+        "status": assignment.status,
+        "deadline": assignment.deadline.isoformat(),
+        "assignee": assignment.assignee_id,
+    }
+
+
+def dispute_snapshot(dispute: Dispute) -> dict[str, Any]:
+    return {
+        "handoff": dispute.handoff.number,
+        "assignment": dispute.assignment_id,
+        "status": dispute.status,
+    }
+
+
+def answer_snapshot(answer: Answer) -> dict[str, Any]:
+    return {
+        "answer": answer.pk,
+        "verdict": answer.verdict,
+        "attachment": answer.attachment_name,
+        "on_behalf_of_owner": answer.on_behalf_of_owner,
+    }

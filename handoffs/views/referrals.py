@@ -1,0 +1,104 @@
+"""Referral actions (REF-2). All POST; the object is looked up through a selector (404 when the
+case is invisible); the service checks the role (403) and the state (message)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.selectors import case_get_for_user
+
+from .. import services
+from ..forms import AnswerForm, GiveToMemberForm, ReasonForm, ReferForm, ReviewForm
+from ..selectors import referral_get_for_user
+from ._common import back, post_action, run
+
+
+@require_POST
+def refer(request: HttpRequest, number: str) -> HttpResponse:
+    case = case_get_for_user(user=request.user, number=number)
+    return post_action(
+        request,
+        ReferForm(request.POST),
+        lambda data: services.referral_create(
+            request.user,
+            case=case,
+            department=data["department"],
+            note=data["note"],
+            token=data["token"],
+        ),
+        fallback=case,
+        success=_("Referral sent."),
+    )
+
+
+@require_POST
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = referral_get_for_user(user=request.user, pk=pk)
+    run(request, lambda: services.referral_accept(request.user, referral=referral))
+    return back(request, referral.case)
+
+
+@require_POST
+def return_(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = referral_get_for_user(user=request.user, pk=pk)
+    return post_action(
+        request,
+        ReasonForm(request.POST),
+        lambda data: services.referral_return(
+            request.user, referral=referral, reason=data["reason"]
+        ),
+        fallback=referral.case,
+        success=_("Referral returned to the first responder."),
+    )
+
+
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = referral_get_for_user(user=request.user, pk=pk)
+    return post_action(
+        request,
+        AnswerForm(request.POST, request.FILES),
+        lambda data: services.referral_answer(
+            request.user,
+            referral=referral,
+            text=data["text"],
+            upload=data["attachment"],
+            token=data["token"],
+        ),
+        fallback=referral.case,
+        success=_("Answer sent to the first responder."),
+    )
+
+
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = referral_get_for_user(user=request.user, pk=pk)
+
+    def perform(data: dict) -> None:
+        reviewed = referral.answers.filter(pk=data["answer"]).first()
+        if reviewed is None:
+            raise PermissionDenied
+        services.referral_review(
+            request.user,
+            answer=reviewed,
+            accept=data["decision"] == ReviewForm.ACCEPT,
+            comment=data["comment"],
+        )
+
+    return post_action(request, ReviewForm(request.POST), perform, fallback=referral.case)
+
+
+@require_POST
+def give(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = referral_get_for_user(user=request.user, pk=pk)
+    return post_action(
+        request,
+        GiveToMemberForm(request.POST, department=referral.department),
+        lambda data: services.referral_give_to_member(
+            request.user, referral=referral, member=data["member"]
+        ),
+        fallback=referral.case,
+    )

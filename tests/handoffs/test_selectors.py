@@ -1,0 +1,147 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+
+from cases import hooks
+from cases.selectors import case_shows_personal_data, visible_cases
+from handoffs import selectors, services
+from tests.handoffs.factories import record_meeting, submit_handoff
+
+pytestmark = pytest.mark.django_db
+
+
+def test_blocker_names_the_open_referral(referral, department):
+    reason = selectors.open_work_blocking_result(referral.case)
+    assert department.name in reason
+
+
+def test_blocker_is_registered_in_the_cases_hook(referral):
+    assert selectors.open_work_blocking_result in hooks.result_blockers
+    assert hooks.result_blocker(referral.case) is not None
+
+
+def test_blocker_names_a_form_waiting_for_the_meeting(handoff):
+    assert handoff.number in selectors.open_work_blocking_result(handoff.case)
+
+
+def test_blocker_names_an_open_assignment(lead, assisting):
+    assert lead.handoff.number in selectors.open_work_blocking_result(lead.handoff.case)
+
+
+def test_no_blocker_once_every_answer_is_accepted(
+    lead, assisting, dept_member, third_member, front_desk
+):
+    for assignment, member in ((lead, dept_member), (assisting, third_member)):
+        answer = services.assignment_answer(member, assignment=assignment, text="完成")
+        services.assignment_review(front_desk, answer=answer, accept=True)
+    assert selectors.open_work_blocking_result(lead.handoff.case) is None
+    assert hooks.result_blocker(lead.handoff.case) is None
+
+
+def test_no_blocker_after_a_return(referral, dept_member):
+    services.referral_return(dept_member, referral=referral, reason="不归我处")
+    assert selectors.open_work_blocking_result(referral.case) is None
+
+
+def test_objects_of_an_invisible_case_are_404(referral, lead, outsider):
+    with pytest.raises(Http404):
+        selectors.referral_get_for_user(user=outsider, pk=referral.pk)
+    with pytest.raises(Http404):
+        selectors.assignment_get_for_user(user=outsider, pk=lead.pk)
+    with pytest.raises(Http404):
+        selectors.handoff_get_for_user(user=outsider, number=lead.handoff.number)
+
+
+def test_assigned_department_members_see_the_case_and_its_phone(lead, assisting, third_member):
+    case = lead.handoff.case
+    assert visible_cases(third_member).filter(pk=case.pk).exists()
+    assert case_shows_personal_data(user=third_member, case=case)
+
+
+def test_departments_named_on_the_form_but_not_assigned_do_not_see_it(
+    handoff_case, front_desk, center_head, department, third_department, third_member
+):
+    handoff = submit_handoff(handoff_case, front_desk, [department, third_department])
+    assert not visible_cases(third_member).filter(pk=handoff_case.pk).exists()
+    record_meeting(handoff, center_head, department)
+    assert not visible_cases(third_member).filter(pk=handoff_case.pk).exists()
+
+
+def test_inbox_sorts_the_department_work(referral, lead, dept_member, department):
+    inbox = selectors.department_inbox(user=dept_member)
+    assert inbox.department == department
+    assert [r.pk for r in inbox.waiting] == [referral.pk]
+    assert [a.pk for a in inbox.assignments_at_work] == [lead.pk]
+    services.assignment_answer(dept_member, assignment=lead, text="x")
+    inbox = selectors.department_inbox(user=dept_member)
+    assert [a.pk for a in inbox.under_review] == [lead.pk]
+
+
+def test_inbox_of_a_user_without_department_is_empty(center_head):
+    assert selectors.department_inbox(user=center_head).department is None
+
+
+def test_directory_search(department, third_department):
+    assert list(selectors.departments_directory(query="行政楼")) == [department]
+    third_department.is_active = False
+    third_department.save()
+    assert list(selectors.departments_directory()) == [department]
+
+
+def test_center_desk_lists_departments_with_overdue_work_first(lead, assisting, center_head):
+    services.assignment_change_deadline(
+        center_head,
+        assignment=lead,
+        deadline=assisting.deadline - dt.timedelta(hours=2),
+        reason="提前",
+    )
+    assert selectors.center_desk().counts["overdue_assignments"] == 0
+    with time_machine.travel(assisting.deadline - dt.timedelta(hours=1)):
+        desk = selectors.center_desk()
+    assert desk.counts["overdue_assignments"] == 1
+    # JW (overdue) before HQ although HQ comes first by code.
+    assert [load.department.pk for load in desk.by_department] == [
+        lead.department_id,
+        assisting.department_id,
+    ]
+    assert desk.by_department[0].assignments[0].is_late is True
+
+
+def test_answered_assignment_is_not_counted_overdue(lead, assisting, dept_member):
+    services.assignment_answer(dept_member, assignment=lead, text="x")
+    with time_machine.travel(lead.deadline + dt.timedelta(hours=1)):
+        desk = selectors.center_desk()
+    assert desk.counts["overdue_assignments"] == 1
+    loads = {load.department.pk: load.overdue for load in desk.by_department}
+    assert loads == {lead.department_id: 0, assisting.department_id: 1}
+
+
+def test_center_desk_query_count_does_not_grow(
+    make_case, front_desk, center_head, department, third_department
+):
+    def build():
+        case = make_case()
+        handoff = submit_handoff(case, front_desk, [department, third_department])
+        record_meeting(handoff, center_head, department, [third_department])
+
+    build()
+    submit_handoff(make_case(), front_desk, [department, third_department])
+    with CaptureQueriesContext(connection) as few:
+        selectors.center_desk()
+    for _ in range(3):
+        build()
+        submit_handoff(make_case(), front_desk, [department, third_department])
+    with CaptureQueriesContext(connection) as many:
+        selectors.center_desk()
+    assert len(many) == len(few)
+
+
+def test_holds_work_only_while_the_department_works(referral, dept_member, third_member):
+    assert selectors.holds_work_on(user=dept_member, case=referral.case)
+    assert not selectors.holds_work_on(user=third_member, case=referral.case)
+    services.referral_return(dept_member, referral=referral, reason="不归我处")
+    assert not selectors.holds_work_on(user=dept_member, case=referral.case)
