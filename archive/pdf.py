@@ -27,6 +27,7 @@ from cases import events
 from cases.models import Channel, Outcome, VisitorType
 from closure.events import rating_label
 from closure.models import HowGiven, OtherMethod, ResultRound
+from handoffs.models import Answer, Assignment, Dispute, HandoffForm, Referral, Urgency
 
 from .models import ArchiveRecord
 from .record import data_checksum, record_data
@@ -131,6 +132,52 @@ def _display(data: dict[str, Any], signatures: dict[str, Any]) -> dict[str, Any]
                 else "",
             }
             for r in data["rounds"]
+        ],
+        "referrals": [
+            {
+                **r,
+                "status_label": _label(Referral.Status, r["status"]),
+                "answers": _answer_rows(r["answers"]),
+            }
+            for r in data.get("referrals", [])
+        ],
+        "handoffs": [_handoff_display(h) for h in data.get("handoffs", [])],
+    }
+
+
+def _answer_rows(answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {**a, "when": _when(a["at"]), "verdict_label": _label(Answer.Verdict, a["verdict"])}
+        for a in answers
+    ]
+
+
+def _handoff_display(form: dict[str, Any]) -> dict[str, Any]:
+    meeting = form["meeting"]
+    return {
+        **form,
+        "urgency_label": _label(Urgency, form["urgency"]),
+        "status_label": _label(HandoffForm.Status, form["status"]),
+        "submitted_when": _when(form["submitted_at"]),
+        "meeting": {**meeting, "when": _when(meeting["held_at"])} if meeting else None,
+        "assignments": [
+            {
+                **a,
+                "role_label": _label(Assignment.Role, a["role"]),
+                "status_label": _label(Assignment.Status, a["status"]),
+                "deadline_when": _when(a["deadline"]),
+                "answers": _answer_rows(a["answers"]),
+            }
+            for a in form["assignments"]
+        ],
+        "disputes": [
+            {
+                **d,
+                "status_label": _label(Dispute.Status, d["status"]),
+                "raised_when": _when(d["raised_at"]),
+                "ruled_when": _when(d["ruled_at"]),
+            }
+            for d in form["disputes"]
         ],
     }
 

@@ -14,6 +14,7 @@ from audit.chain import canonical
 from cases.models import Case
 from cases.personal import mask_name, mask_phone
 
+from . import handoff_record
 from .models import ArchiveRecord
 
 
@@ -123,7 +124,8 @@ def record_data(record: ArchiveRecord) -> dict[str, Any]:
         "events": _events(case),
         "rounds": _rounds(case),
         "callbacks": _callbacks(case),
-        # The handoffs app adds "referrals" and "handoffs" here once it has landed.
+        "referrals": handoff_record.referrals(case),
+        "handoffs": handoff_record.handoffs(case),
     }
 
 

@@ -11,9 +11,10 @@ class HandoffsConfig(AppConfig):
         from cases.models import Case
         from cases.services import case_registered
 
-        from . import events, receivers, selectors
+        from . import events, overdue, receivers, selectors
 
         events.register_all()
+        overdue.register()
         case_registered.connect(
             receivers.referral_on_intake, sender=Case, dispatch_uid="handoffs.referral_on_intake"
         )

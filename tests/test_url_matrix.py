@@ -52,6 +52,26 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "cases:visitor_correct":   r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
     "cases:status":            r((200, 200, 200, 200, 200, 200), (200, 200, 200, 200, 200, 200)),
     "cases:status_token":      r((200, 200, 200, 200, 200, 200)),
+    "handoffs:desk":                  r((302, 403, 403, 403, 200, 403)),
+    "handoffs:inbox":                 r((302, 200, 200, 200, 200, 200)),
+    "handoffs:directory":             r((302, 200, 200, 200, 200, 200)),
+    "handoffs:slip":                  r((302, 200, 200, 200, 200, 200)),
+    "handoffs:refer":                 r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
+    "handoffs:handoff_new":           r((302, 200, 404, 404, 200, 403), (302, 200, 404, 404, 200, 403)),
+    "handoffs:referral_accept":       r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "handoffs:referral_return":       r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "handoffs:referral_answer":       r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "handoffs:referral_review":       r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "handoffs:referral_give":         r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "handoffs:handoff_print":         r((302, 404, 404, 404, 404, 404)),
+    "handoffs:meeting":               r((302, 404, 404, 404, 404, 404), (302, 404, 404, 404, 404, 404)),
+    "handoffs:dispute_raise":         r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "handoffs:dispute_rule":          r((302, 404, 404, 404, 404, 404), (302, 404, 404, 404, 404, 404)),
+    "handoffs:assignment_answer":     r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "handoffs:assignment_review":     r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "handoffs:assignment_give":       r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "handoffs:assignment_deadline":   r((302, 404, 404, 404, 404, 404), (302, 404, 404, 404, 404, 404)),
+    "handoffs:attachment":            r((302, 404, 404, 404, 404, 404)),
     "archive:list":                   r((302, 200, 200, 200, 200, 200)),
     "archive:export":                 r((302, 403, 403, 403, 200, 200), (302, 403, 403, 403, 302, 302)),
     "archive:export_detail":          r((302, 404, 404, 404, 404, 404)),
@@ -148,6 +168,7 @@ def _row(name: str) -> dict[str, tuple[int, ...]] | None:
 def _urls(case: Case) -> list[tuple[str, str, dict[str, tuple[int, ...]]]]:
     # A staff pk (training record, KPI page) is the case owner's: their own record.
     values = {**PARAMS, "number": case.number, "token": case.status_token, "pk": str(case.owner_id)}
+    per_url = {"handoffs:slip": {"pk": str(case.owner.department_id)}}  # a department's slip
     urls, missing = [], []
     for name, namespace, pattern in _patterns():
         if name is None:
@@ -159,7 +180,9 @@ def _urls(case: Case) -> list[tuple[str, str, dict[str, tuple[int, ...]]]]:
         if row is None:
             missing.append(name)
             continue
-        kwargs = {key: values[key] for key in _parameters(pattern)}
+        kwargs = {
+            key: per_url.get(name, values).get(key, values[key]) for key in _parameters(pattern)
+        }
         urls.append((name, reverse(name, kwargs=kwargs), row))
     assert not missing, f"URL names without an entry in EXPECTED: {missing}"
     return urls

@@ -1,0 +1,151 @@
+"""Assignments join the overdue scan and the reminders (DUE-1): the set-based scan of
+cases.overdue flags an assignment once per deadline; the case owner, the assigned department's
+head and the center heads are told, and the case's timeline says which department is late."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+from audit.services import audit_record
+from cases import events, overdue
+from cases.models import CaseEvent
+from cases.notices import _moment
+from notifications.services import Notice, notify
+
+from .models import ASSIGNMENT_DEPARTMENT_TURN, Assignment
+
+
+def _rows(ids: list[int]) -> list[dict[str, Any]]:
+    return list(
+        Assignment.objects.filter(pk__in=ids).values(
+            "pk",
+            "deadline",
+            "deadline_version",
+            "department__name",
+            "department__head_id",
+            "handoff__case_id",
+            "handoff__case__number",
+            "handoff__case__owner_id",
+        )
+    )
+
+
+def _values(row: dict[str, Any]) -> dict[str, str]:
+    return {
+        "number": row["handoff__case__number"],
+        "department": row["department__name"],
+        "deadline": _moment(row["deadline"]),
+    }
+
+
+def _overdue_text(values: dict[str, str]) -> tuple[str, str]:
+    return (
+        _("Assignment of %(department)s on case %(number)s is overdue") % values,
+        _("%(department)s has not answered its assignment on case %(number)s, due %(deadline)s.")
+        % values,
+    )
+
+
+def _reminder_text(values: dict[str, str]) -> tuple[str, str]:
+    return (
+        _("Assignment on case %(number)s is due soon") % values,
+        _("The assignment of %(department)s on case %(number)s is due at %(deadline)s.") % values,
+    )
+
+
+def _notices(rows, *, kind: str, render, recipients) -> list[Notice]:
+    return [
+        Notice(
+            recipient_ids=tuple(dict.fromkeys(pk for pk in recipients(row) if pk)),
+            kind=kind,
+            object_type="assignment",
+            object_id=str(row["pk"]),
+            deadline_version=row["deadline_version"],
+            url=reverse("cases:detail", args=[row["handoff__case__number"]]),
+            render=partial(render, _values(row)),
+        )
+        for row in rows
+    ]
+
+
+def assignments_flagged(ids: list[int], now: dt.datetime) -> None:
+    rows = _rows(ids)
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(
+                case_id=row["handoff__case_id"],
+                kind="assignment_overdue",
+                data={"department": row["department__name"], "assignment": row["pk"]},
+            )
+            for row in rows
+        ],
+        batch_size=1000,
+    )
+    heads = tuple(permissions.user_ids_with_role(permissions.CENTER_HEAD))
+    notify(
+        _notices(
+            rows,
+            kind="assignment_overdue",
+            render=_overdue_text,
+            recipients=lambda row: (
+                row["handoff__case__owner_id"],
+                row["department__head_id"],
+                *heads,
+            ),
+        )
+    )
+    _scan_audit("assignment.flag_overdue", rows, now)
+
+
+def _scan_audit(action: str, rows: list[dict[str, Any]], now: dt.datetime) -> None:
+    """One audit event per scan, as for cases (a per-row append would make the scan a loop)."""
+    audit_record(
+        actor=None,
+        action=action,
+        object_type="overdue_scan",
+        object_id="assignment",
+        after={
+            "at": now.isoformat(),
+            "count": len(rows),
+            "assignments": [[row["pk"], row["deadline_version"]] for row in rows],
+        },
+    )
+
+
+def assignments_reminded(ids: list[int], now: dt.datetime) -> None:
+    rows = _rows(ids)
+    notify(
+        _notices(
+            rows,
+            kind="assignment_reminder",
+            render=_reminder_text,
+            recipients=lambda row: (row["department__head_id"],),
+        )
+    )
+    _scan_audit("assignment.remind_deadline", rows, now)
+
+
+def register() -> None:
+    events.register(
+        "assignment_overdue",
+        lambda d: (
+            _("Assignment of %(department)s flagged overdue")
+            % {"department": d.get("department", "")}
+        ),
+    )
+    statuses = ", ".join(f"'{status}'" for status in ASSIGNMENT_DEPARTMENT_TURN)  # our constants
+    overdue.register(
+        overdue.DeadlineTable(
+            name="assignment",
+            model=Assignment,
+            open_sql=f"status IN ({statuses})",
+            flagged=assignments_flagged,
+            reminded=assignments_reminded,
+        )
+    )
