@@ -492,15 +492,17 @@ def _write_step(writer: Writer, item) -> None:
 
 
 def _copy_visitors(conn, rng: random.Random, first: dict[int, int], n: int) -> None:
+    from cases.personal import phone_key  # the keyed hash Visitor.save() keeps (PRV-1)
+
     with conn.cursor().copy(
-        "COPY cases_visitor (id, name, phone, created_at, updated_at) FROM STDIN"
+        "COPY cases_visitor (id, name, phone, phone_hash, created_at, updated_at) FROM STDIN"
     ) as copy:
         for index in range(n):
             created = ts(first.get(index, now_us() - 400 * DAY))
+            phone = stories.visitor_phone(index)
             copy.write_row(
-                (index + 1, stories.person_name(rng), stories.visitor_phone(index), created,
-                 created)
-            )  # fmt: skip
+                (index + 1, stories.person_name(rng), phone, phone_key(phone), created, created)
+            )
 
 
 def _reset_sequences(conn) -> None:
