@@ -3,6 +3,11 @@
 ``result_blockers``: each callable takes a case and returns a translated reason why the owner may
 not give the visitor a result yet (a referral or an assignment still open), or None. Higher apps
 append to it in ``AppConfig.ready``; the closure app asks ``result_blocker(case)``.
+
+``personal_data_holders``: each callable is asked ``ask(user=..., case=...)`` for a member of a
+department (PRV-1) and answers True (the department holds work on the case: show the visitor's
+name and phone in full), False (it no longer does: mask them) or None (no opinion).
+``cases.selectors.case_shows_personal_data`` takes the first answer that is not None.
 """
 
 from __future__ import annotations
@@ -11,10 +16,27 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from accounts.models import User
+
     from .models import Case
 
 ResultBlocker = Callable[["Case"], "str | None"]
 result_blockers: list[ResultBlocker] = []
+
+
+# Called with keywords: ask(user=user, case=case) -> bool | None.
+PersonalDataHolder = Callable[..., "bool | None"]
+personal_data_holders: list[PersonalDataHolder] = []
+
+
+def holds_personal_data(*, user: User, case: Case) -> bool | None:
+    """The first opinion any app gives on whether the user's department may see the visitor's
+    personal data in full, or None when no app has one."""
+    for ask in personal_data_holders:
+        answer = ask(user=user, case=case)
+        if answer is not None:
+            return answer
+    return None
 
 
 def result_blocker(case: Case) -> str | None:

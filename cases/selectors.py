@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.models import User
 
-from . import calendar
+from . import calendar, hooks
 from .models import ACTIVE_STATUSES, OPEN_STATUSES, Case, Visitor
 
 
@@ -66,12 +66,18 @@ def case_get_for_user(*, user: User, number: str) -> Case:
 
 def case_shows_personal_data(*, user: User, case: Case) -> bool:
     """PRV-1: the owner, the departments working on the case and the center head see the
-    visitor's name and phone in full; everyone else sees them masked."""
+    visitor's name and phone in full; everyone else sees them masked. Whether a department still
+    works on the case is for the apps that give it work to say (``hooks.personal_data_holders``:
+    a department that returned its referral or lost its assignment sees them masked again);
+    without an opinion, every department ever involved sees them."""
     if user.pk == case.owner_id or permissions.is_center_head(user):
         return True
-    return bool(
-        user.department_id and case.involved_departments.filter(pk=user.department_id).exists()
-    )
+    if not user.department_id:
+        return False
+    held = hooks.holds_personal_data(user=user, case=case)
+    if held is not None:
+        return held
+    return case.involved_departments.filter(pk=user.department_id).exists()
 
 
 def case_timeline(*, case: Case) -> QuerySet:

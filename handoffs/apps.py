@@ -20,3 +20,5 @@ class HandoffsConfig(AppConfig):
         )
         if selectors.open_work_blocking_result not in hooks.result_blockers:
             hooks.result_blockers.append(selectors.open_work_blocking_result)
+        if selectors.holds_work_on not in hooks.personal_data_holders:
+            hooks.personal_data_holders.append(selectors.holds_work_on)

@@ -120,8 +120,9 @@ def open_work_blocking_result(case: Case) -> str | None:
 
 def holds_work_on(*, user: User, case: Case) -> bool:
     """The user's department holds an open referral or assignment on the case: PRV-1 says the
-    visitor's phone is shown in full to such a member (the wider rule in cases.selectors shows it
-    to every department ever involved; this is the narrower test for it to use)."""
+    visitor's phone is shown in full to such a member. Registered in
+    ``cases.hooks.personal_data_holders`` (HandoffsConfig.ready), so a department that returned
+    its referral, finished it, or whose assignment was withdrawn or accepted sees it masked."""
     if not user.department_id:
         return False
     referral = Referral.objects.filter(

@@ -17,7 +17,7 @@ from cases.errors import NotAllowed, WrongState
 from cases.models import Case
 from cases.services import case_transition, event_add
 
-from .. import rules
+from .. import notices, rules
 from ..models import ASSIGNMENT_OPEN, Answer, Assignment, Dispute, HandoffForm
 from ._common import (
     answer_create,
@@ -93,6 +93,7 @@ def assignment_answer(
     assignment.save(update_fields=["status"])
     _event(actor, "assignment_answered", case=case, assignment=assignment, text=answer.text)
     _audit(actor, "assignment.answer", assignment, before, **answer_snapshot(answer))
+    notices.assignment_answered(actor, case=case, assignment=assignment, answer=answer)
     return answer
 
 

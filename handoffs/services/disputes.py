@@ -17,7 +17,7 @@ from cases.errors import NotAllowed, WrongState
 from cases.models import Case
 from cases.services import event_add
 
-from .. import rules
+from .. import notices, rules
 from ..models import ASSIGNMENT_OPEN, Answer, Assignment, Dispute, HandoffForm, RulingOnAnswer
 from ._common import dispute_snapshot, lock, lock_case, required
 from .assignments import handoff_complete_if_done, set_deadline
@@ -81,6 +81,7 @@ def dispute_raise(
         object_id=dispute.pk,
         after=dispute_snapshot(dispute),
     )
+    notices.dispute_raised(actor, case=case, dispute=dispute)
     return dispute
 
 
@@ -183,6 +184,7 @@ def dispute_rule(
         raise WrongState(gettext("This dispute has already been ruled."))
     ruling = required(ruling, gettext("Write the ruling."))
     handoff = dispute.handoff
+    at_work = notices.departments_at_work(handoff)  # before the ruling changes them
     changes: dict[str, Any] = {
         "lead": _change_lead(handoff, new_lead),
         "withdrawn": _withdraw(handoff, withdraw),
@@ -197,6 +199,7 @@ def dispute_rule(
         changes["deadline"] = deadline.isoformat()
     changes = {key: value for key, value in changes.items() if value}
     _close(actor, case=case, dispute=dispute, ruling=ruling, changes=changes)
+    notices.dispute_ruled(actor, case=case, dispute=dispute, department_ids=at_work)
     handoff_complete_if_done(actor, case=case, handoff=handoff)
     return dispute
 

@@ -19,7 +19,7 @@ from cases.errors import NotAllowed, WrongState
 from cases.models import Case
 from cases.services import case_involve_department, case_transition, event_add
 
-from .. import rules
+from .. import notices, rules
 from ..models import (
     REFERRAL_ACTIVE,
     Assignment,
@@ -114,6 +114,7 @@ def handoff_submit(
         object_id=handoff.number,
         after={**handoff_snapshot(handoff), "departments": sorted(chosen)},
     )
+    notices.handoff_submitted(actor, case=case, handoff=handoff, names=names)
     return handoff
 
 
@@ -196,6 +197,7 @@ def meeting_record(
     handoff.status = HandoffForm.Status.IN_PROGRESS
     handoff.save(update_fields=["status"])
     _record_meeting(actor, case=case, handoff=handoff, meeting=meeting, assignments=made)
+    notices.meeting_recorded(actor, case=case, handoff=handoff, assignments=made)
     return meeting
 
 

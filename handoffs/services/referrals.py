@@ -16,7 +16,7 @@ from cases.errors import NotAllowed, WrongState
 from cases.models import Case
 from cases.services import case_involve_department, case_transition, event_add
 
-from .. import rules
+from .. import notices, rules
 from ..models import REFERRAL_ACTIVE, Answer, HandoffForm, Referral
 from ._common import answer_create, answer_snapshot, lock, lock_case, referral_snapshot, required
 
@@ -76,6 +76,7 @@ def referral_create(
     case_involve_department(actor, case=case, department=department)
     case_transition(actor, case=case, to=Case.Status.REFERRED, record_event=False)
     _record_created(actor, case=case, referral=referral)
+    notices.referral_created(actor, case=case, referral=referral)
     return referral
 
 
@@ -143,6 +144,7 @@ def referral_return(actor: User, *, referral: Referral, reason: str) -> Referral
         reason=reason,
     )
     _audit(actor, "referral.return", referral, before, reason=reason)
+    notices.referral_returned(actor, case=case, referral=referral)
     return referral
 
 
@@ -179,6 +181,7 @@ def referral_answer(
         answer=answer.pk,
     )
     _audit(actor, "referral.answer", referral, before, **answer_snapshot(answer))
+    notices.referral_answered(actor, case=case, referral=referral, answer=answer)
     return answer
 
 

@@ -4,7 +4,7 @@ from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
-from cases import calendar, selectors
+from cases import calendar, hooks, selectors
 from tests.factories import UserFactory, aware
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +67,23 @@ def test_personal_data_shown_to_owner_department_and_center_head(
     assert selectors.case_shows_personal_data(user=center_head, case=case)
     assert not selectors.case_shows_personal_data(user=auditor, case=case)
     assert not selectors.case_shows_personal_data(user=colleague, case=case)
+
+
+def test_personal_data_follows_the_first_opinion_of_the_hooks(
+    monkeypatch, make_case, department, front_desk, dept_member, center_head, auditor
+):
+    case = make_case(outcome="referral", department=department)
+    opinions: list = [None]
+    monkeypatch.setattr(hooks, "personal_data_holders", [lambda *, user, case: opinions[0]])
+
+    assert selectors.case_shows_personal_data(user=dept_member, case=case)  # no opinion
+    opinions[0] = False
+    assert not selectors.case_shows_personal_data(user=dept_member, case=case)
+    assert selectors.case_shows_personal_data(user=front_desk, case=case)  # the owner
+    assert selectors.case_shows_personal_data(user=center_head, case=case)
+    opinions[0] = True
+    assert selectors.case_shows_personal_data(user=dept_member, case=case)
+    assert not selectors.case_shows_personal_data(user=auditor, case=case)  # no department
 
 
 def test_desk_sorts_cases_by_urgency(make_case, front_desk, department):

@@ -2,7 +2,8 @@
 meeting in place on the coordination desk with a lead and an assisting department; both answer;
 the owner accepts one answer and returns the other; the assisting department's head raises a
 dispute; the center head rules in place that the answer stands; the case is back with the
-owner, with nothing left to block the result."""
+owner, with nothing left to block the result; the owner gives the result on the case page, the
+visitor signs satisfied on the signing screen, and the case is closed and archived."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from cases import hooks
 from cases.models import Case
 from handoffs.models import Assignment, Dispute, HandoffForm
 from tests.e2e.conftest import login
+from tests.e2e.test_closure_journey import give_result, visitor_signs
 from tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -48,9 +50,19 @@ def review(page, assignment: Assignment, decision: str, comment: str = "") -> No
     page.wait_for_selector(f"{block}[data-status={status}]")
 
 
-def test_handoff_meeting_answers_dispute_ruling(
-    page, live_server, make_case, front_desk, center_head, dept_member, department
+def test_handoff_meeting_answers_dispute_ruling_result(
+    page,
+    live_server,
+    make_case,
+    front_desk,
+    center_head,
+    dept_member,
+    department,
+    settings,
+    tmp_path,
 ):
+    settings.MEDIA_ROOT = tmp_path  # the visitor's signature is stored
+    settings.ARCHIVE_QUIET_HOURS = 0  # archive at once after the closing commit
     base = live_server.url
     logistics = DepartmentFactory(code="HQ", name="后勤保障部")
     fixer = UserFactory(username="houqin1", name="孙丽", department=logistics)
@@ -154,3 +166,14 @@ def test_handoff_meeting_answers_dispute_ruling(
         "dispute_ruled",
         "handoff_completed",
     }
+
+    # The owner gives the result; the visitor signs satisfied; the case closes and is archived.
+    give_result(page, "空调已修复，课程照常在 302 教室进行，请按原时间上课。")
+    visitor_signs(page, rating=5)
+    case.refresh_from_db()
+    assert case.status == Case.Status.ARCHIVED
+    assert case.satisfaction == 5
+    assert case.owner == front_desk
+    assert {"result_recorded", "visitor_confirmed", "archived"} <= set(
+        case.events.values_list("kind", flat=True)
+    )

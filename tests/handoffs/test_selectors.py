@@ -62,6 +62,51 @@ def test_assigned_department_members_see_the_case_and_its_phone(lead, assisting,
     assert case_shows_personal_data(user=third_member, case=case)
 
 
+def test_holds_work_on_is_registered_for_personal_data():
+    assert selectors.holds_work_on in hooks.personal_data_holders
+
+
+def test_a_department_holding_a_referral_sees_the_phone(referral, dept_member, department_head):
+    assert case_shows_personal_data(user=dept_member, case=referral.case)
+    assert case_shows_personal_data(user=department_head, case=referral.case)
+
+
+def test_a_department_that_returned_its_referral_sees_the_phone_masked(
+    referral, dept_member, department_head, front_desk
+):
+    services.referral_return(dept_member, referral=referral, reason="不归我处")
+
+    case = referral.case
+    assert visible_cases(dept_member).filter(pk=case.pk).exists()  # still read-only
+    assert not case_shows_personal_data(user=dept_member, case=case)
+    assert not case_shows_personal_data(user=department_head, case=case)
+    assert case_shows_personal_data(user=front_desk, case=case)
+
+
+def test_a_department_whose_assignment_was_withdrawn_sees_the_phone_masked(
+    lead, assisting, third_member, dept_member, front_desk, center_head
+):
+    dispute = services.dispute_raise(front_desk, handoff=lead.handoff, positions="后勤无需参与")
+    services.dispute_rule(center_head, dispute=dispute, ruling="后勤退出", withdraw=assisting)
+
+    case = lead.handoff.case
+    assert not case_shows_personal_data(user=third_member, case=case)
+    assert case_shows_personal_data(user=dept_member, case=case)  # the lead still works on it
+    assert case_shows_personal_data(user=center_head, case=case)
+
+
+def test_a_department_whose_answer_was_accepted_sees_the_phone_masked(
+    referral, dept_member, front_desk
+):
+    services.referral_accept(dept_member, referral=referral)
+    answer = services.referral_answer(dept_member, referral=referral, text="可以调课")
+    assert case_shows_personal_data(user=dept_member, case=referral.case)
+
+    services.referral_review(front_desk, answer=answer, accept=True)
+
+    assert not case_shows_personal_data(user=dept_member, case=referral.case)
+
+
 def test_departments_named_on_the_form_but_not_assigned_do_not_see_it(
     handoff_case, front_desk, center_head, department, third_department, third_member
 ):
