@@ -19,7 +19,14 @@ def register(kind: str, describer: Describer) -> None:
 
 def describe(kind: str, data: dict[str, Any]) -> str:
     describer = _DESCRIBERS.get(kind)
-    return describer(data) if describer else kind
+    if describer is None:
+        return kind
+    try:
+        return describer(data)
+    except (KeyError, TypeError, ValueError):
+        # An event written by an older version (or imported history) may lack a key the
+        # current text needs: show the kind rather than fail the whole case page.
+        return kind
 
 
 def _status(data: dict[str, Any]) -> str:
