@@ -7,9 +7,12 @@ exceptions of the window a computation needs.
 from __future__ import annotations
 
 import datetime as dt
+import time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from .models import WorkCalendarDay
@@ -18,11 +21,31 @@ from .models import WorkCalendarDay
 _WINDOW_DAYS = 150
 
 
+# The exceptions are a few hundred rows that change a few times a year: every process keeps them
+# in memory for a while (the desk asks on every request). An edit in this process clears them at
+# once (signals below); other processes see it within _CACHE_SECONDS.
+_CACHE_SECONDS = 300
+_cache: dict[str, Any] = {"until": 0.0, "days": {}}
+
+
+def _all_exceptions() -> dict[dt.date, bool]:
+    now = time.monotonic()
+    if now >= _cache["until"]:
+        _cache["days"] = dict(WorkCalendarDay.objects.values_list("date", "is_workday"))
+        _cache["until"] = now + _CACHE_SECONDS
+    return _cache["days"]
+
+
+def clear_cache(**kwargs: Any) -> None:
+    _cache["until"] = 0.0
+
+
+post_save.connect(clear_cache, sender=WorkCalendarDay, dispatch_uid="calendar-cache-save")
+post_delete.connect(clear_cache, sender=WorkCalendarDay, dispatch_uid="calendar-cache-delete")
+
+
 def _exceptions(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
-    rows = WorkCalendarDay.objects.filter(date__range=(start, end)).values_list(
-        "date", "is_workday"
-    )
-    return dict(rows)
+    return {day: work for day, work in _all_exceptions().items() if start <= day <= end}
 
 
 def _default_workday(day: dt.date) -> bool:
@@ -30,8 +53,7 @@ def _default_workday(day: dt.date) -> bool:
 
 
 def is_workday(day: dt.date) -> bool:
-    row = WorkCalendarDay.objects.filter(date=day).values_list("is_workday", flat=True).first()
-    return _default_workday(day) if row is None else row
+    return _all_exceptions().get(day, _default_workday(day))
 
 
 def workday_end(day: dt.date) -> dt.datetime:

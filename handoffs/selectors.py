@@ -170,8 +170,9 @@ class Inbox:
         return len(self.waiting) + self.at_work_count
 
 
-def department_inbox(*, user: User, limit: int = 100) -> Inbox:
-    """REF-2/HND-3: what the user's department has to do; every member sees it."""
+def department_inbox(*, user: User, limit: int = 100, with_members: bool = True) -> Inbox:
+    """REF-2/HND-3: what the user's department has to do; every member sees it. The member list
+    (for the head's "give to" menus) is read only when asked for."""
     department = user.department
     if department is None:
         return Inbox(department=None)
@@ -185,7 +186,8 @@ def department_inbox(*, user: User, limit: int = 100) -> Inbox:
         .select_related("handoff__case__owner", "assignee")
         .order_by("deadline", "id")[:limit]
     )
-    inbox = Inbox(department=department, members=department_members(department=department))
+    members = department_members(department=department) if with_members else []
+    inbox = Inbox(department=department, members=members)
     for referral in referrals:
         {
             Referral.Status.SENT: inbox.waiting,

@@ -80,6 +80,16 @@ def make_case(db, front_desk, category):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """The work calendar is cached per process; a test's rolled-back edits must not leak."""
+    from cases import calendar
+
+    calendar.clear_cache()
+    yield
+    calendar.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2's deliberate slowness costs minutes over the suite and proves nothing here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -49,7 +49,13 @@ def handoff_case_actions(context: template.Context) -> dict[str, Any]:
 @register.inclusion_tag("handoffs/_desk_blocks.html", takes_context=True)
 def handoff_desk_blocks(context: template.Context) -> dict[str, Any]:
     user = context["user"]
-    inbox = selectors.department_inbox(user=user, limit=10) if user.department_id else None
+    inbox = (
+        selectors.department_inbox(
+            user=user, limit=10, with_members=permissions.is_department_head(user)
+        )
+        if user.department_id
+        else None
+    )
     waiting = (
         selectors.handoffs_waiting_meeting(limit=10) if permissions.is_center_head(user) else None
     )
