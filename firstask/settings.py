@@ -4,6 +4,7 @@ With no environment at all the project runs on embedded defaults: SQLite under v
 Celery broker that needs no server, so `make run` works on a machine with only Python.
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -16,7 +17,14 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 _DEV_SECRET = "insecure-dev-only-key-never-used-in-production"  # noqa: S105
-SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET if DEBUG else None)
+# Commands that only read code and write files (migrations, catalogues) sign nothing, so they
+# run without a key on a developer's or CI's machine; everything else refuses to start without one.
+_KEYLESS_COMMANDS = {"makemigrations", "makemessages", "makemessages_all", "compilemessages_py"}
+_COMMAND = sys.argv[1] if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") else ""
+SECRET_KEY = env(
+    "SECRET_KEY",
+    default=_DEV_SECRET if DEBUG or _COMMAND in _KEYLESS_COMMANDS else None,
+)
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
