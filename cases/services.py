@@ -4,6 +4,7 @@ actor and the state, writes, appends the timeline and audit events (ARCHITECTURE
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from typing import Any
 
@@ -76,6 +77,29 @@ def event_add(
     *, case: Case, actor: User | None, kind: str, text: str = "", **data: Any
 ) -> CaseEvent:
     return CaseEvent.objects.create(case=case, actor=actor, kind=kind, text=text, data=data)
+
+
+_EVENTS_MANY = """
+INSERT INTO cases_caseevent (case_id, kind, actor_id, created_at, text, data)
+SELECT e.case_id, %(kind)s, NULL, %(at)s, '', e.data
+FROM jsonb_to_recordset(%(events)s::jsonb) AS e(case_id bigint, data jsonb)
+"""
+
+
+def events_add_many(
+    *, kind: str, events: list[tuple[int, dict[str, Any]]], at: dt.datetime
+) -> None:
+    """System events (no actor) on many cases at once, for the set-based scans: on PostgreSQL
+    one INSERT … SELECT from a JSON document, not a model instance per row."""
+    if not events:
+        return
+    if connection.vendor != "postgresql":
+        rows = [CaseEvent(case_id=pk, kind=kind, data=data) for pk, data in events]
+        CaseEvent.objects.bulk_create(rows, batch_size=1000)  # created_at: now (auto_now_add)
+        return
+    document = json.dumps([{"case_id": pk, "data": data} for pk, data in events])
+    with connection.cursor() as cursor:
+        cursor.execute(_EVENTS_MANY, {"kind": kind, "at": at, "events": document})
 
 
 def case_lock(*, case: Case, version: int | None = None) -> Case:

@@ -8,14 +8,13 @@ import datetime as dt
 from functools import partial
 from typing import Any
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import permissions
 from audit.services import audit_record
 from cases import events, overdue
-from cases.models import CaseEvent
-from cases.notices import _moment
+from cases.notices import _moment, case_urls
+from cases.services import events_add_many
 from notifications.services import Notice, notify
 
 from .models import ASSIGNMENT_DEPARTMENT_TURN, Assignment
@@ -60,6 +59,7 @@ def _reminder_text(values: dict[str, str]) -> tuple[str, str]:
 
 
 def _notices(rows, *, kind: str, render, recipients) -> list[Notice]:
+    case_url = case_urls()
     return [
         Notice(
             recipient_ids=tuple(dict.fromkeys(pk for pk in recipients(row) if pk)),
@@ -67,7 +67,7 @@ def _notices(rows, *, kind: str, render, recipients) -> list[Notice]:
             object_type="assignment",
             object_id=str(row["pk"]),
             deadline_version=row["deadline_version"],
-            url=reverse("cases:detail", args=[row["handoff__case__number"]]),
+            url=case_url(row["handoff__case__number"]),
             render=partial(render, _values(row)),
         )
         for row in rows
@@ -76,16 +76,16 @@ def _notices(rows, *, kind: str, render, recipients) -> list[Notice]:
 
 def assignments_flagged(ids: list[int], now: dt.datetime) -> None:
     rows = _rows(ids)
-    CaseEvent.objects.bulk_create(
-        [
-            CaseEvent(
-                case_id=row["handoff__case_id"],
-                kind="assignment_overdue",
-                data={"department": row["department__name"], "assignment": row["pk"]},
+    events_add_many(
+        kind="assignment_overdue",
+        events=[
+            (
+                row["handoff__case_id"],
+                {"department": row["department__name"], "assignment": row["pk"]},
             )
             for row in rows
         ],
-        batch_size=1000,
+        at=now,
     )
     heads = tuple(permissions.user_ids_with_role(permissions.CENTER_HEAD))
     notify(
