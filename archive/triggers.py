@@ -12,31 +12,11 @@ A later app protects its own case-linked table with a migration that runs
 
 from __future__ import annotations
 
-PG_FUNCTIONS = """
+PG_FUNCTIONS_HEAD = """
 CREATE OR REPLACE FUNCTION archive_refuse_archived_case() RETURNS trigger AS $$
 BEGIN
     IF OLD.status = 'archived' THEN
         RAISE EXCEPTION 'case % is archived: % refused', OLD.number, TG_OP
-            USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-    RETURN NEW;
-END;
-$$ LANGUAGE plpgsql;
-
-CREATE OR REPLACE FUNCTION archive_refuse_child_of_archived() RETURNS trigger AS $$
-DECLARE
-    column_name text := TG_ARGV[0];
-    touched bigint[];
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        touched := touched || (to_jsonb(OLD) ->> column_name)::bigint;
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        touched := touched || (to_jsonb(NEW) ->> column_name)::bigint;
-    END IF;
-    IF EXISTS (SELECT 1 FROM cases_case WHERE id = ANY(touched) AND status = 'archived') THEN
-        RAISE EXCEPTION '% of an archived case: % refused', TG_TABLE_NAME, TG_OP
             USING ERRCODE = 'integrity_constraint_violation';
     END IF;
     IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
@@ -59,6 +39,56 @@ CREATE TRIGGER archive_case_frozen BEFORE UPDATE OR DELETE ON cases_case
 CREATE TRIGGER archive_record_frozen BEFORE UPDATE OR DELETE ON archive_archiverecord
     FOR EACH ROW EXECUTE FUNCTION archive_record_frozen();
 """
+# The guard of a child table. Version 1 (migration 0002) read the column through to_jsonb(row)
+# for every row; the current one (0004) reads ``case_id`` directly.
+PG_CHILD_GUARD_V1 = """
+CREATE OR REPLACE FUNCTION archive_refuse_child_of_archived() RETURNS trigger AS $$
+DECLARE
+    column_name text := TG_ARGV[0];
+    touched bigint[];
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        touched := touched || (to_jsonb(OLD) ->> column_name)::bigint;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        touched := touched || (to_jsonb(NEW) ->> column_name)::bigint;
+    END IF;
+    IF EXISTS (SELECT 1 FROM cases_case WHERE id = ANY(touched) AND status = 'archived') THEN
+        RAISE EXCEPTION '% of an archived case: % refused', TG_TABLE_NAME, TG_OP
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+"""
+PG_CHILD_GUARD = """
+CREATE OR REPLACE FUNCTION archive_refuse_child_of_archived() RETURNS trigger AS $$
+DECLARE
+    column_name text := TG_ARGV[0];
+    old_case bigint;
+    new_case bigint;
+BEGIN
+    IF column_name = 'case_id' THEN
+        IF TG_OP <> 'INSERT' THEN old_case := OLD.case_id; END IF;
+        IF TG_OP <> 'DELETE' THEN new_case := NEW.case_id; END IF;
+    ELSE
+        IF TG_OP <> 'INSERT' THEN old_case := (to_jsonb(OLD) ->> column_name)::bigint; END IF;
+        IF TG_OP <> 'DELETE' THEN new_case := (to_jsonb(NEW) ->> column_name)::bigint; END IF;
+    END IF;
+    IF EXISTS (
+        SELECT 1 FROM cases_case WHERE id IN (old_case, new_case) AND status = 'archived'
+    ) THEN
+        RAISE EXCEPTION '% of an archived case: % refused', TG_TABLE_NAME, TG_OP
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+"""
+# What migration 0002 installs (it keeps the first guard; 0004 replaces it).
+PG_FUNCTIONS = PG_FUNCTIONS_HEAD + PG_CHILD_GUARD_V1
 PG_FUNCTIONS_DOWN = """
 DROP TRIGGER IF EXISTS archive_case_frozen ON cases_case;
 DROP TRIGGER IF EXISTS archive_record_frozen ON archive_archiverecord;

@@ -58,25 +58,23 @@ def _values(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "deadline": _moment(row["deadline"]), "owner": _owner(row)}
 
 
-def _overdue_text(values: dict[str, Any]) -> tuple[str, str]:
+def _overdue_text() -> tuple[str, str]:
     return (
-        _("Overdue: case %(number)s") % values,
+        _("Overdue: case %(number)s"),
         _(
             "Case %(number)s “%(subject)s” has passed its promised deadline %(deadline)s "
             "without an answer. First responder: %(owner)s."
-        )
-        % values,
+        ),
     )
 
 
-def _reminder_text(values: dict[str, Any]) -> tuple[str, str]:
+def _reminder_text() -> tuple[str, str]:
     return (
-        _("Due soon: case %(number)s") % values,
+        _("Due soon: case %(number)s"),
         _(
             "Case %(number)s “%(subject)s” is due at %(deadline)s. "
             "Answer the visitor, or extend the deadline and tell them, before then."
-        )
-        % values,
+        ),
     )
 
 
@@ -117,7 +115,8 @@ def case_flagged(ids: list[int], now: dt.datetime) -> None:
             object_id=row["number"],
             deadline_version=row["deadline_version"],
             url=case_url(row["number"]),
-            render=partial(_overdue_text, _values(row)),
+            template=_overdue_text,
+            values=_values(row),
         )
         for row in rows
     )
@@ -135,7 +134,8 @@ def case_reminded(ids: list[int], now: dt.datetime) -> None:
             object_id=row["number"],
             deadline_version=row["deadline_version"],
             url=case_url(row["number"]),
-            render=partial(_reminder_text, _values(row)),
+            template=_reminder_text,
+            values=_values(row),
             webhook=False,
         )
         for row in rows

@@ -36,9 +36,10 @@ CHUNK = 1000
 @dataclass(frozen=True)
 class DeadlineTable:
     """A scanned table. ``open_sql`` must repeat the predicate of its partial index on
-    ``deadline`` (besides ``overdue_flagged_at IS NULL``) so that the planner can use it;
-    it is SQL written by us, never user input. The callbacks get the ids just flagged or
-    reminded and run in the scan's transaction."""
+    ``deadline`` so that the planner can use it; it is SQL written by us, never user input.
+    The scan adds ``overdue_flagged_at IS NULL`` as a filter: keeping that column out of the
+    index lets PostgreSQL flag a row with a heap-only update (cases_case has many indexes).
+    The callbacks get the ids just flagged or reminded and run in the scan's transaction."""
 
     name: str
     model: type[models.Model]

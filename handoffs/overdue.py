@@ -5,7 +5,6 @@ head and the center heads are told, and the case's timeline says which departmen
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -43,22 +42,21 @@ def _values(row: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _overdue_text(values: dict[str, str]) -> tuple[str, str]:
+def _overdue_text() -> tuple[str, str]:
     return (
-        _("Assignment of %(department)s on case %(number)s is overdue") % values,
-        _("%(department)s has not answered its assignment on case %(number)s, due %(deadline)s.")
-        % values,
+        _("Assignment of %(department)s on case %(number)s is overdue"),
+        _("%(department)s has not answered its assignment on case %(number)s, due %(deadline)s."),
     )
 
 
-def _reminder_text(values: dict[str, str]) -> tuple[str, str]:
+def _reminder_text() -> tuple[str, str]:
     return (
-        _("Assignment on case %(number)s is due soon") % values,
-        _("The assignment of %(department)s on case %(number)s is due at %(deadline)s.") % values,
+        _("Assignment on case %(number)s is due soon"),
+        _("The assignment of %(department)s on case %(number)s is due at %(deadline)s."),
     )
 
 
-def _notices(rows, *, kind: str, render, recipients) -> list[Notice]:
+def _notices(rows, *, kind: str, template, recipients) -> list[Notice]:
     case_url = case_urls()
     return [
         Notice(
@@ -68,7 +66,8 @@ def _notices(rows, *, kind: str, render, recipients) -> list[Notice]:
             object_id=str(row["pk"]),
             deadline_version=row["deadline_version"],
             url=case_url(row["handoff__case__number"]),
-            render=partial(render, _values(row)),
+            template=template,
+            values=_values(row),
         )
         for row in rows
     ]
@@ -92,7 +91,7 @@ def assignments_flagged(ids: list[int], now: dt.datetime) -> None:
         _notices(
             rows,
             kind="assignment_overdue",
-            render=_overdue_text,
+            template=_overdue_text,
             recipients=lambda row: (
                 row["handoff__case__owner_id"],
                 row["department__head_id"],
@@ -124,7 +123,7 @@ def assignments_reminded(ids: list[int], now: dt.datetime) -> None:
         _notices(
             rows,
             kind="assignment_reminder",
-            render=_reminder_text,
+            template=_reminder_text,
             recipients=lambda row: (row["department__head_id"],),
         )
     )

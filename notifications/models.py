@@ -28,6 +28,8 @@ class Notification(models.Model):
         verbose_name=_("recipient"),
         on_delete=models.CASCADE,
         related_name="notifications",
+        # notification_once and notification_inbox_idx both start with the recipient.
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=40)
     object_type = models.CharField(_("object type"), max_length=40)

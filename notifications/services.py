@@ -8,7 +8,7 @@ delivery task queued. Queueing never raises: with the broker down the rows wait 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,25 +33,41 @@ Render = Callable[[], tuple[str, str]]
 
 @dataclass(frozen=True)
 class Notice:
-    """One event to tell several people about. ``webhook`` posts it once to the group chat."""
+    """One event to tell several people about. ``webhook`` posts it once to the group chat.
+
+    Its texts come from ``render`` (called once per site language), or, for the scans that
+    tell about thousands of events at once, from ``template`` and ``values``: the template
+    returns the translated (subject, body) format strings and is called once per language for
+    all the notices that share it; each notice only fills in its ``values``."""
 
     recipient_ids: tuple[int, ...]
     kind: str
     object_type: str
     object_id: str
-    render: Render
+    render: Render | None = None
     deadline_version: int = 0
     url: str = ""
     webhook: bool = True
+    template: Render | None = None
+    values: Mapping[str, Any] | None = None
 
 
-def render_texts(renders: list[Render]) -> list[dict[str, dict[str, str]]]:
-    """Texts of each render function in every site language (one language switch each)."""
-    texts: list[dict[str, dict[str, str]]] = [{} for _ in renders]
+def render_texts(notices: list[Notice]) -> list[dict[str, dict[str, str]]]:
+    """Texts of each notice in every site language (one language switch each)."""
+    texts: list[dict[str, dict[str, str]]] = [{} for _ in notices]
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            for result, render in zip(texts, renders, strict=True):
-                subject, body = render()
+            templates: dict[Render, tuple[str, str]] = {}
+            for result, notice in zip(texts, notices, strict=True):
+                if notice.template is not None:
+                    if notice.template not in templates:
+                        templates[notice.template] = notice.template()
+                    subject, body = templates[notice.template]
+                    subject, body = subject % notice.values, body % notice.values
+                elif notice.render is not None:
+                    subject, body = notice.render()
+                else:
+                    raise ValueError(f"notice {notice.kind} has neither render nor template")
                 result[code] = {"subject": str(subject), "body": str(body)}
     return texts
 
@@ -87,7 +103,7 @@ def notify(notices: Iterable[Notice]) -> int:
         raise RuntimeError("notify must run inside the transaction of the change it reports")
     notices = list(notices)
     users = _recipients(notices)
-    texts = render_texts([notice.render for notice in notices])
+    texts = render_texts(notices)
     events = [
         outbox.Planned(
             kind=notice.kind,

@@ -73,6 +73,10 @@ def test_overdue_notification_names_the_case_in_both_languages(front_desk, categ
     for language in ("zh-hans", "en"):
         assert case.number in row.texts[language]["subject"]
         assert "2026-11-27 17:30" in row.texts[language]["body"]
+        assert case.subject in row.texts[language]["body"]
+    # Each language's template is translated once per scan, not one language reused for both.
+    assert row.texts["en"]["subject"].startswith("Overdue")
+    assert row.texts["zh-hans"]["subject"] != row.texts["en"]["subject"]
 
 
 def test_the_owner_who_is_center_head_gets_one_notification(center_head, category):
