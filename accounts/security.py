@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 SESSION_STARTED_KEY = "firstask_signed_in_at"
+SESSION_RENEWED_KEY = "firstask_renewed_at"  # last save that restarted the idle clock
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +69,20 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields: list[str] = []
 
+    walk = False  # while True, filters take the form that suits walking a sort index
+
+    def walking(self, queryset: QuerySet[Case]) -> QuerySet[Case]:
+        """The same filters and order over ``queryset`` (visible_cases(walk=True)), from the
+        form already validated: no second lookup of the chosen department or owner."""
+        if not self.is_bound:
+            return queryset.all()
+        self.errors  # noqa: B018 - validates the form, as FilterSet.qs does
+        self.walk = True
+        try:
+            return self.filter_queryset(queryset.all())
+        finally:
+            self.walk = False
+
     def filter_text(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         value = value.strip()
         if not value:
@@ -78,10 +92,12 @@ class CaseFilter(django_filters.FilterSet):
     def filter_department(self, queryset, name, value):
         if not value:
             return queryset
-        owned = Case.objects.filter(owner_department=value).order_by().values("pk")
         involved = Case.involved_departments.through.objects.filter(department_id=value.pk).values(
             "case_id"
         )
+        if self.walk:
+            return queryset.filter(Q(owner_department=value) | Q(pk__in=involved))
+        owned = Case.objects.filter(owner_department=value).order_by().values("pk")
         return queryset.filter(pk__in=owned.union(involved))
 
     def filter_created_from(self, queryset, name, value):

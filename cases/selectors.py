@@ -22,7 +22,7 @@ def _base() -> QuerySet[Case]:
     return Case.objects.select_related("owner", "owner_department", "category", "visitor")
 
 
-def visible_cases(user: User) -> QuerySet[Case]:
+def visible_cases(user: User, *, walk: bool = False) -> QuerySet[Case]:
     """Cases the user may open: everyone sees their own; a department sees what it works on;
     a department head sees the cases of the department's staff; center head and auditors all.
 
@@ -30,7 +30,12 @@ def visible_cases(user: User) -> QuerySet[Case]:
     share (own cases, cases referred to the department): a UNION of the case ids, one indexed
     lookup each, collects them at once, where an OR of the conditions would read every case.
     A department head sees a large share (all the department's cases): then an OR filter is the
-    cheaper one, as the list walks its sort index and finds a page within a few hundred rows."""
+    cheaper one, as the list walks its sort index and finds a page within a few hundred rows.
+
+    ``walk=True`` asks for the OR form for a staff member too: the list uses it to find one
+    sorted page once it knows the set is large (its capped count), where walking the sort
+    index meets 25 visible cases within a few thousand rows; the UNION form would have to
+    collect and sort all of them first. For a small set the walk would read the whole index."""
     qs = _base()
     if permissions.sees_all_cases(user):
         return qs
@@ -45,6 +50,8 @@ def visible_cases(user: User) -> QuerySet[Case]:
         return qs.filter(
             Q(owner=user) | Q(owner_department_id=user.department_id) | Q(pk__in=involved)
         )
+    if walk:
+        return qs.filter(Q(owner=user) | Q(pk__in=involved))
     own = Case.objects.filter(owner=user).order_by().values("pk")
     return qs.filter(pk__in=own.union(involved))
 

@@ -14,7 +14,9 @@ from django.conf import settings as django_settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.views import defaults
 
@@ -76,6 +78,29 @@ def test_session_ends_after_the_idle_timeout(client, front_desk, settings):
         response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_activity_keeps_the_session_without_writing_it_on_every_request(
+    client, front_desk, settings
+):
+    import time_machine
+
+    _login(client, front_desk.username)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    start = time.time()
+    # Every 20 minutes for an hour: each request restarts the 30-minute idle clock.
+    for minutes in (20, 40, 60):
+        with time_machine.travel(start + minutes * 60, tick=False):
+            assert client.get("/").status_code == 200
+    expiry = Session.objects.get(session_key=key).expire_date.timestamp()
+    assert expiry == pytest.approx(start + 60 * 60 + settings.SESSION_COOKIE_AGE, abs=5)
+    # Within SESSION_RENEW_SECONDS of the last save the session row is left alone.
+    with (
+        time_machine.travel(start + 60 * 60 + 10, tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        assert client.get("/").status_code == 200
+    assert not any("django_session" in q["sql"] and "UPDATE" in q["sql"] for q in queries)
 
 
 def test_session_ends_after_the_absolute_lifetime_even_when_active(client, front_desk, settings):

@@ -178,3 +178,38 @@ def test_desk_counts_ignore_closed_history(make_case, front_desk):
     open_case = make_case(phone="13900000008")
     desk = selectors.desk_for_user(user=front_desk, now=open_case.created_at + dt.timedelta(1))
     assert sum(desk.counts.values()) == 1
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"ordering": "deadline"},
+        {"ordering": "-number", "status": "referred"},
+    ],
+)
+@pytest.mark.parametrize("cap", [3, 1000])
+def test_pages_past_the_cap_list_what_the_count_counts(
+    client, make_case, dept_member, department, monkeypatch, params, cap
+):
+    """Past the cap a page's ids come from the OR form of the visibility rule (walking the sort
+    index); they must be exactly the cases, in the order, that the UNION form gives."""
+    from cases.filters import CaseFilter
+    from cases.selectors import visible_cases
+
+    for index in range(4):
+        make_case(actor=dept_member, phone=f"1390000200{index}")  # own
+    for index in range(4):
+        make_case(outcome="referral", department=department, phone=f"1390000300{index}")
+    make_case(phone="13900004000")  # neither: another desk's, not referred
+    monkeypatch.setattr(CappedPaginator, "cap", cap)
+    client.force_login(dept_member)
+    response = client.get("/cases/", {**params, "per_page": 25})
+    paginator = response.context["page"].paginator
+    listed = [case.number for case in response.context["page"].object_list]
+
+    expected = CaseFilter(params or None, queryset=visible_cases(dept_member)).qs
+    expected = list(expected.values_list("number", flat=True))
+    assert len(expected) == (8 if not params.get("status") else 4)
+    assert paginator.capped == (len(expected) > cap)
+    assert listed == expected[:cap]
