@@ -167,6 +167,12 @@ class Case(models.Model):
                     status__in=["open", "referred", "coordinating", "awaiting_confirmation"]
                 ),
             ),
+            # The center head's desk: results waiting for the visitor, longest waiting first.
+            models.Index(
+                fields=["updated_at"],
+                name="case_awaiting_idx",
+                condition=Q(status="awaiting_confirmation"),
+            ),
             # The case list sorted by deadline over every case (center head, auditors).
             models.Index(fields=["deadline"], name="case_deadline_idx"),
             # Text search on PostgreSQL also uses GIN bigram indexes (migration 0003).

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import Department, User
+from cases.counting import count_many
 from cases.models import ACTIVE_STATUSES, Case
 from cases.selectors import visible_cases
 
@@ -255,14 +256,18 @@ def center_desk(*, now: dt.datetime | None = None, limit: int = 50) -> CenterDes
     overdue_cases = cases.filter(status__in=ACTIVE_STATUSES, deadline__lt=now).order_by("deadline")
     awaiting = cases.filter(status=Case.Status.AWAITING_CONFIRMATION).order_by("updated_at")
     by_department = _group(assignments, now=now)
-    counts = {
-        "waiting_meeting": HandoffForm.objects.filter(status=HandoffForm.Status.SUBMITTED).count(),
-        "open_assignments": Assignment.objects.filter(status__in=ASSIGNMENT_OPEN).count(),
-        "overdue_assignments": Assignment.objects.filter(overdue_rule).count(),
-        "open_disputes": Dispute.objects.filter(status=Dispute.Status.OPEN).count(),
-        "overdue_cases": overdue_cases.count(),
-        "awaiting_visitor": awaiting.count(),
-    }
+    # Six figures in two queries (the page stays within 12).
+    counts = count_many(
+        waiting_meeting=HandoffForm.objects.filter(status=HandoffForm.Status.SUBMITTED),
+        open_disputes=Dispute.objects.filter(status=Dispute.Status.OPEN),
+        overdue_cases=overdue_cases,
+        awaiting_visitor=awaiting,
+    )
+    counts.update(
+        Assignment.objects.filter(status__in=ASSIGNMENT_OPEN).aggregate(
+            open_assignments=Count("pk"), overdue_assignments=Count("pk", filter=overdue_rule)
+        )
+    )
     return CenterDesk(
         counts=counts,
         waiting_meeting=waiting,

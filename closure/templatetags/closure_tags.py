@@ -22,9 +22,20 @@ def satisfaction_label(value: Any) -> str:
 
 @register.simple_tag(takes_context=True)
 def closure_context(context: template.Context) -> dict[str, Any]:
-    """What the case page shows and offers for the closure step, for the signed-in user."""
+    """What the case page shows and offers for the closure step, for the signed-in user.
+    The page asks twice (its sections and its action bar): the answer is kept on the case
+    object for the rest of the request, so its rounds and call-backs are read once."""
     case: Case = context["case"]
     user = context["request"].user
+    kept = getattr(case, "_closure_context", None)
+    if kept is not None and kept[0] == user.pk:
+        return kept[1]
+    result = _closure_context(case, user)
+    case._closure_context = (user.pk, result)
+    return result
+
+
+def _closure_context(case: Case, user) -> dict[str, Any]:
     rounds = list(selectors.rounds_of_case(case=case))
     current = rounds[-1] if rounds else None
     owner_or_head = user.pk == case.owner_id or permissions.is_center_head(user)

@@ -213,3 +213,21 @@ def test_pages_past_the_cap_list_what_the_count_counts(
     assert len(expected) == (8 if not params.get("status") else 4)
     assert paginator.capped == (len(expected) > cap)
     assert listed == expected[:cap]
+
+
+def test_count_many_counts_each_queryset_in_one_query(make_case, front_desk, department):
+    from cases.counting import count_many
+    from cases.models import Case
+
+    make_case()
+    make_case(outcome="referral", department=department, phone="13900005000")
+    with CaptureQueriesContext(connection) as captured:
+        counts = count_many(
+            everything=Case.objects.all(),
+            referred=Case.objects.filter(status="referred"),
+            none=Case.objects.filter(number="nope"),
+        )
+    assert counts == {"everything": 2, "referred": 1, "none": 0}
+    assert len(captured) == 1
+    with pytest.raises(ValueError):
+        count_many(**{"a b": Case.objects.all()})
