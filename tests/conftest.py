@@ -90,6 +90,16 @@ def _fresh_calendar_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_option_lists():
+    """Rendered option lists are kept per process for a minute; each test starts without."""
+    from cases import widgets
+
+    widgets._OPTIONS.clear()
+    yield
+    widgets._OPTIONS.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2's deliberate slowness costs minutes over the suite and proves nothing here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

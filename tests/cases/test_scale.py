@@ -231,3 +231,37 @@ def test_count_many_counts_each_queryset_in_one_query(make_case, front_desk, dep
     assert len(captured) == 1
     with pytest.raises(ValueError):
         count_many(**{"a b": Case.objects.all()})
+
+
+def test_fast_select_keeps_model_options_for_a_minute_and_marks_the_choice(
+    client, front_desk, center_head
+):
+    """The owner filter's options are rendered once a minute per process; the chosen one is
+    still marked on every page, and a new staff member appears once the minute is over."""
+    from cases import widgets
+
+    client.force_login(center_head)
+    body = client.get("/cases/", {"owner": front_desk.pk}).content.decode()
+    assert f'<option value="{front_desk.pk}" selected>' in body
+    newcomer = UserFactory(username="xinren", name="新人甲")
+    body = client.get("/cases/").content.decode()
+    assert f'<option value="{front_desk.pk}">' in body
+    assert "新人甲" not in body  # the kept list
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=61)):
+        body = client.get("/cases/", {"owner": newcomer.pk}).content.decode()
+    assert f'<option value="{newcomer.pk}" selected>新人甲</option>' in body
+    assert len(widgets._OPTIONS) >= 1
+
+
+def test_desk_lists_the_most_urgent_and_links_to_the_rest(client, make_case, front_desk):
+    for index in range(21):
+        make_case(phone=f"139000060{index:02d}")
+    client.force_login(front_desk)
+    response = client.get("/")
+    desk = response.context["desk"]
+    shown = sum(len(getattr(desk, bucket)) for bucket in desk.counts)
+    assert sum(desk.counts.values()) == 21
+    assert shown == 20
+    body = response.content.decode()
+    assert f"/cases/?owner={front_desk.pk}&amp;ordering=deadline" in body
+    assert "共 21 条" in body or "of 21" in body
