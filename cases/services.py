@@ -172,13 +172,19 @@ def case_register(
         question=question.strip(),
         visit_time=visit_time or now,
         owner=actor,
-        owner_department=actor.department,
+        owner_department_id=actor.department_id,
         outcome=outcome,
         deadline=deadline,
         deadline_version=1 if deadline else 0,
         answer=answer.strip(),
     )
-    event_add(case=case, actor=actor, kind="registered", owner=actor.display_name)
+    # The first lines of the timeline in one INSERT (same time; the id keeps their order).
+    owner = {"owner": actor.display_name}
+    first = [CaseEvent(case=case, actor=actor, kind="registered", data=owner)]
+    if outcome != Outcome.ON_THE_SPOT:
+        data = {"deadline": deadline.isoformat()}  # type: ignore[union-attr]
+        first.append(CaseEvent(case=case, actor=actor, kind="deadline_promised", data=data))
+    CaseEvent.objects.bulk_create(first)
     audit_record(
         actor=actor,
         action="case.register",
@@ -193,8 +199,6 @@ def case_register(
     )
     if outcome == Outcome.ON_THE_SPOT:
         _close_on_the_spot(actor, case=case, note=confirmation_note)
-    else:
-        event_add(case=case, actor=actor, kind="deadline_promised", deadline=deadline.isoformat())
     if outcome == Outcome.REFERRAL:
         case.involved_departments.add(department)  # type: ignore[arg-type]
         event_add(
