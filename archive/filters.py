@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
 from cases.models import Category
+from cases.widgets import FastSelect
 from closure.models import Satisfaction
 
 from .models import ArchiveRecord
@@ -17,20 +18,29 @@ SATISFACTION_CHOICES = [*Satisfaction.choices, ("none", _("No rating"))]
 class ArchiveFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     year = django_filters.NumberFilter(label=_("Year"))
-    month = django_filters.ChoiceFilter(label=_("Month"), choices=MONTHS)
+    month = django_filters.ChoiceFilter(label=_("Month"), choices=MONTHS, widget=FastSelect)
     category = django_filters.ModelChoiceFilter(
-        label=_("Category"), queryset=Category.objects.all()
+        label=_("Category"), queryset=Category.objects.all(), widget=FastSelect
     )
     department = django_filters.ModelChoiceFilter(
         label=_("Department"),
         queryset=Department.objects.all(),
         field_name="case__owner_department",
+        widget=FastSelect,
     )
+    # Every staff member who ever owned a case, active or not (archives outlive employment);
+    # only what the option label (User.display_name) needs.
     owner = django_filters.ModelChoiceFilter(
-        label=_("First responder"), queryset=User.objects.all(), field_name="case__owner"
+        label=_("First responder"),
+        queryset=User.objects.only("id", "username", "name", "first_name", "last_name"),
+        field_name="case__owner",
+        widget=FastSelect,
     )
     satisfaction = django_filters.ChoiceFilter(
-        label=_("Satisfaction"), choices=SATISFACTION_CHOICES, method="filter_satisfaction"
+        label=_("Satisfaction"),
+        choices=SATISFACTION_CHOICES,
+        method="filter_satisfaction",
+        widget=FastSelect,
     )
 
     class Meta:
