@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, User
 
 from .models import ACTIVE_STATUSES, Case, Category
-from .search import case_ids_matching
+from .search import case_text_condition, visitors_matching
 from .widgets import FastSelect
 
 DATE_WIDGET = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
@@ -87,7 +87,10 @@ class CaseFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(pk__in=case_ids_matching(value))
+        if getattr(self, "_visitors", (None,))[0] != value:  # looked up once per request
+            self._visitors = (value, visitors_matching(value))
+        condition = case_text_condition(value, visitors=self._visitors[1], walk=self.walk)
+        return queryset.filter(condition)
 
     def filter_department(self, queryset, name, value):
         if not value:

@@ -46,8 +46,14 @@ class CappedPaginator(Paginator):
         self.walk = walk
 
     @cached_property
+    def _matched(self) -> list:
+        """The ids of up to cap + 1 matching cases, in no particular order: what the count
+        counts, and (below the cap) the set the page is sorted from."""
+        return list(self.object_list.order_by().values_list("pk", flat=True)[: self.cap + 1])
+
+    @cached_property
     def _counted(self) -> int:
-        return self.object_list.order_by()[: self.cap + 1].count()
+        return len(self._matched)
 
     @cached_property
     def count(self) -> int:
@@ -67,10 +73,18 @@ class CappedPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        # Past the cap the set is large: walking the sort index finds a page soonest.
-        source = self.walk if self.walk is not None and self.capped else self.object_list
-        ids = list(source.values_list("pk", flat=True)[bottom:top])
         manager = self.object_list.model._default_manager
+        if self.capped:
+            # A large set: walking the sort index finds a page soonest.
+            source = self.walk if self.walk is not None else self.object_list
+        else:
+            # At most ``cap`` cases, whose ids are known: sort just those. (Asked to sort the
+            # filtered set itself, PostgreSQL may walk the sort index and test every case
+            # against a text condition it cannot estimate.)
+            query = self.object_list.query
+            ordering = query.order_by or (query.default_ordering and manager.model._meta.ordering)
+            source = manager.filter(pk__in=self._matched).order_by(*(ordering or ["pk"]))
+        ids = list(source.values_list("pk", flat=True)[bottom:top])
         related = _paths(self.object_list.query.select_related)
         rows = {row.pk: row for row in manager.select_related(*related).filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)

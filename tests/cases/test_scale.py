@@ -265,3 +265,30 @@ def test_desk_lists_the_most_urgent_and_links_to_the_rest(client, make_case, fro
     body = response.content.decode()
     assert f"/cases/?owner={front_desk.pk}&amp;ordering=deadline" in body
     assert "共 21 条" in body or "of 21" in body
+
+
+@pytest.mark.parametrize("cap", [1, 1000])  # 1: past the cap, the walk form lists the page
+@pytest.mark.parametrize("ordering", ["", "deadline", "-number"])
+def test_text_search_finds_number_subject_and_visitor_alike_below_and_past_the_cap(
+    client, make_case, center_head, monkeypatch, cap, ordering
+):
+    by_subject = make_case(subject="退费进度查询", phone="13900007001")
+    by_visitor = make_case(visitor_name="欧阳退费", subject="证书领取", phone="13900007002")
+    make_case(subject="调课申请", phone="13900007003")  # no match
+    by_number = make_case(subject="证书补办", phone="13900007004")
+    monkeypatch.setattr(CappedPaginator, "cap", cap)
+    client.force_login(center_head)
+    expected_all = {by_subject.number, by_visitor.number}
+    params = {"q": "退费", "per_page": 25, **({"ordering": ordering} if ordering else {})}
+    response = client.get("/cases/", params)
+    page = response.context["page"]
+    assert page.paginator.capped == (cap < 2)
+    listed = [case.number for case in page.object_list]
+    assert set(listed) <= expected_all
+    assert len(listed) == min(cap, 2)
+    order = {"": lambda c: -c.created_at.timestamp(), "deadline": lambda c: c.deadline}
+    order["-number"] = lambda c: [-ord(ch) for ch in c.number]
+    want = sorted([by_subject, by_visitor], key=order[ordering])[: min(cap, 2)]
+    assert listed == [c.number for c in want]
+    response = client.get("/cases/", {"q": by_number.number.lower(), "per_page": 25})
+    assert [c.number for c in response.context["page"].object_list] == [by_number.number]
