@@ -98,10 +98,11 @@ class CaseFilter(django_filters.FilterSet):
         involved = Case.involved_departments.through.objects.filter(department_id=value.pk).values(
             "case_id"
         )
-        if self.walk:
-            return queryset.filter(Q(owner_department=value) | Q(pk__in=involved))
-        owned = Case.objects.filter(owner_department=value).order_by().values("pk")
-        return queryset.filter(pk__in=owned.union(involved))
+        # The OR form in both uses (count and page): a department's share of a large center
+        # is tens of thousands of cases, which a UNION collects in full before the count may
+        # stop (180 ms with the overdue filter on the bench), where a scan with this condition
+        # meets the count's cap within a few percent of the table.
+        return queryset.filter(Q(owner_department=value) | Q(pk__in=involved))
 
     def filter_created_from(self, queryset, name, value):
         return queryset.filter(created_at__gte=_local_midnight(value)) if value else queryset
