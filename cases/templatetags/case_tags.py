@@ -1,5 +1,10 @@
 from django import template
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 from cases import events
 from cases.models import ACTIVE_STATUSES
@@ -38,3 +43,47 @@ def status_badge_class(status: str) -> str:
         "closed": "success",
         "archived": "secondary",
     }.get(status, "secondary")
+
+
+def _moment(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+@register.simple_tag
+def case_rows(cases) -> SafeString:
+    """The rows of a case table (cases/_case_table.html), written in Python: through the
+    template language a row cost about half a millisecond, 50 ms for a 100-row list page.
+    Lists always mask the visitor (PRV-1); only the case page shows the data in full."""
+    prefix, suffix = reverse("cases:detail", args=["NUMBER"]).split("NUMBER")
+    now = timezone.now()
+    rows = []
+    for case in cases:
+        overdue = bool(case.deadline and case.status in ACTIVE_STATUSES and case.deadline < now)
+        late = ""
+        if overdue:
+            late = format_html(
+                ' <span class="badge text-bg-danger" title="{}">{}</span>',
+                _moment(case.deadline),
+                gettext("Overdue by %(duration)s") % {"duration": timesince(case.deadline, now)},
+            )
+        rows.append(
+            (
+                ' class="case-overdue"' if overdue else "",
+                prefix + case.number + suffix,
+                case.number,
+                case.subject,
+                mask_name(case.visitor.name),
+                str(case.category),
+                case.owner.display_name,
+                status_badge_class(case.status),
+                case.get_status_display(),
+                late,
+                _moment(case.deadline) if case.deadline else "—",
+            )
+        )
+    return format_html_join(
+        "\n",
+        '<tr{}><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+        '<td><span class="badge text-bg-{}">{}</span>{}</td><td>{}</td></tr>',
+        ((mark_safe(row[0]), *row[1:]) for row in rows),  # noqa: S308 - a constant attribute
+    )

@@ -292,3 +292,18 @@ def test_text_search_finds_number_subject_and_visitor_alike_below_and_past_the_c
     assert listed == [c.number for c in want]
     response = client.get("/cases/", {"q": by_number.number.lower(), "per_page": 25})
     assert [c.number for c in response.context["page"].object_list] == [by_number.number]
+
+
+def test_case_rows_escape_mask_and_mark_overdue(make_case, center_head, client):
+    from django.utils import translation
+
+    from cases.templatetags.case_tags import case_rows
+
+    case = make_case(subject="<script>x</script>退费", visitor_name="欧阳修")
+    with time_machine.travel(case.deadline + dt.timedelta(hours=3)), translation.override("en"):
+        html = str(case_rows([case]))
+    assert "&lt;script&gt;x&lt;/script&gt;退费" in html and "<script>" not in html
+    assert "欧阳修" not in html and "欧" in html
+    assert 'class="case-overdue"' in html and "Overdue by 3" in html
+    assert f'href="/cases/{case.number}/"' in html
+    assert str(case_rows([])) == ""
