@@ -349,7 +349,7 @@ def kpi_report(
     measures per month of the period (``trend``)."""
     from django.utils import timezone
 
-    from .kpi_queries import group_totals
+    from .kpi_queries import group_totals, period_months
 
     as_of = as_of or timezone.now()
     groups, months = group_totals(start=start, end=end, as_of=as_of, scope=scope)
@@ -383,8 +383,5 @@ def kpi_report(
     center_row = (
         KpiRow("center", None, str(_("Whole center")), "", center) if scope.is_center else None
     )
-    trend, month = [], start.replace(day=1)
-    while month <= end:
-        trend.append((month, _totals(months.get(month, {}))))
-        month = (month + dt.timedelta(days=32)).replace(day=1)
+    trend = [(month, _totals(months.get(month, {}))) for month in period_months(start, end)]
     return KpiReport(start, end, as_of, staff, departments, center_row, trend)

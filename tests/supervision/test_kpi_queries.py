@@ -1,0 +1,174 @@
+"""The KPI queries against a plain recount in Python of the same cases and events.
+
+The queries are shaped for speed (month of registration from boundaries worked out in Python,
+the handoff family bounded by the period's smallest case id); these tests hold them to the
+definitions, on cases registered either side of month and period boundaries and registered
+out of id order.
+"""
+
+import datetime as dt
+import random
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from cases import services as case_services
+from cases.models import Case, CaseEvent
+from supervision.kpi_queries import (
+    HANDOFF_KINDS,
+    REFERRAL_KINDS,
+    KpiScope,
+    group_totals,
+    period_months,
+)
+from supervision.periods import period_bounds
+from tests.factories import aware
+from tests.supervision.factories import case_at
+
+pytestmark = pytest.mark.django_db
+
+PERIOD = (dt.date(2026, 10, 1), dt.date(2026, 11, 30))
+AS_OF = aware(2026, 11, 27, 12)
+
+
+def recount(start, end, scope: KpiScope):
+    """Each case of the period, one at a time, by the measure definitions in kpis.py."""
+    low, high = period_bounds(start, end)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    groups: dict = {}
+    months: dict = {}
+    for case in Case.objects.filter(created_at__gte=low, created_at__lt=high):
+        if scope.user_id is not None and case.owner_id != scope.user_id:
+            continue
+        if scope.department_id is not None and case.owner_department_id != scope.department_id:
+            continue
+        kinds = set(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
+        closed, deadline = case.closed_at, case.deadline
+        values = {
+            "received": 1,
+            "on_the_spot": case.outcome == "on_the_spot",
+            "closed_on_time": deadline is not None and closed is not None and closed <= deadline,
+            "overdue": deadline is not None
+            and (closed > deadline if closed is not None else deadline < AS_OF),
+            "extensions": case.extension_count,
+            "rework": case.rework_count,
+            "rated": case.satisfaction is not None,
+            "satisfied": (case.satisfaction or 0) >= 4,
+            "rating_sum": case.satisfaction or 0,
+        }
+        month = case.created_at.astimezone(zone).date().replace(day=1)
+        _add(months.setdefault(month, {}), values)
+        values["referrals"] = bool(kinds & set(REFERRAL_KINDS))
+        values["handoffs"] = bool(kinds & set(HANDOFF_KINDS))
+        _add(groups.setdefault((case.owner_id, case.owner_department_id), {}), values)
+    return groups, months
+
+
+def _add(target: dict, values: dict) -> None:
+    for key, value in values.items():
+        target[key] = target.get(key, 0) + int(value)
+
+
+def nonzero(table: dict) -> dict:
+    return {key: {k: v for k, v in row.items() if v} for key, row in table.items()}
+
+
+@pytest.fixture
+def cases(make_case, front_desk, colleague, dept_member, department, center_head):
+    """Thirty cases from mid-September to early December, several on the very first or last
+    minute of a month; some referred or handed off (with repeated events), some moved to
+    another department after registration."""
+    rng = random.Random(20261127)  # noqa: S311 - test data
+    owners = [front_desk, colleague, dept_member]
+    edges = [
+        aware(2026, 9, 30, 23, 59),
+        aware(2026, 10, 1, 0, 0),
+        aware(2026, 10, 31, 23, 59),
+        aware(2026, 11, 1, 0, 0),
+        aware(2026, 11, 30, 23, 59),
+        aware(2026, 12, 1, 0, 0),
+    ]
+    moments = edges + [
+        aware(2026, 9, 15) + dt.timedelta(hours=rng.randrange(0, 80 * 24)) for _ in range(24)
+    ]
+    # A case of the period registered first, so ids do not follow registration time.
+    moments.insert(0, aware(2026, 11, 20))
+    made = []
+    for at in moments:
+        outcome = rng.choice(["on_the_spot", "self", "self", "referral", "handoff"])
+        fields: dict = {"outcome": outcome}
+        if outcome == "referral":
+            fields["department"] = department
+        if outcome != "on_the_spot":
+            # Set after registration (case_at updates it), which would refuse a weekend.
+            fields["promised"] = at + dt.timedelta(days=rng.choice([1, 3, 10, 40]))
+            if rng.random() < 0.7:
+                fields["closed_at"] = at + dt.timedelta(days=rng.choice([0, 2, 5, 20]))
+        if rng.random() < 0.7:
+            fields["satisfaction"] = rng.randint(1, 5)
+        fields["extension_count"] = rng.choice([0, 0, 1, 2])
+        fields["rework_count"] = rng.choice([0, 0, 0, 1])
+        promised = fields.pop("promised", None)
+        case = case_at(make_case, owner=rng.choice(owners), at=at, **fields)
+        if promised is not None:
+            Case.objects.filter(pk=case.pk).update(deadline=promised)
+        made.append(case)
+    for case in rng.sample(made, 10):
+        kind = rng.choice(REFERRAL_KINDS + HANDOFF_KINDS + ("closed", "callback_logged"))
+        case_services.event_add(case=case, actor=center_head, kind=kind)
+    moved = rng.sample(made, 4)
+    Case.objects.filter(pk__in=[c.pk for c in moved]).update(owner_department_id=department.pk)
+    return made
+
+
+def scopes(front_desk, department):
+    return [KpiScope(), KpiScope(user_id=front_desk.pk), KpiScope(department_id=department.pk)]
+
+
+@pytest.mark.parametrize("scope_index", [0, 1, 2])
+@pytest.mark.parametrize(
+    "period",
+    [PERIOD, (dt.date(2026, 11, 1), dt.date(2026, 11, 30)), (dt.date(2026, 10, 15), PERIOD[1])],
+)
+def test_groups_and_months_match_a_recount(cases, front_desk, department, scope_index, period):
+    scope = scopes(front_desk, department)[scope_index]
+    groups, months = group_totals(start=period[0], end=period[1], as_of=AS_OF, scope=scope)
+    expected_groups, expected_months = recount(period[0], period[1], scope)
+    assert expected_groups  # the data set reaches every scope and period
+    assert nonzero(groups) == nonzero(expected_groups)
+    assert nonzero(months) == nonzero(expected_months)
+
+
+def test_a_case_registered_at_local_midnight_counts_in_the_new_month(make_case, front_desk):
+    case_at(make_case, owner=front_desk, at=aware(2026, 10, 31, 23, 59))
+    case_at(make_case, owner=front_desk, at=aware(2026, 11, 1, 0, 0))
+    _groups, months = group_totals(start=PERIOD[0], end=PERIOD[1], as_of=AS_OF, scope=KpiScope())
+    assert {m: v["received"] for m, v in months.items()} == {
+        dt.date(2026, 10, 1): 1,
+        dt.date(2026, 11, 1): 1,
+    }
+
+
+def test_period_months_cross_the_year():
+    assert period_months(dt.date(2026, 11, 15), dt.date(2027, 2, 1)) == [
+        dt.date(2026, 11, 1),
+        dt.date(2026, 12, 1),
+        dt.date(2027, 1, 1),
+        dt.date(2027, 2, 1),
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index is PostgreSQL only")
+def test_event_index_covers_the_kinds_the_handoff_family_counts():
+    """For other kinds PostgreSQL cannot use the partial index and reads every event."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_expr(indpred, indrelid) FROM pg_index "
+            "WHERE indexrelid = 'kpi_caseevent_referral_handoff_idx'::regclass"
+        )
+        (predicate,) = cursor.fetchone()
+    named = {kind for kind in REFERRAL_KINDS + HANDOFF_KINDS if f"'{kind}'" in predicate}
+    assert named == set(REFERRAL_KINDS + HANDOFF_KINDS)
+    assert predicate.count("'") == 2 * len(named)
