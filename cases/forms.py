@@ -12,7 +12,7 @@ from accounts.models import Department, User
 from . import calendar
 from .models import Category, Channel, Outcome, VisitorType
 from .personal import normalize_phone
-from .widgets import FastSelect
+from .widgets import FastSelect, ReferenceChoiceField
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -74,7 +74,7 @@ class IntakeForm(DeadlineFieldsMixin):
     channel = forms.ChoiceField(
         label=_("Channel"), choices=Channel.choices, initial=Channel.IN_PERSON
     )
-    category = forms.ModelChoiceField(
+    category = ReferenceChoiceField(
         label=_("Category"), queryset=Category.objects.filter(is_active=True)
     )
     subject = forms.CharField(label=_("Subject"), max_length=120)
@@ -99,7 +99,7 @@ class IntakeForm(DeadlineFieldsMixin):
         required=False,
         help_text=_("e.g. the visitor said the question is answered"),
     )
-    department = forms.ModelChoiceField(
+    department = ReferenceChoiceField(
         label=_("Refer to department"),
         queryset=Department.objects.filter(is_active=True),
         required=False,
