@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from django.db import connection, transaction
@@ -67,26 +68,28 @@ def audit_record_standalone(**kwargs: Any) -> AuditEvent:
     return audit_record(**kwargs)
 
 
-@transaction.atomic
 def personal_data_access_record(
     actor: Any, *, kind: str, visitor_id: int, case_number: str = "", reason: str = ""
 ) -> PersonalDataAccess:
     """PRV-1: log a full view of a visitor's personal data. Views by the people working on the
-    case go to the access log only; a reveal, export or correction is also an audit event."""
-    access = PersonalDataAccess.objects.create(
-        actor=actor,
-        kind=kind,
-        visitor_id=visitor_id,
-        case_number=case_number,
-        reason=reason[:500],
-        request_id=context.request_id.get(),
-    )
-    if kind != PersonalDataAccess.Kind.VIEW:
-        audit_record(
+    case go to the access log only (one INSERT, atomic by itself: every case page shows the
+    data to its owner, so no transaction around it); a reveal, export or correction is also an
+    audit event, written in the same transaction."""
+    with transaction.atomic() if kind != PersonalDataAccess.Kind.VIEW else nullcontext():
+        access = PersonalDataAccess.objects.create(
             actor=actor,
-            action=f"pii.{kind}",
-            object_type="visitor",
-            object_id=visitor_id,
-            after={"case": case_number, "reason": reason[:500], "access": access.pk},
+            kind=kind,
+            visitor_id=visitor_id,
+            case_number=case_number,
+            reason=reason[:500],
+            request_id=context.request_id.get(),
         )
+        if kind != PersonalDataAccess.Kind.VIEW:
+            audit_record(
+                actor=actor,
+                action=f"pii.{kind}",
+                object_type="visitor",
+                object_id=visitor_id,
+                after={"case": case_number, "reason": reason[:500], "access": access.pk},
+            )
     return access

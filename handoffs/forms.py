@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import permissions
 from accounts.models import Department, User
 from cases.forms import DATETIME_WIDGET
+from cases.widgets import ReferenceChoiceField
 
 from . import attachments
 from .models import Assignment, HandoffForm, RulingOnAnswer, Urgency
@@ -36,7 +37,7 @@ def _departments():
 
 
 class ReferForm(TokenForm):
-    department = forms.ModelChoiceField(label=_("Department"), queryset=_departments())
+    department = ReferenceChoiceField(label=_("Department"), queryset=_departments())
     note = forms.CharField(
         label=_("Note for the department"),
         max_length=2000,

@@ -109,16 +109,22 @@ def _handoff_panel(user: User, case: Case, handoff: HandoffForm, owner_side: boo
     return panel
 
 
+def _work_of(case: Case) -> tuple[list[Referral], list[HandoffForm]]:
+    """The case's referrals and handoff forms, read once for the page's sections and its
+    action bar (kept on the case object for the request)."""
+    kept = getattr(case, "_handoff_work", None)
+    if kept is None:
+        kept = (selectors.referrals_of_case(case=case), selectors.handoffs_of_case(case=case))
+        case._handoff_work = kept
+    return kept
+
+
 def case_panels(*, user: User, case: Case) -> CasePanels:
     owner_side = case.is_active and rules.acts_for_owner(user, case)
+    referrals, handoffs = _work_of(case)
     return CasePanels(
-        referrals=[
-            _referral_panel(user, case, r, owner_side)
-            for r in selectors.referrals_of_case(case=case)
-        ],
-        handoffs=[
-            _handoff_panel(user, case, h, owner_side) for h in selectors.handoffs_of_case(case=case)
-        ],
+        referrals=[_referral_panel(user, case, r, owner_side) for r in referrals],
+        handoffs=[_handoff_panel(user, case, h, owner_side) for h in handoffs],
         owner_side=owner_side,
     )
 
@@ -134,7 +140,7 @@ def case_actions(*, user: User, case: Case) -> CaseActions:
     """The owner's next steps: refer (REF-2) or fill the handoff form (HND-1)."""
     if not (case.is_active and rules.acts_for_owner(user, case)):
         return CaseActions(None, False, None)
-    blocker = selectors.open_work_blocking_result(case)
+    blocker = selectors.blocker_in(*_work_of(case))
     can_refer = case.status == Case.Status.OPEN and blocker is None
     can_fill = case.status in (Case.Status.OPEN, Case.Status.COORDINATING) and blocker is None
     return CaseActions(ReferForm() if can_refer else None, can_fill, blocker)

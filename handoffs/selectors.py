@@ -98,19 +98,34 @@ def handoffs_of_case(*, case: Case) -> list[HandoffForm]:
 
 def open_work_blocking_result(case: Case) -> str | None:
     """Registered in cases.hooks.result_blockers: why no result may be given yet, or None."""
-    referral = case.referrals.filter(status__in=REFERRAL_ACTIVE).select_related("department")
-    if (open_referral := referral.first()) is not None:
+    referrals = case.referrals.filter(status__in=REFERRAL_ACTIVE).select_related("department")
+    open_assignments = Prefetch(
+        "assignments",
+        queryset=Assignment.objects.filter(status__in=ASSIGNMENT_OPEN).select_related("department"),
+    )
+    handoffs = case.handoffs.exclude(status=HandoffForm.Status.COMPLETED).prefetch_related(
+        open_assignments
+    )
+    return blocker_in(list(referrals[:1]), list(handoffs[:1]))
+
+
+def blocker_in(referrals: list[Referral], handoffs: list[HandoffForm]) -> str | None:
+    """The rule of open_work_blocking_result over a case's referrals and handoff forms already
+    read (the case page has them all, with their assignments prefetched)."""
+    open_referral = next((r for r in referrals if r.status in REFERRAL_ACTIVE), None)
+    if open_referral is not None:
         return gettext("The referral to %(department)s is still open.") % {
             "department": open_referral.department.name
         }
-    handoff = case.handoffs.exclude(status=HandoffForm.Status.COMPLETED).first()
+    handoff = next((h for h in handoffs if h.status != HandoffForm.Status.COMPLETED), None)
     if handoff is None:
         return None
     if handoff.status == HandoffForm.Status.SUBMITTED:
         return gettext("Handoff form %(number)s waits for the coordination meeting.") % {
             "number": handoff.number
         }
-    assignment = handoff.assignments.filter(status__in=ASSIGNMENT_OPEN).first()
+    assignments = handoff.assignments.all()
+    assignment = next((a for a in assignments if a.status in ASSIGNMENT_OPEN), None)
     if assignment is not None:
         return gettext("The assignment of %(department)s on %(number)s is still open.") % {
             "department": assignment.department.name,

@@ -429,3 +429,30 @@ def test_review_of_an_answer_from_another_assignment_is_refused(
     )
     assert response.status_code == 403
     assert fresh(other).verdict == Answer.Verdict.PENDING
+
+
+@pytest.mark.parametrize("which", ["referral", "lead"])
+def test_case_page_reads_the_handoff_work_once_and_names_the_blocker(
+    client, front_desk, request, which
+):
+    """The page's sections and its action bar share one read of the case's referrals and
+    handoff forms; the action bar's blocker comes from that read, with the service's wording."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from handoffs import selectors
+
+    work = request.getfixturevalue(which)
+    case = work.case if which == "referral" else work.handoff.case
+    client.force_login(front_desk)
+    client.get(f"/cases/{case.number}/")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/cases/{case.number}/")
+    assert response.status_code == 200
+    # A handoff form brings its meeting, assignments, answers and disputes: one query each.
+    assert len(captured) <= (12 if which == "referral" else 17)
+    expected = selectors.open_work_blocking_result(case)
+    assert expected and expected in response.content.decode()
+    tables = [q["sql"].split(" FROM ")[1].split()[0] for q in captured if " FROM " in q["sql"]]
+    assert tables.count('"handoffs_referral"') <= 1
+    assert tables.count('"handoffs_handoffform"') <= 1
