@@ -325,3 +325,25 @@ def test_intake_checks_the_category_against_the_kept_reference_rows(client, fron
     for bad in ("abc", "999999", "1.5"):
         with pytest.raises(Exception, match="选择|choice"):
             field.clean(bad)
+
+
+@pytest.mark.parametrize("ordering", ["deadline", "-deadline", "number", "-number", "created"])
+def test_a_small_result_is_sorted_like_the_database_sorts_it(
+    client, make_case, center_head, ordering
+):
+    """Below the cap the page is sorted in Python from the matched ids: NULL deadlines (answered
+    on the spot) last ascending and first descending, ties broken by id, as PostgreSQL does."""
+    from cases.models import Case
+
+    for index in range(3):
+        make_case(phone=f"1390000800{index}")
+        make_case(outcome="on_the_spot", answer="当场答复", phone=f"1390000810{index}")
+    client.force_login(center_head)
+    response = client.get("/cases/", {"ordering": ordering, "per_page": 25})
+    listed = [case.number for case in response.context["page"].object_list]
+    field = {"created": "created_at"}.get(ordering.lstrip("-"), ordering.lstrip("-"))
+    key = ("-" if ordering.startswith("-") else "") + field
+    tie = "-pk" if ordering.startswith("-") else "pk"
+    expected = list(Case.objects.order_by(key, tie).values_list("number", flat=True))
+    assert not response.context["page"].paginator.capped
+    assert listed == expected
