@@ -347,3 +347,17 @@ def test_a_small_result_is_sorted_like_the_database_sorts_it(
     expected = list(Case.objects.order_by(key, tie).values_list("number", flat=True))
     assert not response.context["page"].paginator.capped
     assert listed == expected
+
+
+@pytest.mark.parametrize("cap", [1, 1000])
+def test_department_filter_lists_owned_and_involved_below_and_past_the_cap(
+    client, make_case, department, dept_member, center_head, monkeypatch, cap
+):
+    involved = make_case(outcome="referral", department=department)
+    owned = make_case(actor=dept_member, phone="13900009006")
+    make_case(phone="13900009007")
+    monkeypatch.setattr(CappedPaginator, "cap", cap)
+    client.force_login(center_head)
+    response = client.get("/cases/", {"department": department.pk, "ordering": "number"})
+    listed = [case.number for case in response.context["page"].object_list]
+    assert listed == sorted([involved.number, owned.number])[:cap]
