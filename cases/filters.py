@@ -3,9 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
-from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +11,7 @@ from accounts.models import Department, User
 
 from .models import ACTIVE_STATUSES, Case, Category
 from .search import case_text_condition, visitors_matching
+from .selectors import involved_condition
 from .widgets import FastSelect
 
 DATE_WIDGET = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
@@ -20,22 +19,6 @@ DATE_WIDGET = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
 
 def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-# Beyond this many cases involving a department, they stay a subquery rather than a list.
-INVOLVED_LISTED = 50_000
-
-
-def _id_in(ids: list[int]) -> Q:
-    """``pk IN ids`` written as ``id = ANY(array)`` on PostgreSQL, with the array as one text
-    parameter: psycopg adapts a list element by element in Python (10 ms for 11,000 ids)."""
-    if connection.vendor != "postgresql":
-        return Q(pk__in=ids)
-    array = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
-    table = connection.ops.quote_name(Case._meta.db_table)
-    sql = f"{table}.{connection.ops.quote_name('id')} = ANY(%s::bigint[])"
-    # Our own identifiers; the ids travel as a parameter.
-    return Q(RawSQL(sql, [array], output_field=BooleanField()))  # noqa: S611
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -113,15 +96,13 @@ class CaseFilter(django_filters.FilterSet):
     def filter_department(self, queryset, name, value):
         if not value:
             return queryset
-        # The OR form in both uses (count and page). The department's referred and handed-off
-        # cases go in as a list of ids (up to INVOLVED_LISTED), which PostgreSQL can combine
-        # with the other conditions' indexes (BitmapOr, BitmapAnd): a subquery made it read
-        # every overdue case of the center to count a small department's (475 ms on the bench).
-        involved = Case.involved_departments.through.objects.filter(department_id=value.pk)
-        ids = list(involved.values_list("case_id", flat=True)[: INVOLVED_LISTED + 1])
-        if len(ids) > INVOLVED_LISTED:
-            return queryset.filter(Q(owner_department=value) | Q(pk__in=involved.values("case_id")))
-        return queryset.filter(Q(owner_department=value) | _id_in(ids))
+        # The OR form in both uses (count and page), the department's referred and handed-off
+        # cases as a list of ids (selectors.involved_condition) that PostgreSQL can combine
+        # with the other conditions' indexes: a subquery made it read every overdue case of the
+        # center to count a small department's (475 ms on the bench).
+        if getattr(self, "_involved", (None,))[0] != value.pk:  # looked up once per request
+            self._involved = (value.pk, involved_condition(value.pk))
+        return queryset.filter(Q(owner_department=value) | self._involved[1])
 
     def filter_created_from(self, queryset, name, value):
         return queryset.filter(created_at__gte=_local_midnight(value)) if value else queryset

@@ -7,7 +7,9 @@ import hmac
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,6 +22,34 @@ from .models import ACTIVE_STATUSES, OPEN_STATUSES, Case, Visitor
 
 def _base() -> QuerySet[Case]:
     return Case.objects.select_related("owner", "owner_department", "category", "visitor")
+
+
+# Beyond this many cases involving a department, they stay a subquery rather than a list.
+INVOLVED_LISTED = 50_000
+
+
+def id_in(ids: list[int]) -> Q:
+    """``pk IN ids`` written as ``id = ANY(array)`` on PostgreSQL, with the array as one text
+    parameter (psycopg adapts a list element by element in Python: 10 ms for 11,000 ids).
+    Unlike a subquery, this condition joins the other conditions' indexes in a BitmapOr or
+    BitmapAnd, so a capped count stops early whichever condition is the narrow one."""
+    if connection.vendor != "postgresql":
+        return Q(pk__in=ids)
+    array = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+    table = connection.ops.quote_name(Case._meta.db_table)
+    sql = f"{table}.{connection.ops.quote_name('id')} = ANY(%s::bigint[])"
+    # Our own identifiers; the ids travel as a parameter.
+    return Q(RawSQL(sql, [array], output_field=BooleanField()))  # noqa: S611
+
+
+def involved_condition(department_id: int) -> Q:
+    """The cases a department works on (referrals, assignments), as id_in when they are not
+    too many, else as a subquery."""
+    involved = Case.involved_departments.through.objects.filter(department_id=department_id)
+    ids = list(involved.values_list("case_id", flat=True)[: INVOLVED_LISTED + 1])
+    if len(ids) > INVOLVED_LISTED:
+        return Q(pk__in=involved.values("case_id"))
+    return id_in(ids)
 
 
 def visible_cases(user: User, *, walk: bool = False) -> QuerySet[Case]:
