@@ -76,5 +76,5 @@ PAGES = [
     Page("status POST", "/status/", "public", weight=2, method="POST", form="status"),
     Page("handoffs desk", "/handoffs/", "center", optional=True),
     Page("archive", "/archive/", "auditor", optional=True),
-    Page("KPI", "/supervision/kpi/", "center", optional=True),
+    Page("KPI", "/supervision/kpis/", "center", optional=True),
 ]
