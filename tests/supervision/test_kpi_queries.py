@@ -172,3 +172,24 @@ def test_event_index_covers_the_kinds_the_handoff_family_counts():
     named = {kind for kind in REFERRAL_KINDS + HANDOFF_KINDS if f"'{kind}'" in predicate}
     assert named == set(REFERRAL_KINDS + HANDOFF_KINDS)
     assert predicate.count("'") == 2 * len(named)
+
+
+def test_the_report_has_its_own_work_mem_and_gives_it_back(db):
+    """The KPI queries run with KPI_WORK_MEM; the connection, kept for the next request, is
+    back on the server's setting afterwards, even when the report fails."""
+    from supervision import kpi_queries
+
+    def work_mem():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW work_mem")
+            return cursor.fetchone()[0]
+
+    before = work_mem()
+    seen = []
+    with kpi_queries._reporting_memory():
+        seen.append(work_mem())
+    assert seen == [settings.KPI_WORK_MEM]
+    assert work_mem() == before
+    with pytest.raises(RuntimeError), kpi_queries._reporting_memory():
+        raise RuntimeError("report failed")
+    assert work_mem() == before
