@@ -65,6 +65,12 @@ def local_date(moment: dt.datetime | None = None) -> dt.date:
     return timezone.localdate(moment or timezone.now())
 
 
+def local_moment(moment: dt.datetime) -> str:
+    """A moment as local "YYYY-MM-DD HH:MM", the same in every language (notification texts,
+    case tables): formats.date_format cost more than the rest of a 10,000-case scan."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
 def add_working_days(start: dt.date, days: int) -> dt.date:
     """The ``days``-th working day after ``start`` (``start`` itself not counted)."""
     if days < 1:

@@ -5,14 +5,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from functools import partial
 from typing import Any
-from urllib.parse import quote
 
 from django.dispatch import receiver
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
@@ -20,23 +16,11 @@ from accounts.models import Department, User
 from audit.services import audit_record
 from notifications.services import Notice, notify
 
+from . import calendar
 from .models import Case, Outcome
 from .services import case_registered, events_add_many
 
 CASE_FIELDS = ("pk", "number", "subject", "deadline", "deadline_version", "owner_id")
-
-
-def _moment(value: dt.datetime) -> str:
-    # A fixed, language-neutral format (formats.date_format would cost more than the rest of
-    # the scan's rendering put together).
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-
-
-def case_urls() -> Callable[[str], str]:
-    """``reverse("cases:detail", args=[number])`` for the scans' 10,000 rows at a time: the
-    pattern is resolved once per scan, then each number is only quoted into it."""
-    prefix, suffix = reverse("cases:detail", args=["NUMBER"]).split("NUMBER")
-    return lambda number: prefix + quote(number, safe="") + suffix
 
 
 def _rows(ids: list[int]) -> list[dict[str, Any]]:
@@ -55,7 +39,7 @@ def _owner(row: dict[str, Any]) -> str:
 
 def _values(row: dict[str, Any]) -> dict[str, Any]:
     """What the texts interpolate, computed once for all languages (the date format is fixed)."""
-    return {**row, "deadline": _moment(row["deadline"]), "owner": _owner(row)}
+    return {**row, "deadline": calendar.local_moment(row["deadline"]), "owner": _owner(row)}
 
 
 def _overdue_text() -> tuple[str, str]:
@@ -96,7 +80,7 @@ def _scan_audit(action: str, rows: list[dict[str, Any]], now: dt.datetime) -> No
 
 def case_flagged(ids: list[int], now: dt.datetime) -> None:
     rows = _rows(ids)
-    case_url = case_urls()
+    case_url = Case.url_maker()
     events_add_many(
         kind="overdue_flagged",
         events=[
@@ -125,7 +109,7 @@ def case_flagged(ids: list[int], now: dt.datetime) -> None:
 
 def case_reminded(ids: list[int], now: dt.datetime) -> None:
     rows = _rows(ids)
-    case_url = case_urls()
+    case_url = Case.url_maker()
     notify(
         Notice(
             recipient_ids=(row["owner_id"],),
@@ -148,7 +132,7 @@ def _referral_text(case: Case, department: Department) -> tuple[str, str]:
         "number": case.number,
         "subject": case.subject,
         "department": department.name,
-        "deadline": _moment(case.deadline) if case.deadline else "—",
+        "deadline": calendar.local_moment(case.deadline) if case.deadline else "—",
     }
     return (
         _("Case %(number)s referred to %(department)s") % values,

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import Department, User
+from cases.calendar import local_moment
 from cases.models import Case
-from cases.notices import _moment
 from notifications.services import Notice, notify
 
 from .models import Answer, Assignment, Dispute, HandoffForm, Referral, Urgency
@@ -200,7 +200,7 @@ def _assignment_told(actor: User, *, case: Case, handoff: HandoffForm, assignmen
             department=assignment.department.name,
             role=assignment.role,
             task=assignment.task,
-            deadline=_moment(assignment.deadline),
+            deadline=local_moment(assignment.deadline),
         ),
         kind="meeting_recorded",
         object_type="assignment",

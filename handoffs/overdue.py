@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from audit.services import audit_record
 from cases import events, overdue
-from cases.notices import _moment, case_urls
+from cases.calendar import local_moment
+from cases.models import Case
 from cases.services import events_add_many
 from notifications.services import Notice, notify
 
@@ -38,7 +39,7 @@ def _values(row: dict[str, Any]) -> dict[str, str]:
     return {
         "number": row["handoff__case__number"],
         "department": row["department__name"],
-        "deadline": _moment(row["deadline"]),
+        "deadline": local_moment(row["deadline"]),
     }
 
 
@@ -57,7 +58,7 @@ def _reminder_text() -> tuple[str, str]:
 
 
 def _notices(rows, *, kind: str, template, recipients) -> list[Notice]:
-    case_url = case_urls()
+    case_url = Case.url_maker()
     return [
         Notice(
             recipient_ids=tuple(dict.fromkeys(pk for pk in recipients(row) if pk)),

@@ -122,3 +122,23 @@ def answer_snapshot(answer: Answer) -> dict[str, Any]:
         "attachment": answer.attachment_name,
         "on_behalf_of_owner": answer.on_behalf_of_owner,
     }
+
+
+def answer_verdict(
+    actor: User, *, answer: Answer, reviewable: bool, accept: bool, comment: str, on_behalf: bool
+) -> str:
+    """The owner's (or the center head's) verdict on a department's answer, for referrals and
+    assignments alike: once, and a returned answer says what is missing. ``reviewable``: the
+    referral or assignment is still waiting for this review. Returns the comment recorded."""
+    if answer.verdict != Answer.Verdict.PENDING or not reviewable:
+        raise WrongState(gettext("This answer has already been reviewed."))
+    comment = comment.strip()
+    if not accept:
+        required(comment, gettext("Say what is missing from the answer."))
+    answer.verdict = Answer.Verdict.ACCEPTED if accept else Answer.Verdict.RETURNED
+    answer.review_comment = comment
+    answer.reviewed_by = actor
+    answer.reviewed_at = timezone.now()
+    answer.on_behalf_of_owner = on_behalf
+    answer.save()
+    return comment

@@ -22,6 +22,7 @@ from ..models import ASSIGNMENT_OPEN, Answer, Assignment, Dispute, HandoffForm
 from ._common import (
     answer_create,
     answer_snapshot,
+    answer_verdict,
     assignment_snapshot,
     check_work_deadline,
     handoff_snapshot,
@@ -105,18 +106,15 @@ def assignment_review(actor: User, *, answer: Answer, accept: bool, comment: str
     case, assignment = _locked(answer.assignment)
     answer = lock(Answer, answer.pk)
     on_behalf = rules.require_owner_side(actor, case)
-    if answer.verdict != Answer.Verdict.PENDING or assignment.status != Assignment.Status.ANSWERED:
-        raise WrongState(gettext("This answer has already been reviewed."))
-    comment = comment.strip()
-    if not accept:
-        required(comment, gettext("Say what is missing from the answer."))
     before = assignment_snapshot(assignment)
-    answer.verdict = Answer.Verdict.ACCEPTED if accept else Answer.Verdict.RETURNED
-    answer.review_comment = comment
-    answer.reviewed_by = actor
-    answer.reviewed_at = timezone.now()
-    answer.on_behalf_of_owner = on_behalf
-    answer.save()
+    comment = answer_verdict(
+        actor,
+        answer=answer,
+        reviewable=assignment.status == Assignment.Status.ANSWERED,
+        accept=accept,
+        comment=comment,
+        on_behalf=on_behalf,
+    )
     assignment.status = Assignment.Status.ACCEPTED if accept else Assignment.Status.RETURNED
     assignment.accepted_at = answer.reviewed_at if accept else None
     assignment.save(update_fields=["status", "accepted_at"])

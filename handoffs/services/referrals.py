@@ -18,7 +18,15 @@ from cases.services import case_involve_department, case_transition, event_add
 
 from .. import notices, rules
 from ..models import REFERRAL_ACTIVE, Answer, HandoffForm, Referral
-from ._common import answer_create, answer_snapshot, lock, lock_case, referral_snapshot, required
+from ._common import (
+    answer_create,
+    answer_snapshot,
+    answer_verdict,
+    lock,
+    lock_case,
+    referral_snapshot,
+    required,
+)
 
 
 def _record_created(actor: User, *, case: Case, referral: Referral) -> None:
@@ -193,18 +201,15 @@ def referral_review(actor: User, *, answer: Answer, accept: bool, comment: str =
     case, referral = _locked(answer.referral)
     answer = lock(Answer, answer.pk)
     on_behalf = rules.require_owner_side(actor, case)
-    if answer.verdict != Answer.Verdict.PENDING or referral.status != Referral.Status.ANSWERED:
-        raise WrongState(gettext("This answer has already been reviewed."))
-    comment = comment.strip()
-    if not accept:
-        required(comment, gettext("Say what is missing from the answer."))
     before = referral_snapshot(referral)
-    answer.verdict = Answer.Verdict.ACCEPTED if accept else Answer.Verdict.RETURNED
-    answer.review_comment = comment
-    answer.reviewed_by = actor
-    answer.reviewed_at = timezone.now()
-    answer.on_behalf_of_owner = on_behalf
-    answer.save()
+    comment = answer_verdict(
+        actor,
+        answer=answer,
+        reviewable=referral.status == Referral.Status.ANSWERED,
+        accept=accept,
+        comment=comment,
+        on_behalf=on_behalf,
+    )
     if accept:
         referral.status = Referral.Status.COMPLETED
         referral.completed_at = answer.reviewed_at
