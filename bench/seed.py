@@ -168,6 +168,9 @@ class Reference:
 def intake_times(rng: random.Random, n: int, *, years: int, now: int) -> list[int]:
     """n intake instants over the last `years` years, working hours, weekdays busier."""
     last = stories.local_day(now)
+    opening = 8 * HOUR - stories.LOCAL_OFFSET
+    if last * DAY + opening >= now - MINUTE:
+        last -= 1  # seeded before today's desk opened: today can hold no visit yet
     first = last - int(years * 365.25)
     days = range(first, last + 1)
     weights = [(1.0 if (d + 3) % 7 < 5 else 0.2) * (1 + 0.15 * (d - first) / 365.25) for d in days]
@@ -176,7 +179,6 @@ def intake_times(rng: random.Random, n: int, *, years: int, now: int) -> list[in
     for i in rng.sample(range(len(counts)), n - sum(counts)):
         counts[i] += 1
     out: list[int] = []
-    opening = 8 * HOUR - stories.LOCAL_OFFSET
     for day, count in zip(days, counts, strict=True):
         start = day * DAY + opening
         end = min(start + 10 * HOUR, now - MINUTE)

@@ -306,6 +306,8 @@ SUPERVISION_MAILBOX = env("SUPERVISION_MAILBOX", default="jiandu@center.example"
 SUPERVISION_COMPLAINT_MAX_PER_IP = env.int("SUPERVISION_COMPLAINT_MAX_PER_IP", default=5)
 SUPERVISION_COMPLAINT_WINDOW_SECONDS = env.int("SUPERVISION_COMPLAINT_WINDOW_SECONDS", default=3600)
 KPI_WORK_MEM = env("KPI_WORK_MEM", default="64MB")  # PostgreSQL work_mem for the KPI queries
+# The KPI page's figures are recalculated at most this often (0: on every request).
+KPI_CACHE_SECONDS = env.int("KPI_CACHE_SECONDS", default=300)
 # --- background work ---
 # Overdue scan, deadline reminders and the notification outbox (cases/overdue.py, notifications/).
 # The beat schedule itself is in firstask/celery.py.

@@ -347,12 +347,12 @@ def kpi_report(
 ) -> KpiReport:
     """Staff, department and (for the whole center) center rows for the period, and the case
     measures per month of the period (``trend``)."""
-    from django.utils import timezone
-
     from .kpi_queries import group_totals, period_months
 
-    as_of = as_of or timezone.now()
-    groups, months = group_totals(start=start, end=end, as_of=as_of, scope=scope)
+    if as_of is None:
+        as_of, groups, months = _recent_totals(start=start, end=end, scope=scope)
+    else:
+        groups, months = group_totals(start=start, end=end, as_of=as_of, scope=scope)
     by_staff: dict[int, Totals] = {}
     by_department: dict[int | None, Totals] = {}
     center = Totals()
@@ -385,3 +385,27 @@ def kpi_report(
     )
     trend = [(month, _totals(months.get(month, {}))) for month in period_months(start, end)]
     return KpiReport(start, end, as_of, staff, departments, center_row, trend)
+
+
+def _recent_totals(*, start: dt.date, end: dt.date, scope: KpiScope):
+    """The period's groups as of now, or as of at most ``KPI_CACHE_SECONDS`` ago: a year of a
+    large center is a second of PostgreSQL's time, and the page is read far more often than
+    its figures move. The page says when they were calculated. Returns (as_of, groups,
+    months)."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from .kpi_queries import group_totals
+
+    seconds = settings.KPI_CACHE_SECONDS
+    key = f"kpi:v1:{start.isoformat()}:{end.isoformat()}:{scope.user_id}:{scope.department_id}"
+    if seconds > 0:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    as_of = timezone.now()
+    result = (as_of, *group_totals(start=start, end=end, as_of=as_of, scope=scope))
+    if seconds > 0:
+        cache.set(key, result, seconds)
+    return result

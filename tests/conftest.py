@@ -125,3 +125,10 @@ def work_calendar(db):
         from django.core.management import call_command
 
         call_command("load_calendar", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _kpis_on_every_request(settings):
+    """The KPI page keeps its figures for a few minutes; tests that count a case they just
+    made need them fresh (tests/supervision/test_kpi_cache.py covers the keeping)."""
+    settings.KPI_CACHE_SECONDS = 0

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
@@ -64,6 +65,7 @@ def kpi_overview(request: HttpRequest) -> HttpResponse:
             "descending": descending,
             "chart_data": _chart_data(report, report.trend),
             "can_pdf": permissions.sees_all_kpis(request.user),
+            "refresh_minutes": -(-settings.KPI_CACHE_SECONDS // 60),
         }
     return render(request, "supervision/kpi_overview.html", context)
 
