@@ -41,10 +41,12 @@ class CappedPaginator(Paginator):
 
     cap = 1_000
 
-    def __init__(self, object_list, per_page, *, walk=None, **kwargs) -> None:
+    def __init__(self, object_list, per_page, *, walk=None, rows=None, **kwargs) -> None:
         super().__init__(object_list, per_page, **kwargs)
         # The same cases, filtered in the form that walks the sort index (visible_cases).
         self.walk = walk
+        # Where the page's rows are read from, by id (default: the list's model and joins).
+        self.rows = rows
 
     @cached_property
     def _matched(self) -> list:
@@ -74,15 +76,17 @@ class CappedPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        manager = self.object_list.model._default_manager
         if self.capped:
             # A large set: walking the sort index finds a page soonest.
             source = self.walk if self.walk is not None else self.object_list
             ids = list(source.values_list("pk", flat=True)[bottom:top])
         else:
             ids = self._sorted_matches()[bottom:top]
-        related = _paths(self.object_list.query.select_related)
-        rows = {row.pk: row for row in manager.select_related(*related).filter(pk__in=ids)}
+        source = self.rows
+        if source is None:
+            manager = self.object_list.model._default_manager
+            source = manager.select_related(*_paths(self.object_list.query.select_related))
+        rows = {row.pk: row for row in source.filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
     def _sorted_matches(self) -> list:
@@ -188,7 +192,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     per_page = per_page if per_page in PAGE_SIZES else 25
     # The id breaks ties of the chosen order, so that every way of finding a page agrees.
     cases, walk = (_by_id_last(queryset) for queryset in (case_filter.qs, walk))
-    page = CappedPaginator(cases, per_page, walk=walk).get_page(request.GET.get("page"))
+    page = CappedPaginator(cases, per_page, walk=walk, rows=selectors.listed_cases()).get_page(
+        request.GET.get("page")
+    )
     context = {"filter": case_filter, "page": page, "page_sizes": PAGE_SIZES, "per_page": per_page}
     template = "cases/case_list.html#results" if request.htmx else "cases/case_list.html"
     return render(request, template, context)

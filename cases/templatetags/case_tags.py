@@ -52,6 +52,7 @@ def case_rows(cases) -> SafeString:
     Lists always mask the visitor (PRV-1); only the case page shows the data in full."""
     case_url = Case.url_maker()
     now = timezone.now()
+    status_labels = {value: str(label) for value, label in Case.Status.choices}
     rows = []
     for case in cases:
         overdue = case.is_overdue_at(now)
@@ -72,7 +73,7 @@ def case_rows(cases) -> SafeString:
                 str(case.category),
                 case.owner.display_name,
                 status_badge_class(case.status),
-                case.get_status_display(),
+                status_labels.get(case.status, case.status),
                 late,
                 local_moment(case.deadline) if case.deadline else "—",
             )

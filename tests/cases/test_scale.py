@@ -378,3 +378,19 @@ def test_is_overdue_at_is_the_rule_the_desk_and_the_tables_share(make_case):
     assert not make_case(outcome="on_the_spot", answer="当场答复").is_overdue_at(case.deadline)
     make = type(case).url_maker()
     assert make(case.number) == case.get_absolute_url()
+
+
+@pytest.mark.parametrize("cap", [1, 1000])  # 1: past the cap, the walk form (strpos) lists
+def test_text_search_ignores_case_and_takes_wildcards_literally_in_both_forms(
+    client, make_case, center_head, monkeypatch, cap
+):
+    percent = make_case(subject="Python 满100%退款", phone="13900007011")
+    make_case(subject="Python 满100元退款", phone="13900007012")  # "%" is not a wildcard
+    monkeypatch.setattr(CappedPaginator, "cap", cap)
+    client.force_login(center_head)
+    for term in ("python 满100%", "PYTHON 满100%"):
+        response = client.get("/cases/", {"q": term, "per_page": 25})
+        assert [c.number for c in response.context["page"].object_list] == [percent.number]
+    response = client.get("/cases/", {"q": "python", "per_page": 25})
+    assert response.context["page"].paginator.capped == (cap == 1)
+    assert len(response.context["page"].object_list) == min(cap, 2)
