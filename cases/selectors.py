@@ -186,14 +186,17 @@ def desk_for_user(*, user: User, now: dt.datetime | None = None, limit: int = 20
     mine = Case.objects.filter(owner=user, status__in=OPEN_STATUSES)
     counts = mine.aggregate(**{name: Count("pk", filter=rule) for name, rule in buckets.items()})
     open_cases = list(
-        _base().filter(owner=user, status__in=OPEN_STATUSES).order_by("deadline")[: limit * 3]
+        listed_cases()
+        .filter(owner=user, status__in=OPEN_STATUSES)
+        .order_by("deadline")[: limit * 3]
     )
     lists: dict[str, list[Case]] = {name: [] for name in buckets}
     for case in open_cases:
         lists[_bucket_of(case, now=now, end_today=end_today, end_soon=end_soon)].append(case)
     desk = Desk(counts=counts, **{name: items[:limit] for name, items in lists.items()})
     if permissions.is_center_head(user):
-        overdue = _base().filter(status__in=ACTIVE_STATUSES, deadline__lt=now).order_by("deadline")
+        overdue = listed_cases().filter(status__in=ACTIVE_STATUSES, deadline__lt=now)
+        overdue = overdue.order_by("deadline")
         desk.center_overdue = list(overdue[:limit])
         desk.center_overdue_count = (
             len(desk.center_overdue) if len(desk.center_overdue) < limit else overdue.count()
