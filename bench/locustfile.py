@@ -21,6 +21,8 @@ from urllib.parse import quote
 from locust import between, task
 from locust.contrib.fasthttp import FastHttpUser
 
+from bench.pages import role_counts
+
 FIXTURES = json.loads(Path(os.environ["BENCH_FIXTURES"]).read_text())
 THINK = [float(x) for x in os.environ.get("BENCH_THINK", "0.2,0.8").split(",")]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -142,16 +144,20 @@ def _now_local() -> str:
     return dt.datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%dT%H:%M")
 
 
-# One user class per role, weighted by how often its pages are visited.
-for _role in sorted({page["role"] for page in FIXTURES["pages"]}):
-    _pages = [page for page in FIXTURES["pages"] if page["role"] == _role]
+# One user class per role, as many users as role_counts gives it.
+_WEIGHTS = {
+    role: sum(page["weight"] for page in FIXTURES["pages"] if page["role"] == role)
+    for role in sorted({page["role"] for page in FIXTURES["pages"]})
+}
+_COUNTS = role_counts(_WEIGHTS, int(os.environ.get("BENCH_USERS", len(_WEIGHTS))))
+for _role in _WEIGHTS:
     globals()[f"{_role.title()}User"] = type(
         f"{_role.title()}User",
         (RoleUser,),
         {
             "role": _role,
-            "pages": _pages,
-            "weight": sum(page["weight"] for page in _pages),
+            "pages": [page for page in FIXTURES["pages"] if page["role"] == _role],
+            "fixed_count": _COUNTS[_role],
             "counter": itertools.count(),
         },
     )

@@ -78,3 +78,21 @@ PAGES = [
     Page("archive", "/archive/", "auditor", optional=True),
     Page("KPI", "/supervision/kpis/", "center", optional=True),
 ]
+
+
+def role_counts(weights: dict[str, int], users: int) -> dict[str, int]:
+    """Users per role: one each, the rest in proportion to the roles' page weights (largest
+    remainder). Locust's own weighting gave the auditor and the staff role no user at 8 users,
+    so their pages went unmeasured there."""
+    counts = dict.fromkeys(weights, 1)
+    spare = users - len(weights)
+    if spare < 0:
+        raise SystemExit(f"{users} users cannot cover {len(weights)} roles")
+    total = sum(weights.values())
+    shares = {role: spare * weight / total for role, weight in weights.items()}
+    for role, share in shares.items():
+        counts[role] += int(share)
+    left = users - sum(counts.values())
+    for role in sorted(shares, key=lambda r: shares[r] - int(shares[r]), reverse=True)[:left]:
+        counts[role] += 1
+    return counts

@@ -129,15 +129,18 @@ def write(path: Path, *, info, args, argv, seed, queries, loads, memory, figures
         f"load average at start {info['load']}",
         f"- CPU speed check: {info['speed']}",
         f"- code: commit {info['commit']}",
+        "- PostgreSQL: "
+        + ", ".join(f"{name} {value}" for name, value in info.get("postgres", {}).items()),
         f"- server: gunicorn, {args.workers} sync workers, DEBUG off; load: locust (headless, own "
-        f"process, loopback), think time {args.think} s between a user's requests",
+        f"process, loopback), think time {args.think} s between a user's requests; every role "
+        "has at least one user",
         "",
         *_targets(queries, loads),
         *_seed_section(seed),
         *_query_section(queries),
     ]
     for users, rows in sorted(loads.items()):
-        lines += _load_section(users, rows, args.duration)
+        lines += _load_section(users, rows, args.runs.get(users, args.duration))
     if memory:
         peaks = sorted(memory.values(), reverse=True)
         lines += [

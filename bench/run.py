@@ -225,13 +225,18 @@ class Server:
             self.proc.kill()
 
 
-def load(server: Server, users: int, args, env) -> list[dict]:
+def load(server: Server, users: int, seconds: int, args, env) -> list[dict]:
     prefix = OUT / f"locust_{users}"
-    env = {**env, "BENCH_FIXTURES": str(OUT / "fixtures.json"), "BENCH_THINK": args.think}
+    env = {
+        **env,
+        "BENCH_FIXTURES": str(OUT / "fixtures.json"),
+        "BENCH_THINK": args.think,
+        "BENCH_USERS": str(users),
+    }
     run(
         [
             PY, "-m", "locust", "-f", "bench/locustfile.py", "--headless",
-            "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{args.duration}s",
+            "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s",
             "--host", server.url, "--csv", str(prefix), "--only-summary",
             "--stop-timeout", "10", "--loglevel", "WARNING",
         ],
@@ -241,6 +246,24 @@ def load(server: Server, users: int, args, env) -> list[dict]:
     )  # fmt: skip
     with open(f"{prefix}_stats.csv", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def load_runs(spec: str, duration: int) -> dict[int, int]:
+    """``"8:180,32:60"`` (or ``"8,32"`` with ``duration``) as {users: seconds}."""
+    runs = {}
+    for part in spec.split(","):
+        users, _, seconds = part.strip().partition(":")
+        runs[int(users)] = int(seconds or duration)
+    return runs
+
+
+def postgres_settings(url: str) -> dict[str, str]:
+    """The server settings that decide how much of the database stays in memory."""
+    import psycopg
+
+    names = ["server_version", "shared_buffers", "effective_cache_size", "work_mem", "jit"]
+    with psycopg.connect(url) as conn:
+        return {name: conn.execute(f"SHOW {name}").fetchone()[0] for name in names}
 
 
 def run_figures(args, env) -> list[str]:
@@ -283,7 +306,11 @@ def figure_markdown(title: str, command: str, output: str, seconds: float) -> st
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="firstask benchmark (issue 8)")
     parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", 10**6)))
-    parser.add_argument("--users", default="8,32", help="concurrent users, comma separated")
+    parser.add_argument(
+        "--users",
+        default="8:180,32:60",
+        help="load runs, comma separated: USERS or USERS:SECONDS (default seconds: --duration)",
+    )
     parser.add_argument("--duration", type=int, default=60, help="seconds per load run")
     parser.add_argument("--think", default="0.2,0.8", help="think time min,max seconds")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
@@ -292,10 +319,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     args = parser.parse_args(argv)
+    runs = load_runs(args.users, args.duration)
+    args.runs = runs
     OUT.mkdir(exist_ok=True)
     env = environment(args)
     started = time.monotonic()
     info = machine()
+    info["postgres"] = postgres_settings(args.database_url.rsplit("/", 1)[0] + "/postgres")
+    if info["postgres"]["shared_buffers"] == "128MB":
+        log(
+            "PostgreSQL runs with the default shared_buffers (128MB): the 6 GB database is read "
+            "through the OS cache on every page. Production settings: README, Production."
+        )
     seed = database(args, env)
     run([PY, "manage.py", "collectstatic", "--no-input", "-v0"], env)
     run([PY, "bench/fixtures.py", str(OUT / "fixtures.json")], env)
@@ -312,9 +347,9 @@ def main(argv: list[str] | None = None) -> None:
         server = Server(env, args.workers)
         try:
             server.warm_up(json.loads((OUT / "fixtures.json").read_text()))
-            for users in [int(u) for u in args.users.split(",")]:
-                log(f"load: {users} users for {args.duration} s")
-                loads[users] = load(server, users, args, env)
+            for users, seconds in runs.items():
+                log(f"load: {users} users for {seconds} s")
+                loads[users] = load(server, users, seconds, args, env)
         finally:
             server.stop()
         memory = server.peak
