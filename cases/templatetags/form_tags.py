@@ -54,6 +54,8 @@ def is_plain(field: BoundField) -> bool:
 @register.filter
 def fast_field(field: BoundField) -> SafeString:
     """``{{ field|as_crispy_field }}`` without the template."""
+    if not isinstance(field, BoundField):  # a misspelt field: crispy's error or blank output
+        return as_crispy_field(field)
     if field.is_hidden:  # crispy: just the widget
         return SafeString(field)
     if not is_plain(field):

@@ -229,6 +229,11 @@ def test_a_form_with_a_helper_goes_to_crispy():
     assert not form_tags.is_plain(form["number"])
 
 
+def test_what_is_not_a_field_goes_to_crispy(monkeypatch):
+    monkeypatch.setattr(form_tags, "as_crispy_field", lambda field: f"crispy({field!r})")
+    assert form_tags.fast_field("") == "crispy('')"
+
+
 def test_filters_are_autoescape_safe_in_templates():
     template = Template("{% load form_tags %}{{ form.number|fast_field }}{{ form|fast_form }}")
     html = template.render(Context({"form": case_forms.StatusLookupForm()}))
