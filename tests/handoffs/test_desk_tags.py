@@ -9,16 +9,8 @@ from django.urls import reverse
 from handoffs import selectors, services
 from handoffs.templatetags import desk_tags
 from tests.handoffs.factories import record_meeting, submit_handoff
-from tests.handoffs.helpers import fresh
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def returned(assisting, third_member, front_desk):
-    answer = services.assignment_answer(third_member, assignment=assisting, text="后勤已检修")
-    services.assignment_review(front_desk, answer=answer, accept=False, comment="未说明完成时间")
-    return fresh(assisting)
 
 
 def test_waiting_row_links_the_form_and_the_meeting_slot(handoff):
