@@ -254,10 +254,21 @@ _CASE_ROW = (
 )
 
 
+def _first_rows(ranked: QuerySet, limit: int, *conditions: Q) -> QuerySet:
+    """The first ``limit`` rows of ``ranked`` that meet ``conditions``, in its order: their ids
+    are chosen from a partial index alone, then only those rows are read and joined (sorting
+    whole rows read a heap page for every open form or assignment of a large center). The outer
+    query repeats no condition, so that it reads the rows by primary key."""
+    return ranked.filter(pk__in=ranked.filter(*conditions).values("pk")[:limit])
+
+
 def handoffs_waiting_meeting(*, limit: int = 50) -> list[HandoffForm]:
     """The center head's queue of forms without a meeting, most urgent and oldest first."""
+    ranked = HandoffForm.objects.annotate(urgency_rank=_URGENCY_ORDER).order_by(
+        "urgency_rank", "submitted_at"
+    )
     return list(
-        HandoffForm.objects.filter(status=HandoffForm.Status.SUBMITTED)
+        _first_rows(ranked, limit, Q(status=HandoffForm.Status.SUBMITTED))
         .select_related("case", "submitted_by")
         .only(
             "number",
@@ -268,8 +279,6 @@ def handoffs_waiting_meeting(*, limit: int = 50) -> list[HandoffForm]:
             *(f"submitted_by__{name}" for name in _USER_LABEL),
         )
         .prefetch_related(Prefetch("departments", queryset=Department.objects.only("name")))
-        .annotate(urgency_rank=_URGENCY_ORDER)
-        .order_by("urgency_rank", "submitted_at")[:limit]
     )
 
 
@@ -279,8 +288,12 @@ def center_desk(*, now: dt.datetime | None = None, limit: int = 50) -> CenterDes
     waiting = handoffs_waiting_meeting(limit=limit)
     overdue_rule = Q(status__in=ASSIGNMENT_DEPARTMENT_TURN, deadline__lt=now)
     open_assignments = Assignment.objects.filter(status__in=ASSIGNMENT_OPEN)
+    by_department = Assignment.objects.annotate(
+        late=SqlCase(When(overdue_rule, then=Value(0)), default=Value(1))
+    ).order_by("department__code", "late", "deadline")
     assignments = list(
-        open_assignments.select_related("department", "handoff__case")
+        _first_rows(by_department, limit * 4, Q(status__in=ASSIGNMENT_OPEN))
+        .select_related("department", "handoff__case")
         .only(
             "role",
             "task",
@@ -291,8 +304,6 @@ def center_desk(*, now: dt.datetime | None = None, limit: int = 50) -> CenterDes
             "handoff__number",
             "handoff__case__number",
         )
-        .annotate(late=SqlCase(When(overdue_rule, then=Value(0)), default=Value(1)))
-        .order_by("department__code", "late", "deadline")[: limit * 4]
     )
     open_disputes = Dispute.objects.filter(status=Dispute.Status.OPEN)
     disputes = list(
