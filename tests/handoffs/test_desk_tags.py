@@ -78,3 +78,12 @@ def test_desk_page_queries_do_not_grow_with_its_rows(
         client.get(reverse("handoffs:desk"))
 
     assert len(many) == len(few) <= 12
+
+
+def test_long_task_is_cut_like_truncatechars(assisting):
+    assisting.task = "核" * 100
+    assisting.save(update_fields=["task"])
+
+    html = desk_tags.department_loads(selectors.center_desk().by_department)
+
+    assert f'<td class="small">{"核" * 79}…</td>' in html
