@@ -229,3 +229,11 @@ def test_center_desk_cuts_open_assignments_at_four_per_row_of_the_limit(
     # Ordered by department code: HQ's three come before JW's, of which one fits.
     assert [len(load.assignments) for load in desk.by_department] == [3, 1]
     assert desk.counts["open_assignments"] == 6
+
+
+def test_quiet_desk_reads_only_its_figures(db):
+    with CaptureQueriesContext(connection) as queries:
+        desk = selectors.center_desk()
+
+    assert len(queries) == 1
+    assert desk.waiting_meeting == desk.disputes == desk.by_department == []
