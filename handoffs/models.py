@@ -134,6 +134,15 @@ class HandoffForm(models.Model):
         ordering = ["-submitted_at", "-id"]
         verbose_name = _("handoff form")
         verbose_name_plural = _("handoff forms")
+        indexes = [
+            # The desk's queue of forms waiting for a meeting, read from the index alone (ids
+            # first, urgency then age), however many completed forms the years leave behind.
+            models.Index(
+                fields=["urgency", "submitted_at", "id"],
+                name="handoff_waiting_idx",
+                condition=Q(status="submitted"),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["case"],
@@ -228,6 +237,13 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignments")
         indexes = [
             models.Index(fields=["department", "status"], name="assignment_dept_status_idx"),
+            # The desk's open work by department and its two counts, from the index alone:
+            # without it both counts read every assignment ever made.
+            models.Index(
+                fields=["department", "status", "deadline", "id"],
+                name="assignment_open_idx",
+                condition=Q(status__in=["assigned", "returned", "answered"]),
+            ),
             models.Index(
                 fields=["deadline"],
                 name="assignment_overdue_scan_idx",
@@ -317,6 +333,10 @@ class Dispute(models.Model):
         ordering = ["raised_at", "id"]
         verbose_name = _("dispute")
         verbose_name_plural = _("disputes")
+        indexes = [
+            # The desk lists the oldest open disputes first.
+            models.Index(fields=["raised_at"], name="dispute_open_idx", condition=Q(status="open")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["handoff"], condition=Q(status="open"), name="dispute_one_open_per_handoff"

@@ -4,8 +4,10 @@ import pytest
 from django.utils import translation
 
 from cases import calendar
+from handoffs import services
 from tests.factories import DepartmentFactory, UserFactory
 from tests.handoffs.factories import record_meeting, submit_handoff
+from tests.handoffs.helpers import fresh
 
 
 @pytest.fixture(autouse=True)
@@ -84,3 +86,11 @@ def lead(meeting, department):
 @pytest.fixture
 def assisting(meeting, third_department):
     return meeting.handoff.assignments.get(department=third_department)
+
+
+@pytest.fixture
+def returned(assisting, third_member, front_desk):
+    """An assignment whose answer the owner sent back: where disputes are raised."""
+    answer = services.assignment_answer(third_member, assignment=assisting, text="后勤已检修")
+    services.assignment_review(front_desk, answer=answer, accept=False, comment="未说明完成时间")
+    return fresh(assisting)

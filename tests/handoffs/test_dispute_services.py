@@ -14,13 +14,6 @@ from tests.handoffs.helpers import audit_actions, fresh, kinds
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def returned(assisting, third_member, front_desk):
-    answer = services.assignment_answer(third_member, assignment=assisting, text="后勤已检修")
-    services.assignment_review(front_desk, answer=answer, accept=False, comment="未说明完成时间")
-    return fresh(assisting)
-
-
 def test_owner_raises_a_dispute(returned, front_desk):
     dispute = services.dispute_raise(
         front_desk, handoff=returned.handoff, assignment=returned, positions="双方意见不一"

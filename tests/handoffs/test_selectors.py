@@ -190,3 +190,50 @@ def test_holds_work_only_while_the_department_works(referral, dept_member, third
     assert not selectors.holds_work_on(user=third_member, case=referral.case)
     services.referral_return(dept_member, referral=referral, reason="不归我处")
     assert not selectors.holds_work_on(user=dept_member, case=referral.case)
+
+
+def test_waiting_forms_come_most_urgent_first_then_oldest(
+    make_case, front_desk, department, third_department
+):
+    departments = [department, third_department]
+    older = submit_handoff(make_case(), front_desk, departments, urgency="normal")
+    urgent = submit_handoff(make_case(), front_desk, departments, urgency="urgent")
+    newer = submit_handoff(make_case(), front_desk, departments, urgency="normal")
+    critical = submit_handoff(make_case(), front_desk, departments, urgency="critical")
+
+    waiting = selectors.handoffs_waiting_meeting()
+
+    assert waiting == [critical, urgent, older, newer]
+
+
+def test_waiting_forms_are_cut_at_the_limit_in_their_order(
+    make_case, front_desk, department, third_department
+):
+    departments = [department, third_department]
+    normal = submit_handoff(make_case(), front_desk, departments, urgency="normal")
+    submit_handoff(make_case(), front_desk, departments, urgency="normal")
+    urgent = submit_handoff(make_case(), front_desk, departments, urgency="urgent")
+
+    assert selectors.handoffs_waiting_meeting(limit=2) == [urgent, normal]
+
+
+def test_center_desk_cuts_open_assignments_at_four_per_row_of_the_limit(
+    make_case, front_desk, center_head, department, third_department
+):
+    for _ in range(3):
+        handoff = submit_handoff(make_case(), front_desk, [department, third_department])
+        record_meeting(handoff, center_head, department, [third_department])
+
+    desk = selectors.center_desk(limit=1)
+
+    # Ordered by department code: HQ's three come before JW's, of which one fits.
+    assert [len(load.assignments) for load in desk.by_department] == [3, 1]
+    assert desk.counts["open_assignments"] == 6
+
+
+def test_quiet_desk_reads_only_its_figures(db):
+    with CaptureQueriesContext(connection) as queries:
+        desk = selectors.center_desk()
+
+    assert len(queries) == 1
+    assert desk.waiting_meeting == desk.disputes == desk.by_department == []
