@@ -17,7 +17,7 @@ def desk_measures(context) -> dict:
     return {"measures": list(selectors.open_measures_of(user)[:10])}
 
 
-def _staff_url_maker(period_query: str) -> Callable[[int], str]:
+def _staff_url_maker(period_query: str) -> Callable[[int | None], str]:
     """The escaped link of a staff row to their KPI page: the pattern is resolved and the query
     escaped once, not per row."""
     marker = 987654321
@@ -32,7 +32,7 @@ def _row_writer(period_query: str, show_department: bool) -> Callable[[kpis.KpiR
     cells = [(f'<td class="num" data-key="{m.key}">', m.display, m.compute) for m in kpis.MEASURES]
 
     def write(row: kpis.KpiRow) -> str:
-        name = escape(row.name)
+        name: str = escape(row.name)
         if row.level == "staff":
             name = f'<a href="{staff_url(row.pk)}">{name}</a>'
         department = f"<td>{escape(row.department or '—')}</td>" if show_department else ""
