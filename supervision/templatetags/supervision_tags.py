@@ -1,6 +1,11 @@
-from django import template
+from collections.abc import Callable
 
-from .. import selectors
+from django import template
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .. import kpis, selectors
 
 register = template.Library()
 
@@ -10,3 +15,39 @@ def desk_measures(context) -> dict:
     """On the desk: the work-meeting measures the user owns that are not done yet."""
     user = context["request"].user
     return {"measures": list(selectors.open_measures_of(user)[:10])}
+
+
+def _staff_url_maker(period_query: str) -> Callable[[int | None], str]:
+    """The escaped link of a staff row to their KPI page: the pattern is resolved and the query
+    escaped once, not per row."""
+    marker = 987654321
+    prefix, suffix = reverse("supervision:kpi_staff", args=[marker]).split(str(marker))
+    prefix, suffix = escape(prefix), f"{escape(suffix)}?{escape(period_query)}"
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+def _row_writer(period_query: str, show_department: bool) -> Callable[[kpis.KpiRow], str]:
+    staff_url = _staff_url_maker(period_query)
+    # Measure.display writes only digits, ".", "%" and "—": the cells need no escaping.
+    cells = [(f'<td class="num" data-key="{m.key}">', m.display, m.compute) for m in kpis.MEASURES]
+
+    def write(row: kpis.KpiRow) -> str:
+        name: str = escape(row.name)
+        if row.level == "staff":
+            name = f'<a href="{staff_url(row.pk)}">{name}</a>'
+        department = f"<td>{escape(row.department or '—')}</td>" if show_department else ""
+        totals = row.totals
+        shown = "".join([f"{td}{display(compute(totals))}</td>" for td, display, compute in cells])
+        return f"\n    <tr><td>{name}</td>\n      {department}\n      {shown}</tr>\n  "
+
+    return write
+
+
+@register.simple_tag(takes_context=True)
+def kpi_rows(context, rows: list[kpis.KpiRow], *, show_department: bool) -> SafeString:
+    """The body rows of a KPI table (supervision/_kpi_table.html), written in Python: for the
+    8,000 cells of a large center the template language took over 100 ms, format_html per row
+    13 ms (escaping and checking each argument for lazy text), f-strings that escape the name
+    and department 7 ms."""
+    write = _row_writer(context["period_query"], show_department)
+    return mark_safe("".join([write(row) for row in rows]))  # noqa: S308 - escaped in write

@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from supervision.models import Complaint
 
@@ -346,3 +347,85 @@ def test_desk_lists_the_measures_the_user_owns(client, meeting, dept_member):
 def test_desk_without_measures_shows_no_measure_card(client, front_desk):
     client.force_login(front_desk)
     assert 'id="desk-measures"' not in client.get("/").content.decode()
+
+
+def _kpi_page(client, *, language: str = "zh-hans", **query) -> str:
+    """Today's KPI page, as the rows' links and the sort links carry it in ``_period()``."""
+    today = timezone.localdate().isoformat()
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    response = client.get(
+        reverse("supervision:kpi_overview"), {"start": today, "end": today, **query}
+    )
+    return response.content.decode()
+
+
+def _period() -> str:
+    today = timezone.localdate().isoformat()
+    return f"start={today}&amp;end={today}"
+
+
+def test_kpi_page_writes_a_staff_row_with_link_department_and_formats(
+    client, center_head, front_desk, make_case
+):
+    make_case(outcome="on_the_spot", answer="已当场解答", confirmation_note="当面确认")
+    make_case()
+    client.force_login(center_head)
+    html = _kpi_page(client)
+    link = f"/supervision/kpis/staff/{front_desk.pk}/?{_period()}"
+    assert (
+        f'\n    <tr><td><a href="{link}">陈晓燕</a></td>\n      <td>财务室</td>\n'
+        '      <td class="num" data-key="received">2</td>'
+        '<td class="num" data-key="on_the_spot">1</td>'
+    ) in html
+    assert '<td class="num" data-key="on_time_rate">—</td>' in html
+    assert '<td class="num" data-key="training_hours">0.0</td>' in html
+
+
+def test_kpi_page_shows_a_dash_for_staff_without_department(client, center_head):
+    client.force_login(center_head)
+    html = _kpi_page(client)
+    link = f"/supervision/kpis/staff/{center_head.pk}/?{_period()}"
+    assert f'<tr><td><a href="{link}">刘志明</a></td>\n      <td>—</td>\n' in html
+
+
+def test_kpi_page_department_rows_have_no_link_and_no_department_column(
+    client, center_head, make_case
+):
+    make_case()
+    client.force_login(center_head)
+    html = _kpi_page(client)
+    assert (
+        '\n    <tr><td>财务室</td>\n      \n      <td class="num" data-key="received">1</td>'
+    ) in html
+    assert (
+        '\n    <tr><td>全中心</td>\n      \n      <td class="num" data-key="received">1</td>'
+        in html
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "name"),
+    [("zh-hans", "受理事项", "姓名"), ("en", "Cases received", "Name")],
+)
+def test_kpi_page_sort_links_in_both_languages(client, center_head, language, label, name):
+    client.force_login(center_head)
+    html = _kpi_page(client, language=language, sort="received")
+    period = _period()
+    assert f'<a href="?{period}&sort=received&dir=desc" title="' in html
+    assert f'class="sorted">{label} ▲</a>' in html
+    assert f'<a href="?{period}&sort=name&dir=asc">{name}</a>' in html
+    assert f'<a href="?{period}&sort=overdue&dir=asc" title="' in html
+
+
+def test_kpi_page_reads_its_staff_rows_in_a_fixed_number_of_queries(
+    client, center_head, other_department, make_case, django_assert_max_num_queries
+):
+    from tests.factories import UserFactory
+
+    for _number in range(12):
+        make_case(actor=UserFactory(department=other_department, roles=["staff"]))
+    client.force_login(center_head)
+    client.get(reverse("supervision:kpi_overview"))  # the figures are now cached
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("supervision:kpi_overview"))
+    assert len(response.context["report"].staff) == 14  # with the center head and front desk
