@@ -49,7 +49,11 @@ def id_in(ids: list[int]) -> Q:
     BitmapAnd, so a capped count stops early whichever condition is the narrow one."""
     if connection.vendor != "postgresql":
         return Q(pk__in=ids)
-    array = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+    return _id_in_array("{" + ",".join(str(int(pk)) for pk in ids) + "}")
+
+
+def _id_in_array(array: str) -> Q:
+    """``id = ANY(array)`` with a PostgreSQL array literal of ids ("{1,2,3}")."""
     table = connection.ops.quote_name(Case._meta.db_table)
     sql = f"{table}.{connection.ops.quote_name('id')} = ANY(%s::bigint[])"
     # Our own identifiers; the ids travel as a parameter.
@@ -58,8 +62,23 @@ def id_in(ids: list[int]) -> Q:
 
 def involved_condition(department_id: int) -> Q:
     """The cases a department works on (referrals, assignments), as id_in when they are not
-    too many, else as a subquery."""
-    involved = Case.involved_departments.through.objects.filter(department_id=department_id)
+    too many, else as a subquery. On PostgreSQL the ids come back as one text, the array
+    literal itself: read as 11,000 Python integers they cost the list page 10 ms."""
+    through = Case.involved_departments.through
+    involved = through.objects.filter(department_id=department_id)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(through._meta.db_table)
+            cursor.execute(
+                # Our own table name; the values are parameters.
+                f"SELECT count(*), string_agg(case_id::text, ',') FROM (SELECT case_id FROM "  # noqa: S608
+                f"{table} WHERE department_id = %s LIMIT %s) listed",
+                [department_id, INVOLVED_LISTED + 1],
+            )
+            count, listed = cursor.fetchone()
+        if count > INVOLVED_LISTED:
+            return Q(pk__in=involved.values("case_id"))
+        return _id_in_array("{" + (listed or "") + "}")
     ids = list(involved.values_list("case_id", flat=True)[: INVOLVED_LISTED + 1])
     if len(ids) > INVOLVED_LISTED:
         return Q(pk__in=involved.values("case_id"))

@@ -355,14 +355,18 @@ def test_a_small_result_is_sorted_like_the_database_sorts_it(
     assert listed == expected
 
 
+@pytest.mark.parametrize("listed", [0, 50_000])  # 0: the involved cases stay a subquery
 @pytest.mark.parametrize("cap", [1, 1000])
 def test_department_filter_lists_owned_and_involved_below_and_past_the_cap(
-    client, make_case, department, dept_member, center_head, monkeypatch, cap
+    client, make_case, department, dept_member, center_head, monkeypatch, cap, listed
 ):
+    from cases import selectors
+
     involved = make_case(outcome="referral", department=department)
     owned = make_case(actor=dept_member, phone="13900009006")
     make_case(phone="13900009007")
     monkeypatch.setattr(CappedPaginator, "cap", cap)
+    monkeypatch.setattr(selectors, "INVOLVED_LISTED", listed)
     client.force_login(center_head)
     response = client.get("/cases/", {"department": department.pk, "ordering": "number"})
     listed = [case.number for case in response.context["page"].object_list]
@@ -394,3 +398,13 @@ def test_text_search_ignores_case_and_takes_wildcards_literally_in_both_forms(
     response = client.get("/cases/", {"q": "python", "per_page": 25})
     assert response.context["page"].paginator.capped == (cap == 1)
     assert len(response.context["page"].object_list) == min(cap, 2)
+
+
+def test_department_filter_with_no_involved_case_lists_only_its_own(
+    client, make_case, department, dept_member, center_head
+):
+    owned = make_case(actor=dept_member, phone="13900009016")
+    make_case(phone="13900009017")
+    client.force_login(center_head)
+    response = client.get("/cases/", {"department": department.pk})
+    assert [case.number for case in response.context["page"].object_list] == [owned.number]
