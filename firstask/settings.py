@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Django's form renderer with the plain widgets written in Python (firstask/forms_renderer.py).
+FORM_RENDERER = "firstask.forms_renderer.FastRenderer"
 ROOT_URLCONF = "firstask.urls"
 WSGI_APPLICATION = "firstask.wsgi.application"
 
