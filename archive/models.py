@@ -42,6 +42,9 @@ class ArchiveRecord(models.Model):
         indexes = [
             models.Index(fields=["year", "month", "category"], name="archive_filing_idx"),
             models.Index(fields=["-archived_at"], name="archive_time_idx"),
+            # A year's page walks this; on archive_time_idx it first skipped the later years'
+            # records (309,669 of them for 2024 on the bench, 108 ms).
+            models.Index(fields=["year", "-archived_at", "-id"], name="archive_year_time_idx"),
         ]
 
     def __str__(self) -> str:
