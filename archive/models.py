@@ -42,6 +42,9 @@ class ArchiveRecord(models.Model):
         indexes = [
             models.Index(fields=["year", "month", "category"], name="archive_filing_idx"),
             models.Index(fields=["-archived_at"], name="archive_time_idx"),
+            # A year's page walks this; on archive_time_idx it first skipped the later years'
+            # records (309,669 of them for 2024 on the bench, 108 ms).
+            models.Index(fields=["year", "-archived_at", "-id"], name="archive_year_time_idx"),
         ]
 
     def __str__(self) -> str:
@@ -67,6 +70,26 @@ class ArchiveCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}-{self.category_code}: {self.last}"
+
+
+class ArchiveTally(models.Model):
+    """How many records are filed per year, month and category. Records are never deleted nor
+    refiled (migration 0002), so a count bumped in the transaction that files a record
+    (``services.tally_add``) stays equal to a GROUP BY over them; the archive page reads its
+    totals from here instead of counting 700,000 records on every view."""
+
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month", "category"], name="archive_tally_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d} {self.category_id}: {self.n}"
 
 
 class ExportJob(models.Model):

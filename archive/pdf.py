@@ -102,9 +102,15 @@ def _label(choices: Any, value: Any) -> str:
 
 
 def _signatures(record: ArchiveRecord) -> dict[str, tuple[bytes, str]]:
+    """The rounds' signature images still stored: the retention policy deletes them after
+    three years, and such a round is printed with a note instead (``signature_removed``)."""
     found = {}
     for round_ in ResultRound.objects.filter(case_id=record.case_id).exclude(signature=""):
-        with default_storage.open(round_.signature.name, "rb") as handle:
+        try:
+            handle = default_storage.open(round_.signature.name, "rb")
+        except FileNotFoundError:
+            continue
+        with handle:
             found[f"{SIGNATURE_SCHEME}{round_.number}"] = (handle.read(), "image/png")
     return found
 

@@ -10,7 +10,7 @@ import logging
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from cases.errors import CaseError, NotAllowed, WrongState
 from cases.models import Case
 from cases.services import case_lock, case_snapshot, case_transition, event_add
 
-from .models import ArchiveRecord
+from .models import ArchiveRecord, ArchiveTally
 from .numbers import allocate_archive_number
 
 logger = logging.getLogger(__name__)
@@ -60,6 +60,7 @@ def case_archive(actor: User | None, *, case: Case, version: int | None = None) 
         archived_at=now,
         archived_by=actor,
     )
+    tally_add(record=record)
     # The event and the timestamp go in before the status: from then on nothing may change.
     event_add(case=case, actor=actor, kind="archived", number=number)
     before = case_snapshot(case)
@@ -80,6 +81,21 @@ def case_archive(actor: User | None, *, case: Case, version: int | None = None) 
 
     transaction.on_commit(lambda: enqueue(archive_render_pdf, record.pk))
     return record
+
+
+# One statement, so two filings of the same month and category never both read the old count;
+# ON CONFLICT … DO UPDATE is understood by PostgreSQL and SQLite (3.24+) alike.
+TALLY_ADD = (
+    "INSERT INTO {table} (year, month, category_id, n) VALUES (%s, %s, %s, 1) "
+    "ON CONFLICT (year, month, category_id) DO UPDATE SET n = {table}.n + 1"
+)
+
+
+def tally_add(*, record: ArchiveRecord) -> None:
+    """Count a newly filed record in the tally, in the transaction that files it."""
+    sql = TALLY_ADD.format(table=connection.ops.quote_name(ArchiveTally._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [record.year, record.month, record.category_id])
 
 
 @transaction.atomic

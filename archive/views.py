@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,12 +20,13 @@ PAGE_SIZE = 50
 @require_GET
 def archive_list(request: HttpRequest) -> HttpResponse:
     archive_filter = selectors.archive_filter(user=request.user, params=request.GET)
-    records = archive_filter.qs
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = selectors.archive_listing(
+        user=request.user, archive_filter=archive_filter, per_page=PAGE_SIZE
+    )
     context = {
         "filter": archive_filter,
-        "page": page,
-        "counts": selectors.archive_counts(records),
+        "page": listing.paginator.get_page(request.GET.get("page")),
+        "counts": listing.counts,
         "can_export": permissions.can_export_archive(request.user),
         "filter_params": exports.clean_filters(request.GET),
     }

@@ -166,3 +166,16 @@ def test_the_fetcher_serves_only_our_static_files():
     ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+def test_a_signature_removed_by_retention_is_noted_not_a_500(client, auditor, make_case):
+    from closure.models import ResultRound
+
+    _case, record = archived_case(make_case, subject="证书领取时间咨询")
+    for round_ in ResultRound.objects.filter(case_id=record.case_id).exclude(signature=""):
+        default_storage.delete(round_.signature.name)
+    client.force_login(auditor)
+    response = client.get(f"/archive/{record.number}.pdf")
+    assert response.status_code == 200
+    text = pdf_text(b"".join(response.streaming_content))
+    assert "签名图片已按保存期限规定删除" in text.replace("\n", "")
