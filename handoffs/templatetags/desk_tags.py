@@ -113,7 +113,7 @@ def dispute_rows(disputes: Iterable[Dispute]) -> SafeString:
 
 @register.simple_tag
 def department_loads(loads: Iterable[DepartmentLoad]) -> SafeString:
-    # Made once for the page's 200 rows rather than once per department.
+    # Made once for the page's rows rather than once per department.
     row = _AssignmentRow()
     return format_html_join("\n", "{}", ((_load(load, row),) for load in loads))
 
@@ -132,7 +132,7 @@ def _load(load: DepartmentLoad, row: _AssignmentRow) -> SafeString:
         "{}\n</tbody></table></div></div>",
         load.department.code,
         load.department.name,
-        len(load.assignments),
+        load.open,
         overdue,
         format_html_join("\n", _AssignmentRow.TEMPLATE, map(row, load.assignments)),
     )

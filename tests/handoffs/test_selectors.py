@@ -7,8 +7,10 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from cases import hooks
+from cases.models import Case
 from cases.selectors import case_shows_personal_data, visible_cases
 from handoffs import selectors, services
+from handoffs.models import Assignment
 from tests.handoffs.factories import record_meeting, submit_handoff
 
 pytestmark = pytest.mark.django_db
@@ -217,17 +219,30 @@ def test_waiting_forms_are_cut_at_the_limit_in_their_order(
     assert selectors.handoffs_waiting_meeting(limit=2) == [urgent, normal]
 
 
-def test_center_desk_cuts_open_assignments_at_four_per_row_of_the_limit(
-    make_case, front_desk, center_head, department, third_department
+def test_center_desk_lists_the_most_urgent_of_every_department_and_counts_them_all(
+    make_case, front_desk, center_head, department, third_department, monkeypatch
 ):
+    monkeypatch.setattr(selectors, "PER_DEPARTMENT", 2)
     for _ in range(3):
         handoff = submit_handoff(make_case(), front_desk, [department, third_department])
         record_meeting(handoff, center_head, department, [third_department])
+    first = Assignment.objects.filter(department=third_department).order_by("deadline", "pk")[0]
+    with time_machine.travel(first.deadline + dt.timedelta(minutes=1)):
+        desk = selectors.center_desk()
 
-    desk = selectors.center_desk(limit=1)
-
-    # Ordered by department code: HQ's three come before JW's, of which one fits.
-    assert [len(load.assignments) for load in desk.by_department] == [3, 1]
+    loads = {load.department.pk: load for load in desk.by_department}
+    # Every department is there, whatever its code, with its figures counted over all its work.
+    assert set(loads) == {department.pk, third_department.pk}
+    assert [len(load.assignments) for load in loads.values()] == [2, 2]
+    assert loads[third_department.pk].open == loads[department.pk].open == 3
+    late = Assignment.objects.filter(
+        department=third_department, deadline__lt=first.deadline + dt.timedelta(minutes=1)
+    ).count()
+    assert loads[third_department.pk].overdue == late >= 1
+    # The late ones first, and the department with overdue work first.
+    assert loads[third_department.pk].assignments[0] == first
+    assert loads[third_department.pk].assignments[0].is_late is True
+    assert desk.by_department[0].department == third_department
     assert desk.counts["open_assignments"] == 6
 
 
@@ -237,3 +252,18 @@ def test_quiet_desk_reads_only_its_figures(db):
 
     assert len(queries) == 1
     assert desk.waiting_meeting == desk.disputes == desk.by_department == []
+
+
+def test_center_desk_links_to_the_rest_of_a_long_list(client, make_case, center_head, monkeypatch):
+    from django.urls import reverse
+
+    for index in range(3):
+        make_case(phone=f"1390000810{index}")
+    later = Case.objects.order_by("-deadline").first().deadline + dt.timedelta(hours=1)
+    desk = selectors.center_desk
+    monkeypatch.setattr(selectors, "center_desk", lambda: desk(limit=2, now=later))
+    client.force_login(center_head)
+    body = client.get(reverse("handoffs:desk"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="more-overdue"' in body and "/cases/?overdue=true&amp;ordering=deadline" in body
+    assert "Showing the first 2 of 3" in body
+    assert 'id="more-awaiting"' not in body
