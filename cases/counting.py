@@ -11,13 +11,16 @@ from django.db.models import QuerySet
 
 
 def count_many(**querysets: QuerySet) -> dict[str, int]:
-    """``{name: queryset.count()}`` in one query: ``SELECT (SELECT count(*) FROM …) AS name, …``."""
+    """``{name: queryset.count()}`` in one query: ``SELECT (SELECT count(*) FROM …) AS name, …``.
+    A sliced queryset (``qs.order_by()[:cap + 1]``) is counted up to its slice: a capped count."""
     parts: list[str] = []
     params: list = []
     for name, queryset in querysets.items():
         if not name.isidentifier():
             raise ValueError(f"not a column name: {name!r}")
-        sql, values = queryset.order_by().values("pk").query.sql_with_params()
+        if not queryset.query.is_sliced:
+            queryset = queryset.order_by()
+        sql, values = queryset.values("pk").query.sql_with_params()
         # The SQL is Django's compilation of our querysets; the name was checked above.
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted) AS {name}")  # noqa: S608
         params += values

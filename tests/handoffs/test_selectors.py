@@ -267,3 +267,25 @@ def test_center_desk_links_to_the_rest_of_a_long_list(client, make_case, center_
     assert 'id="more-overdue"' in body and "/cases/?overdue=true&amp;ordering=deadline" in body
     assert "Showing the first 2 of 3" in body
     assert 'id="more-awaiting"' not in body
+
+
+def test_center_desk_counts_the_center_s_cases_up_to_a_cap(
+    client, make_case, center_head, monkeypatch
+):
+    from django.urls import reverse
+
+    for index in range(3):
+        make_case(phone=f"1390000820{index}")
+    later = Case.objects.order_by("-deadline").first().deadline + dt.timedelta(hours=1)
+    monkeypatch.setattr(selectors, "CASE_FIGURE_CAP", 2)
+    desk = selectors.center_desk(now=later)
+    assert desk.capped == {"overdue_cases"}
+    assert desk.counts["overdue_cases"] == 3  # the cap + 1: enough to say "more than"
+    center_desk = selectors.center_desk
+    monkeypatch.setattr(selectors, "center_desk", lambda: center_desk(limit=1, now=later))
+    client.force_login(center_head)
+    body = client.get(reverse("handoffs:desk"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<div class="fs-4" data-count="overdue_cases">more than 2</div>' in body
+    assert "Showing the first 1 of more than 2" in body
+    monkeypatch.setattr(selectors, "CASE_FIGURE_CAP", 10)
+    assert center_desk(now=later).capped == set()
