@@ -11,7 +11,8 @@ from .security import SESSION_RENEWED_KEY, SESSION_STARTED_KEY
 class SessionLifetimeMiddleware:
     """End a session that has lived longer than SESSION_ABSOLUTE_HOURS, however active it was.
 
-    The idle timeout is Django's own SESSION_COOKIE_AGE, renewed by saving the session. It is
+    The idle timeout is Django's own SESSION_COOKIE_AGE, renewed by saving the session (and
+    checked here against the last save as well). It is
     saved when it changes, and otherwise at most once every SESSION_RENEW_SECONDS: writing the
     session row on every request cost three queries per page (BEGIN, UPDATE, COMMIT) for an
     idle deadline that a minute's precision serves as well. A session without a start stamp
@@ -31,8 +32,13 @@ class SessionLifetimeMiddleware:
             elif now - int(started) > settings.SESSION_ABSOLUTE_HOURS * 3600:
                 logout(request)
                 return self.get_response(request)
-            if now - int(request.session.get(SESSION_RENEWED_KEY, 0)) >= (
-                settings.SESSION_RENEW_SECONDS
-            ):
+            renewed = int(request.session.get(SESSION_RENEWED_KEY, 0))
+            if renewed and now - renewed > settings.SESSION_COOKIE_AGE:
+                # Idle past the cookie age since the session was last saved: what the database
+                # store's expiry says, checked here too because the cache that keeps sessions
+                # (cached_db) expires them by its own clock.
+                logout(request)
+                return self.get_response(request)
+            if now - renewed >= settings.SESSION_RENEW_SECONDS:
                 request.session[SESSION_RENEWED_KEY] = now  # saved: the idle clock restarts
         return self.get_response(request)

@@ -12,17 +12,45 @@ ADMIN = "admin"
 ROLES = (STAFF, DEPARTMENT_HEAD, CENTER_HEAD, AUDITOR, ADMIN)
 
 
+# Role names are kept in the cache between requests under a version that any change of a
+# membership or of a group bumps (accounts/signals.py): one query less on every page, and a
+# role taken away counts from the next request on. The TTL is only a safety net.
+ROLES_CACHE_SECONDS = 300
+ROLES_VERSION_KEY = "accounts:roles:version"
+
+
 def roles_of(user: Any) -> frozenset[str]:
     """The user's role names, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     cached = getattr(user, "_firstask_roles", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
+        cached = _kept_roles(user)
         if user.is_superuser:
             cached = cached | {ADMIN}
         user._firstask_roles = cached
     return cached
+
+
+def _kept_roles(user: Any) -> frozenset[str]:
+    from django.core.cache import cache
+
+    key = f"accounts:roles:{cache.get(ROLES_VERSION_KEY, 0)}:{user.pk}"
+    names = cache.get(key)
+    if names is None:
+        names = sorted(user.groups.values_list("name", flat=True))
+        cache.set(key, names, ROLES_CACHE_SECONDS)
+    return frozenset(names)
+
+
+def roles_changed() -> None:
+    """Forget every kept role list (a membership or a group changed)."""
+    from django.core.cache import cache
+
+    try:
+        cache.incr(ROLES_VERSION_KEY)
+    except ValueError:  # no version yet
+        cache.set(ROLES_VERSION_KEY, 1, None)
 
 
 def has_role(user: Any, *roles: str) -> bool:

@@ -175,6 +175,9 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 # The idle clock restarts when a request saves the session: at most once a minute
 # (accounts.middleware.SessionLifetimeMiddleware), not on every request.
 SESSION_SAVE_EVERY_REQUEST = False
+# Sessions are read from the cache (Redis in production), written to both: one query less on
+# every page. Signing a user out everywhere deletes from both (accounts/signals.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_RENEW_SECONDS = 60
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
