@@ -13,11 +13,15 @@ class ArchiveConfig(AppConfig):
         logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
         from cases import events
+        from cases import hooks as case_hooks
         from cases.services import case_registered
         from closure.services import case_closed
 
         from . import hooks
 
         events.register("archived", hooks.describe_archived)
+        # The case page's archive banner: the record comes with the case, not a query more.
+        if "archive_record" not in case_hooks.case_page_related:
+            case_hooks.case_page_related.append("archive_record")
         case_closed.connect(hooks.on_case_closed, dispatch_uid="archive.on_case_closed")
         case_registered.connect(hooks.on_case_closed, dispatch_uid="archive.on_case_registered")

@@ -4,6 +4,9 @@
 not give the visitor a result yet (a referral or an assignment still open), or None. Higher apps
 append to it in ``AppConfig.ready``; the closure app asks ``result_blocker(case)``.
 
+``case_page_related``: one-to-one relations of a case (by their related name) that the case
+page shows; ``selectors.case_get_for_user`` joins them into its query (the archive record).
+
 ``personal_data_holders``: each callable is asked ``ask(user=..., case=...)`` for a member of a
 department (PRV-1) and answers True (the department holds work on the case: show the visitor's
 name and phone in full), False (it no longer does: mask them) or None (no opinion).
@@ -22,6 +25,9 @@ if TYPE_CHECKING:
 
 ResultBlocker = Callable[["Case"], "str | None"]
 result_blockers: list[ResultBlocker] = []
+
+
+case_page_related: list[str] = []
 
 
 # Called with keywords: ask(user=user, case=case) -> bool | None.

@@ -130,7 +130,8 @@ def case_get_for_user(*, user: User, number: str) -> Case:
         raise Http404
     # The OR form: one case found by its number is checked against the rule directly, where
     # the UNION form would first collect every case the user may see.
-    case = visible_cases(user, walk=True).filter(number=number).first()
+    found = visible_cases(user, walk=True).filter(number=number)
+    case = found.select_related(*hooks.case_page_related).first()
     if case is None:
         raise Http404
     return case

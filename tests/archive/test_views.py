@@ -159,3 +159,21 @@ def test_someone_elses_export_is_a_404(client, auditor, center_head):
     client.force_login(auditor)
     assert client.get(f"/archive/export/{job.pk}/").status_code == 404
     assert client.get(f"/archive/export/{job.pk}/download/").status_code == 404
+
+
+def test_case_page_shows_the_archive_banner_without_a_query_of_its_own(
+    client, center_head, make_case
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case, record = archived_case(make_case)
+    client.force_login(center_head)
+    client.get(f"/cases/{case.number}/")
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(f"/cases/{case.number}/").content.decode()
+    assert 'id="archive-banner"' in body and record.number in body
+    assert not [q for q in queries.captured_queries if 'FROM "archive_archiverecord"' in q["sql"]]
+    # A case not archived has no banner and no error.
+    open_case = make_case(phone="13900009911")
+    assert 'id="archive-banner"' not in client.get(f"/cases/{open_case.number}/").content.decode()
