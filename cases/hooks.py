@@ -7,6 +7,9 @@ append to it in ``AppConfig.ready``; the closure app asks ``result_blocker(case)
 ``case_page_related``: one-to-one relations of a case (by their related name) that the case
 page shows; ``selectors.case_get_for_user`` joins them into its query (the archive record).
 
+``Case.timeline_kinds`` (set by the case page before its sections render): the kinds of the
+case's timeline events; an app may skip reading what the timeline says never happened.
+
 ``personal_data_holders``: each callable is asked ``ask(user=..., case=...)`` for a member of a
 department (PRV-1) and answers True (the department holds work on the case: show the visitor's
 name and phone in full), False (it no longer does: mask them) or None (no opinion).

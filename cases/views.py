@@ -218,12 +218,16 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 def _render_case(request: HttpRequest, case, *, show_personal: bool) -> HttpResponse:
     initial = {"version": case.version}
+    events = list(selectors.case_timeline(case=case))
+    # What has happened to the case, for the sections of the apps above (cases.hooks): a case
+    # never referred or handed off needs no query for referrals or handoff forms.
+    case.timeline_kinds = frozenset(event.kind for event in events)
     response = render(
         request,
         "cases/case_detail.html",
         {
             "case": case,
-            "events": selectors.case_timeline(case=case),
+            "events": events,
             "show_personal": show_personal,
             "can_reveal": not show_personal
             and permissions.can_reveal_personal_data(request.user)

@@ -109,12 +109,25 @@ def _handoff_panel(user: User, case: Case, handoff: HandoffForm, owner_side: boo
     return panel
 
 
+# Every referral is recorded on the timeline as one of these (at intake or later), every
+# handoff form as one of those (cases.services, services.referrals, services.handoff_forms).
+REFERRAL_EVENTS = frozenset({"referral_requested", "referral_created"})
+HANDOFF_EVENTS = frozenset({"handoff_requested", "handoff_submitted"})
+
+
 def _work_of(case: Case) -> tuple[list[Referral], list[HandoffForm]]:
     """The case's referrals and handoff forms, read once for the page's sections and its
-    action bar (kept on the case object for the request)."""
+    action bar (kept on the case object for the request). When the case page has read the
+    timeline (``case.timeline_kinds``), what it says never happened is not looked up."""
     kept = getattr(case, "_handoff_work", None)
     if kept is None:
-        kept = (selectors.referrals_of_case(case=case), selectors.handoffs_of_case(case=case))
+        kinds = getattr(case, "timeline_kinds", None)
+        referred = kinds is None or bool(kinds & REFERRAL_EVENTS)
+        handed_off = kinds is None or bool(kinds & HANDOFF_EVENTS)
+        kept = (
+            selectors.referrals_of_case(case=case) if referred else [],
+            selectors.handoffs_of_case(case=case) if handed_off else [],
+        )
         case._handoff_work = kept
     return kept
 

@@ -456,3 +456,30 @@ def test_case_page_reads_the_handoff_work_once_and_names_the_blocker(
     tables = [q["sql"].split(" FROM ")[1].split()[0] for q in captured if " FROM " in q["sql"]]
     assert tables.count('"handoffs_referral"') <= 1
     assert tables.count('"handoffs_handoffform"') <= 1
+
+
+def _tables_read(client, case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(f"/cases/{case.number}/")
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(f"/cases/{case.number}/").content.decode()
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    return body, "handoffs_referral" in sql, "handoffs_handoffform" in sql
+
+
+def test_case_page_reads_only_the_work_its_timeline_mentions(
+    client, front_desk, make_case, referral, handoff
+):
+    client.force_login(front_desk)
+    plain = make_case(phone="13900009921")
+    assert _tables_read(client, plain)[1:] == (False, False)
+
+    body, referrals, forms = _tables_read(client, referral.case)
+    assert (referrals, forms) == (True, False)
+    assert f'id="referral-{referral.pk}"' in body
+
+    body, referrals, forms = _tables_read(client, handoff.case)
+    assert (referrals, forms) == (False, True)
+    assert f"handoff-{handoff.number}" in body
