@@ -108,10 +108,23 @@ def build(*, rng: random.Random) -> dict:
     terms = [name for name, _phone in visitors[:12]]
     terms += ["退费", "调课申请", "证书", "Python", "空调", "平台无法登录", "会计实务"]
     pages = [page for page in PAGES if not page.optional or _page_exists(page.path)]
+    # Cases whose page shows the most: closed or archived, handed off, with the meeting, its
+    # assignments and answers and a dispute, and (closure) result rounds.
+    from handoffs.models import HandoffForm
+
+    full = list(
+        HandoffForm.objects.filter(
+            disputes__isnull=False, meeting__isnull=False, case__status__in=["closed", "archived"]
+        )
+        .order_by("-id")
+        .values_list("case__number", flat=True)
+        .distinct()[:50]
+    )
     return {
         "pages": [page.__dict__ for page in pages],
         "sessions": sessions,
         "numbers": [number for number, _code in sample],
+        "full_records": full or [number for number, _code in sample],
         "status_pairs": sample[:200],
         "owners": [u.pk for role in ("desk", "staff") for u in by_role[role][:20]],
         "categories": list(Category.objects.values_list("pk", flat=True)),

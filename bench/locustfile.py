@@ -68,6 +68,7 @@ class RoleUser(FastHttpUser):
         return path.format(
             case=random.choice(self.me["cases"] or FIXTURES["numbers"]),
             number=random.choice(FIXTURES["numbers"]),
+            full=random.choice(FIXTURES["full_records"]),
             owner=random.choice(FIXTURES["owners"]),
             category=random.choice(FIXTURES["categories"]),
             department=random.choice(FIXTURES["departments"]),

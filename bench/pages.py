@@ -2,8 +2,9 @@
 
 Every page is counted (SQL queries, through Django's test client) and loaded (locust, through
 gunicorn). ``path`` may hold placeholders that bench/fixtures.py fills per request:
-{case} a case the signed-in user may open, {number} any case number, {owner}, {category},
-{department}, {term} (a visitor name, subject word or course), {date_from}/{date_to} (a
+{case} a case the signed-in user may open, {number} any case number, {full} a closed or archived
+case with a handoff, its meeting, answers and a dispute (the longest case page), {owner},
+{category}, {department}, {term} (a visitor name, subject word or course), {date_from}/{date_to} (a
 three-month window), {per_page} (25 or 100: a list page is counted and loaded at both sizes).
 ``role`` chooses whose session sends it: desk (busy front-desk staff), staff (a staff member of
 a teaching department), head (department heads), center (the center head), auditor, public.
@@ -37,6 +38,7 @@ PAGES = [
     Page("intake POST", "/cases/new/", "desk", weight=3, method="POST", form="intake"),
     Page("case detail", "/cases/{case}/", "desk", weight=4),
     Page("case detail (center head)", "/cases/{number}/", "center", weight=1),
+    Page("case detail, full record (center head)", "/cases/{full}/", "center", weight=1),
     Page("cases: mine, newest", "/cases/?per_page={per_page}", "desk", weight=2),
     Page("cases: all, newest", "/cases/?ordering=-created&per_page={per_page}", "center"),
     Page(

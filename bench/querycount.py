@@ -25,6 +25,7 @@ def fill(path: str, fixtures: dict, session: dict, per_page: int) -> str:
     return path.format(
         case=(session["cases"] or fixtures["numbers"])[0],
         number=fixtures["numbers"][0],
+        full=fixtures["full_records"][0],
         owner=fixtures["owners"][0],
         category=fixtures["categories"][0],
         department=fixtures["departments"][0],
