@@ -100,12 +100,21 @@ class ReviewForm(forms.Form):
 class GiveToMemberForm(forms.Form):
     member = forms.ModelChoiceField(label=_("Give to"), queryset=User.objects.none())
 
-    def __init__(self, *args: Any, department: Department | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        department: Department | None = None,
+        members: list[User] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        field = self.fields["member"]
         if department is not None:
-            self.fields["member"].queryset = department.members.filter(is_active=True).order_by(
-                "name"
-            )
+            field.queryset = department.members.filter(is_active=True).order_by("name")
+        # What the menu lists (handoffs/_give_form.html): the department's active members as
+        # the page has already read them (once per request, handoffs.panels), else the query.
+        # A POST validates against the query.
+        self.members = members if members is not None else field.queryset
 
 
 class HandoffSubmitForm(TokenForm):
@@ -260,10 +269,23 @@ class DisputeForm(TokenForm):
 
     def __init__(self, *args: Any, handoff: HandoffForm, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignment"].queryset = handoff.assignments.exclude(
+        field = self.fields["assignment"]
+        field.queryset = handoff.assignments.exclude(
             status=Assignment.Status.WITHDRAWN
         ).select_related("department")
-        self.fields["assignment"].label_from_instance = lambda a: a.department.name
+        field.label_from_instance = lambda a: a.department.name
+        # The case page has the form's assignments already (handoffs_of_case): its choices
+        # come from them, not from a query of their own. A POST validates against the query.
+        kept = getattr(handoff, "_prefetched_objects_cache", {}).get("assignments")
+        if kept is not None:
+            field.choices = [
+                ("", field.empty_label),
+                *(
+                    (a.pk, a.department.name)
+                    for a in kept
+                    if a.status != Assignment.Status.WITHDRAWN
+                ),
+            ]
 
 
 class RulingForm(forms.Form):

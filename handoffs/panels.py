@@ -63,7 +63,9 @@ def _referral_panel(user: User, case: Case, referral: Referral, owner_side: bool
         panel.forms["review"] = ReviewForm(initial={"answer": pending.pk})
     if referral.is_active and rules.is_head_of(user, referral.department):
         panel.forms["give"] = GiveToMemberForm(
-            department=referral.department, initial={"member": referral.assignee_id}
+            department=referral.department,
+            members=_members(user, referral.department),
+            initial={"member": referral.assignee_id},
         )
     return panel
 
@@ -78,9 +80,20 @@ def _assignment_panel(user: User, assignment: Assignment, owner_side: bool) -> A
         panel.forms["review"] = ReviewForm(initial={"answer": pending.pk})
     if assignment.is_open and rules.is_head_of(user, assignment.department):
         panel.forms["give"] = GiveToMemberForm(
-            department=assignment.department, initial={"member": assignment.assignee_id}
+            department=assignment.department,
+            members=_members(user, assignment.department),
+            initial={"member": assignment.assignee_id},
         )
     return panel
+
+
+def _members(user: User, department) -> list[User]:
+    """The department's active members for the head's "give to" menus, read once per request
+    (kept on the user object) however many referrals and assignments the page shows."""
+    kept = user.__dict__.setdefault("_handoff_members", {})
+    if department.pk not in kept:
+        kept[department.pk] = selectors.department_members(department=department)
+    return kept[department.pk]
 
 
 def _may_raise_dispute(user: User, case: Case, panels: list[AssignmentPanel]) -> bool:
@@ -109,12 +122,6 @@ def _handoff_panel(user: User, case: Case, handoff: HandoffForm, owner_side: boo
     return panel
 
 
-# Every referral is recorded on the timeline as one of these (at intake or later), every
-# handoff form as one of those (cases.services, services.referrals, services.handoff_forms).
-REFERRAL_EVENTS = frozenset({"referral_requested", "referral_created"})
-HANDOFF_EVENTS = frozenset({"handoff_requested", "handoff_submitted"})
-
-
 def _work_of(case: Case) -> tuple[list[Referral], list[HandoffForm]]:
     """The case's referrals and handoff forms, read once for the page's sections and its
     action bar (kept on the case object for the request). When the case page has read the
@@ -122,8 +129,8 @@ def _work_of(case: Case) -> tuple[list[Referral], list[HandoffForm]]:
     kept = getattr(case, "_handoff_work", None)
     if kept is None:
         kinds = getattr(case, "timeline_kinds", None)
-        referred = kinds is None or bool(kinds & REFERRAL_EVENTS)
-        handed_off = kinds is None or bool(kinds & HANDOFF_EVENTS)
+        referred = kinds is None or bool(kinds & selectors.REFERRAL_EVENTS)
+        handed_off = kinds is None or bool(kinds & selectors.HANDOFF_EVENTS)
         kept = (
             selectors.referrals_of_case(case=case) if referred else [],
             selectors.handoffs_of_case(case=case) if handed_off else [],

@@ -87,6 +87,9 @@ def referrals_of_case(*, case: Case) -> list[Referral]:
 
 
 def handoffs_of_case(*, case: Case) -> list[HandoffForm]:
+    """The case's handoff forms with their departments, meeting, assignments, answers and
+    disputes; disputes are not looked up when the case page's timeline has no dispute_raised
+    (every dispute is recorded there, services.disputes)."""
     assignments = Prefetch(
         "assignments",
         queryset=Assignment.objects.select_related("department", "assignee")
@@ -97,6 +100,9 @@ def handoffs_of_case(*, case: Case) -> list[HandoffForm]:
         "disputes",
         queryset=Dispute.objects.select_related("raised_by", "ruled_by", "assignment__department"),
     )
+    kinds = getattr(case, "timeline_kinds", None)
+    if kinds is not None and "dispute_raised" not in kinds:
+        disputes = Prefetch("disputes", queryset=Dispute.objects.none())
     return list(
         case.handoffs.select_related("submitted_by", "meeting__recorded_by").prefetch_related(
             "departments", "meeting__attendees", assignments, disputes
@@ -142,6 +148,13 @@ def blocker_in(referrals: list[Referral], handoffs: list[HandoffForm]) -> str | 
     return gettext("A dispute on %(number)s waits for the ruling.") % {"number": handoff.number}
 
 
+# Every referral is recorded on the timeline as one of these (at intake or later), every
+# handoff form as one of those (cases.services, services.referrals, services.handoff_forms):
+# a case page that has read its timeline (``case.timeline_kinds``) skips what never happened.
+REFERRAL_EVENTS = frozenset({"referral_requested", "referral_created"})
+HANDOFF_EVENTS = frozenset({"handoff_requested", "handoff_submitted"})
+
+
 def holds_work_on(*, user: User, case: Case) -> bool:
     """The user's department holds an open referral or assignment on the case: PRV-1 says the
     visitor's phone is shown in full to such a member. Registered in
@@ -149,13 +162,16 @@ def holds_work_on(*, user: User, case: Case) -> bool:
     its referral, finished it, or whose assignment was withdrawn or accepted sees it masked."""
     if not user.department_id:
         return False
+    kinds = getattr(case, "timeline_kinds", None)  # read by the case page (cases.hooks)
+    if kinds is not None and not kinds & (REFERRAL_EVENTS | HANDOFF_EVENTS):
+        return False
     referral = Referral.objects.filter(
         case=case, department_id=user.department_id, status__in=REFERRAL_ACTIVE
-    )
+    ).values("pk")
     assignment = Assignment.objects.filter(
         handoff__case=case, department_id=user.department_id, status__in=ASSIGNMENT_OPEN
-    )
-    return referral.exists() or assignment.exists()
+    ).values("pk")
+    return referral.union(assignment, all=True).exists()  # one query for both
 
 
 def departments_directory(*, query: str = "") -> QuerySet[Department]:

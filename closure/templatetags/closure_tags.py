@@ -52,7 +52,7 @@ def _closure_context(case: Case, user) -> dict[str, Any]:
     return {
         "rounds": rounds,
         "current": current,
-        "callbacks": list(selectors.callbacks_of_case(case=case)),
+        "callbacks": _callbacks(case),
         "can_record": owner_or_head
         and (
             case.is_active or (case.status == Case.Status.AWAITING_CONFIRMATION and current is None)
@@ -73,3 +73,12 @@ def closure_desk_approvals(context: template.Context) -> dict[str, Any]:
     """The center head's desk: closures the visitor did not sign, waiting for approval."""
     user = context["request"].user
     return {"rounds": selectors.closures_awaiting_approval(user=user)}
+
+
+def _callbacks(case: Case) -> list:
+    """The case's call-backs; none looked up when the case page's timeline has no
+    ``callback_logged`` (every call-back is recorded there, closure.callbacks)."""
+    kinds = getattr(case, "timeline_kinds", None)  # set by the case page (cases.hooks)
+    if kinds is not None and "callback_logged" not in kinds:
+        return []
+    return list(selectors.callbacks_of_case(case=case))

@@ -141,3 +141,26 @@ def test_center_head_desk_lists_closures_waiting_for_approval(client, center_hea
 def test_staff_desk_has_no_approval_list(client, front_desk, awaiting):
     client.force_login(front_desk)
     assert 'id="desk-approvals"' not in client.get("/").content.decode()
+
+
+def test_case_page_reads_call_backs_only_once_the_timeline_has_one(client, make_case, center_head):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from closure import callbacks
+    from tests.closure.factories import close_case
+
+    case = make_case(phone="13900009931")
+    close_case(case)
+    case.refresh_from_db()
+    client.force_login(center_head)
+
+    def sql() -> str:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(f"/cases/{case.number}/")
+        return " ".join(query["sql"] for query in queries.captured_queries)
+
+    assert "closure_callback" not in sql()
+    callbacks.callback_log(center_head, case=case, method="phone", note="回访：已解决")
+    assert "回访：已解决" in client.get(f"/cases/{case.number}/").content.decode()
+    assert "closure_callback" in sql()

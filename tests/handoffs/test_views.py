@@ -483,3 +483,62 @@ def test_case_page_reads_only_the_work_its_timeline_mentions(
     body, referrals, forms = _tables_read(client, handoff.case)
     assert (referrals, forms) == (False, True)
     assert f"handoff-{handoff.number}" in body
+
+
+def test_dispute_form_takes_its_choices_from_the_assignments_the_page_has(lead, assisting):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from handoffs.forms import DisputeForm
+    from handoffs.selectors import handoffs_of_case
+
+    (handoff,) = handoffs_of_case(case=lead.handoff.case)
+    with CaptureQueriesContext(connection) as queries:
+        kept = str(DisputeForm(handoff=handoff)["assignment"])
+    assert len(queries) == 0
+    queried = str(DisputeForm(handoff=HandoffForm.objects.get(pk=handoff.pk))["assignment"])
+    for assignment in (lead, assisting):
+        option = f'<option value="{assignment.pk}">{assignment.department.name}</option>'
+        assert option in kept and option in queried
+
+
+def test_give_to_member_menu_uses_the_members_read_once(department, dept_member):
+    from django.db import connection
+    from django.template.loader import render_to_string
+    from django.test.utils import CaptureQueriesContext
+
+    from handoffs.forms import GiveToMemberForm
+    from handoffs.selectors import department_members
+
+    members = department_members(department=department)
+    form = GiveToMemberForm(department=department, members=members)
+    with CaptureQueriesContext(connection) as queries:
+        html = render_to_string("handoffs/_give_form.html", {"form": form, "prefix": 1})
+    assert len(queries) == 0
+    assert f'<option value="{dept_member.pk}">{dept_member.display_name}</option>' in html
+    unkept = GiveToMemberForm(department=department)
+    assert render_to_string("handoffs/_give_form.html", {"form": unkept, "prefix": 1}) == html
+    form = GiveToMemberForm({"member": dept_member.pk}, department=department, members=members)
+    assert form.is_valid() and form.cleaned_data["member"] == dept_member
+
+
+def test_case_page_reads_disputes_only_once_the_timeline_has_one(
+    client, front_desk, returned, third_head
+):
+    case = returned.handoff.case
+    client.force_login(front_desk)
+    body = _sql_of_page(client, case)
+    assert "handoffs_dispute" not in body
+    dispute = services.dispute_raise(third_head, handoff=returned.handoff, positions="我部已完成")
+    page = client.get(case_url(case)).content.decode()
+    assert "我部已完成" in page and "handoffs_dispute" in _sql_of_page(client, case)
+    assert dispute.pk
+
+
+def _sql_of_page(client, case) -> str:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(case_url(case))
+    return " ".join(query["sql"] for query in queries.captured_queries)
