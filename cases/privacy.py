@@ -107,7 +107,7 @@ def visitor_correct(actor: User, *, case: Case, name: str, phone: str, reason: s
         raise NotAllowed()
     if not reason.strip():
         raise WrongState(gettext("Give the reason for the correction."))
-    visitor = Visitor.objects.select_for_update().get(pk=case.visitor_id)
+    visitor = Visitor.objects.select_for_update(no_key=True).get(pk=case.visitor_id)
     if visitor.erased_at is not None:
         raise WrongState(gettext("The visitor's personal data has been erased (retention)."))
     phone = normalize_phone(phone)

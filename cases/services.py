@@ -104,7 +104,9 @@ def events_add_many(
 
 def case_lock(*, case: Case, version: int | None = None) -> Case:
     """Re-read the case under a row lock; refuse a stale form and any change to an archive."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    # NO KEY: the lock serialises the changes of a case without holding up the foreign-key
+    # checks of rows that merely point at it (a concurrent transaction's new timeline line).
+    locked = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
     if locked.status == Case.Status.ARCHIVED:
         raise ArchivedCase()
     if version is not None and locked.version != version:
@@ -119,7 +121,10 @@ def _save(case: Case, *fields: str) -> None:
 
 
 def _visitor_upsert(*, name: str, phone: str) -> Visitor:
-    visitor, created = Visitor.objects.select_for_update().get_or_create(
+    # NO KEY: another intake for the same visitor that is committing checks its case's
+    # foreign key with FOR KEY SHARE; a FOR UPDATE lock here made it wait for this
+    # transaction while this one waited for its audit chain lock: a deadlock (bench, 32 users).
+    visitor, created = Visitor.objects.select_for_update(no_key=True).get_or_create(
         phone=phone, defaults={"name": name}
     )
     if not created and visitor.name != name:

@@ -69,7 +69,7 @@ def _audit(actor: User | None, action: str, round_: ResultRound, **extra) -> Non
 
 def _lock_round(round_: ResultRound, *, version: int | None = None) -> ResultRound:
     case = case_lock(case=round_.case, version=version)
-    locked = ResultRound.objects.select_for_update().get(pk=round_.pk)
+    locked = ResultRound.objects.select_for_update(no_key=True).get(pk=round_.pk)
     locked.case = case
     latest = case.result_rounds.order_by("-number").values_list("pk", flat=True).first()
     if locked.pk != latest or case.status != Case.Status.AWAITING_CONFIRMATION:

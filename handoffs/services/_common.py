@@ -25,7 +25,7 @@ def lock_case(case_id: int) -> Case:
 
 
 def lock(model: type, pk: int) -> Any:
-    return model.objects.select_for_update().get(pk=pk)
+    return model.objects.select_for_update(no_key=True).get(pk=pk)  # see cases.case_lock
 
 
 def required(text: str, message: str) -> str:
