@@ -157,6 +157,17 @@ def case_timeline(*, case: Case) -> QuerySet:
     return case.events.select_related("actor").order_by("created_at", "id")
 
 
+def case_timeline_read(*, case: Case) -> list:
+    """The case's timeline, read once per request and kept on the case; the kinds of its events
+    go on the case too (``case.timeline_kinds``, cases.hooks), so that the apps above skip
+    reading what it says never happened (a case never referred has no referral to look up)."""
+    events = getattr(case, "_timeline", None)
+    if events is None:
+        events = case._timeline = list(case_timeline(case=case))
+        case.timeline_kinds = frozenset(event.kind for event in events)
+    return events
+
+
 def visitor_earlier_cases(
     *, user: User, phone: str, limit: int = 10
 ) -> tuple[Visitor | None, list[Case]]:

@@ -210,27 +210,16 @@ def _by_id_last(queryset):
 @require_GET
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, number=number)
-    _timeline(case)  # first: the apps' answers below may rest on what it says happened
+    selectors.case_timeline_read(case=case)  # first: the answers below may rest on it
     show_personal = selectors.case_shows_personal_data(user=request.user, case=case)
     if show_personal and case.visitor.erased_at is None:
         privacy.personal_data_view_log(request.user, case=case)
     return _render_case(request, case, show_personal=show_personal)
 
 
-def _timeline(case) -> list:
-    """The case's timeline, read once per request; its kinds go on the case for the apps above
-    (``case.timeline_kinds``, cases.hooks): a case never referred or handed off needs no query
-    for referrals or handoff forms."""
-    events = getattr(case, "_timeline", None)
-    if events is None:
-        events = case._timeline = list(selectors.case_timeline(case=case))
-        case.timeline_kinds = frozenset(event.kind for event in events)
-    return events
-
-
 def _render_case(request: HttpRequest, case, *, show_personal: bool) -> HttpResponse:
     initial = {"version": case.version}
-    events = _timeline(case)
+    events = selectors.case_timeline_read(case=case)
     response = render(
         request,
         "cases/case_detail.html",

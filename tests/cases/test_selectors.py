@@ -131,3 +131,18 @@ def test_status_lookup_needs_the_right_code(make_case):
         selectors.case_for_status_lookup(number="SW-20000101-0001", query_code=case.query_code)
         is None
     )
+
+
+def test_timeline_is_read_once_and_its_kinds_kept_on_the_case(make_case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.selectors import case_timeline_read
+
+    case = make_case()
+    events = case_timeline_read(case=case)
+    assert [event.kind for event in events] == ["registered", "deadline_promised"]
+    assert case.timeline_kinds == {"registered", "deadline_promised"}
+    with CaptureQueriesContext(connection) as queries:
+        assert case_timeline_read(case=case) is events
+    assert len(queries) == 0
