@@ -33,8 +33,9 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.hooks import bulk_load, refuse_if_seeded  # noqa: E402
+
 TABLES = ("archive_archiverecord", "archive_archivecounter")
-MOST_ROWS_BEFORE = 300  # a few real archivings (the harness's own) may be there; a seed is not
 
 # Numbers continue an existing counter of the same year and category, if any.
 RECORDS = """
@@ -98,14 +99,8 @@ def seed_archive(url: str) -> dict:
 
     started = time.monotonic()
     with psycopg.connect(url) as conn:
-        for table in TABLES:
-            (rows,) = conn.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
-            if rows > MOST_ROWS_BEFORE:
-                print(f"{table} already holds {rows:,} rows: not seeding it", file=sys.stderr)
-                raise SystemExit(2)
-        conn.execute("SET session_replication_role = replica")
-        conn.execute("SET synchronous_commit = off")
-        conn.execute("SET work_mem = '256MB'")
+        refuse_if_seeded(conn, TABLES, "the archive tables")
+        bulk_load(conn)
         records = conn.execute(
             RECORDS, {"tz": settings.TIME_ZONE, "prefix": settings.ARCHIVE_NUMBER_PREFIX}
         ).rowcount

@@ -34,8 +34,9 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.hooks import bulk_load, center_head_id, refuse_if_seeded  # noqa: E402
+
 TABLES = ("closure_resultround", "closure_callback")
-MOST_ROWS_BEFORE = 300  # a few real rows (tests of the harness) may be there; a seed is not
 SIGNATURE_NAME = "signatures/bench/seeded-signature.png"
 
 RESULTS = [
@@ -194,19 +195,10 @@ def seed_closure(url: str) -> dict:
 
     started = time.monotonic()
     with psycopg.connect(url) as conn:
-        for table in TABLES:
-            (rows,) = conn.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
-            if rows > MOST_ROWS_BEFORE:
-                print(f"{table} already holds {rows:,} rows: not seeding it", file=sys.stderr)
-                raise SystemExit(2)
+        refuse_if_seeded(conn, TABLES, "the closure tables")
         name, digest = signature_file()
-        (center_head,) = conn.execute(
-            "SELECT min(ug.user_id) FROM accounts_user_groups ug"
-            " JOIN auth_group g ON g.id = ug.group_id WHERE g.name = 'center_head'"
-        ).fetchone()
-        conn.execute("SET session_replication_role = replica")
-        conn.execute("SET synchronous_commit = off")
-        conn.execute("SET work_mem = '256MB'")
+        center_head = center_head_id(conn)
+        bulk_load(conn)
         rounds = conn.execute(
             ROUNDS,
             {

@@ -50,7 +50,8 @@ TABLES = [
     "handoffs_answer",
     "handoffs_dispute",
 ]
-ALREADY_SEEDED = 300  # rows of referrals + forms + assignments: more means a seeded database
+# Their rows together tell a seeded database (bench.hooks.refuse_if_seeded).
+SEEDED = ("handoffs_referral", "handoffs_handoffform", "handoffs_assignment")
 KINDS = [
     "referral_requested", "referral_created", "referral_accepted", "referral_answered",
     "handoff_submitted", "meeting_recorded", "assignment_answered", "assignment_returned",
@@ -357,28 +358,16 @@ ORDER BY dispute_at, handoff_id;
 """
 
 
-def seeded_rows(conn: psycopg.Connection) -> int:
-    return conn.execute(
-        "SELECT (SELECT count(*) FROM handoffs_referral) + (SELECT count(*) FROM"
-        " handoffs_handoffform) + (SELECT count(*) FROM handoffs_assignment)"
-    ).fetchone()[0]
-
-
 def seed(url: str, *, cases: int) -> dict:
     from django.conf import settings
 
+    from bench.hooks import bulk_load, center_head_id, refuse_if_seeded
+
     started = time.monotonic()
     with psycopg.connect(url, autocommit=True) as conn:
-        if (rows := seeded_rows(conn)) > ALREADY_SEEDED:
-            print(f"handoffs tables already hold {rows:,} rows: not seeded again", file=sys.stderr)
-            raise SystemExit(2)
-        conn.execute("SET session_replication_role = replica")
-        conn.execute("SET synchronous_commit = off")
-        conn.execute("SET work_mem = '256MB'")
-        center = conn.execute(
-            "SELECT min(ug.user_id) FROM accounts_user_groups ug"
-            " JOIN auth_group g ON g.id = ug.group_id WHERE g.name = 'center_head'"
-        ).fetchone()[0]
+        refuse_if_seeded(conn, SEEDED, "referrals, handoff forms and assignments")
+        bulk_load(conn)
+        center = center_head_id(conn)
         params = {"cases": cases, "kinds": KINDS, "tz": settings.TIME_ZONE, "center": center,
                   "prefix": settings.HANDOFF_NUMBER_PREFIX, **TEXTS}  # fmt: skip
         # Client-side binding: PostgreSQL takes no parameters in CREATE TABLE AS.
