@@ -80,3 +80,15 @@ def aware(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> d
     from zoneinfo import ZoneInfo
 
     return dt.datetime(year, month, day, hour, minute, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def run_in_threads(worker, arguments) -> None:
+    """``worker(argument)`` for each argument, each in its own thread (own database connection),
+    all started before any is awaited."""
+    import threading
+
+    threads = [threading.Thread(target=worker, args=(argument,)) for argument in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

@@ -10,6 +10,7 @@ from archive.services import case_archive
 from audit.selectors import audit_chain_breaks
 from cases.models import Case
 from tests.closure.factories import close_case
+from tests.factories import run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,11 +37,7 @@ def test_concurrent_archiving_gets_unique_consecutive_numbers(
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker, args=(case,)) for case in cases]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(worker, cases)
 
     assert errors == []
     numbers = sorted(ArchiveRecord.objects.values_list("number", flat=True))

@@ -12,6 +12,7 @@ from audit.services import audit_record, personal_data_access_record
 from cases import services
 from cases.errors import WrongState
 from cases.models import Case
+from tests.factories import run_in_threads
 
 WRITERS = 50
 
@@ -44,11 +45,7 @@ def test_concurrent_writers_make_one_unbroken_chain():
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=writer, args=(i,)) for i in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(writer, range(WRITERS))
 
     assert errors == []
     assert AuditEvent.objects.count() == WRITERS

@@ -7,7 +7,7 @@ from django.db import connection
 
 from cases import services
 from cases.models import Case
-from tests.factories import case_kwargs
+from tests.factories import case_kwargs, run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,11 +31,7 @@ def test_concurrent_intake_gets_unique_consecutive_numbers(front_desk, category)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(worker, range(THREADS))
 
     assert errors == []
     numbers = sorted(Case.objects.values_list("number", flat=True))
@@ -56,11 +52,7 @@ def test_concurrent_intake_keeps_the_audit_chain_intact(front_desk, category):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(worker, range(THREADS))
 
     assert Case.objects.count() == THREADS
     assert list(audit_chain_breaks()) == []
@@ -118,11 +110,7 @@ def test_concurrent_intakes_of_the_same_returning_visitors_do_not_deadlock(
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(worker, range(THREADS))
 
     assert failures == []
     assert Case.objects.count() == len(phones) + THREADS * PER_THREAD * 3

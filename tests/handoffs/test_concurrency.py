@@ -8,7 +8,7 @@ from django.db import connection
 from cases import services as case_services
 from handoffs import services
 from handoffs.models import HandoffForm
-from tests.factories import case_kwargs
+from tests.factories import case_kwargs, run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,11 +42,7 @@ def test_concurrent_submits_get_unique_consecutive_numbers(
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(worker, range(THREADS))
 
     assert errors == []
     suffixes = sorted(
