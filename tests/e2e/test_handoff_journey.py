@@ -108,6 +108,11 @@ def test_handoff_meeting_answers_dispute_ruling_result(
     lead = Assignment.objects.get(handoff=handoff, role="lead")
     assisting = Assignment.objects.get(handoff=handoff, role="assisting")
     assert (lead.department, assisting.department) == (department, logistics)
+    # Each department's open work on the board, counted and listed (3 most urgent at most).
+    for dept, assignment in ((department, lead), (logistics, assisting)):
+        load = f"#load-{dept.code}"
+        assert head.inner_text(f"{load} .badge.text-bg-secondary") == "1"
+        assert head.locator(f"{load} #desk-assignment-{assignment.pk}").count() == 1
 
     # Both departments answer.
     academic = as_user(page, base, dept_member.username)

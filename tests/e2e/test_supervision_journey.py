@@ -60,6 +60,16 @@ def test_public_complaint_to_penalty_to_kpi(page, live_server, front_desk, cente
     assert (record.staff, record.kind) == (front_desk, "warning")
     assert list(record.complaints.all()) == [complaint]
 
+    # The center's KPI table: the rows written in Python (kpi_rows) and when they were counted.
+    page.click("#supervision-nav a[href='/supervision/kpis/']")
+    page.wait_for_selector("#kpi-as-of")
+    assert page.locator("#kpi-as-of").inner_text().startswith("数据截至")
+    row = page.locator("#kpi-staff tbody tr", has_text=front_desk.name)
+    assert row.count() == 1
+    row.locator(f"a[href^='/supervision/kpis/staff/{front_desk.pk}/']").click()
+    page.wait_for_url(re.compile(rf"/supervision/kpis/staff/{front_desk.pk}/"))
+    assert page.locator("#kpi-verified_complaints").inner_text() == "1"
+
     staff_context = page.context.browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
     staff_page = staff_context.new_page()
     login(staff_page, base, front_desk.username)
