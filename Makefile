@@ -26,13 +26,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## make run: install, migrate the embedded SQLite database, load the demo and serve it.
-run: export DEBUG ?= 1
+## make run: install, start the embedded PostgreSQL (var/pgdata), migrate, load the demo and serve
+## it with a Celery worker and beat; Ctrl-C stops everything it started.
 run: install
 	mkdir -p var
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py seed_demo
-	@echo "firstask is starting on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(PY) bin/devserver.py --host $(HOST) --port $(PORT)
 
 ## make test: the whole suite against PostgreSQL and Redis (linters first).
@@ -67,4 +64,5 @@ bench: install-dev
 	$(PY) bench/run.py --cases $(BENCH_CASES) $(BENCH_ARGS)
 
 clean:
-	rm -rf var/*.sqlite3 var/cache var/media staticfiles
+	-$(PY) bin/pgembed.py stop
+	rm -rf var/pgdata var/test-pgdata var/cache var/media var/celerybeat-schedule* staticfiles

@@ -1,4 +1,4 @@
-"""The Celery app: Redis broker from REDIS_URL (an embedded SQLite broker without it), JSON,
+"""The Celery app: Redis broker from REDIS_URL (a queue table in PostgreSQL without it), JSON,
 time limits and late acks from settings (CELERY_*), and the one static beat schedule.
 
 Run one beat process only (docker-compose's `beat` service, or `make run`'s `worker -B`); the
@@ -7,13 +7,20 @@ scans also hold a PostgreSQL advisory lock, so an accidental second beat does no
 
 import logging
 import os
+import warnings
 
 from celery import Celery
+from celery.exceptions import SecurityWarning
 from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firstask.settings")
 
 logger = logging.getLogger(__name__)
+
+if os.environ.get("DEBUG") == "1":
+    # `make run` as root (a fresh container or CI machine): the demo is not production, where
+    # the Dockerfile's USER runs the worker unprivileged.
+    warnings.filterwarnings("ignore", category=SecurityWarning)
 
 app = Celery("firstask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
