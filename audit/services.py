@@ -6,8 +6,10 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import chain, context
-from .models import AuditEvent, PersonalDataAccess
+from . import chain, context, mail
+from .checkpoints import Checkpoint, checkpoint_sign
+from .models import AuditCheckpoint, AuditEvent, PersonalDataAccess
+from .selectors import ChainBreak, audit_chain_breaks, audit_checkpoints_stored
 
 # Key of the PostgreSQL advisory lock that serialises appends to the chain.
 _CHAIN_LOCK = 0x46A5_0001
@@ -93,3 +95,74 @@ def personal_data_access_record(
                 after={"case": case_number, "reason": reason[:500], "access": access.pk},
             )
     return access
+
+
+class AuditChainBroken(Exception):
+    def __init__(self, breaks: list[ChainBreak]) -> None:
+        super().__init__("; ".join(b.reason for b in breaks[:5]))
+        self.breaks = breaks
+
+
+# Key of the advisory lock that keeps two beats from writing the same checkpoint twice.
+_CHECKPOINT_LOCK = 0x46A5_0002
+
+
+def audit_checkpoint_write() -> AuditCheckpoint | None:
+    """Sign and keep the chain's head, then mail it to the auditors (after commit).
+
+    Nothing is written when no event was appended since the last checkpoint. Before signing,
+    the rows appended since the last checkpoint are checked (links, hashes, and the count of
+    every row up to the head), so a tampered chain is never signed: AuditChainBroken is raised
+    and the auditors are alerted instead.
+    """
+    try:
+        return _checkpoint_write()
+    except AuditChainBroken as error:
+        mail.audit_alert_mail(breaks=error.breaks)
+        raise
+
+
+@transaction.atomic
+def _checkpoint_write() -> AuditCheckpoint | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_CHECKPOINT_LOCK])
+        if not cursor.fetchone()[0]:
+            return None
+    head = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
+    if head is None:
+        return None
+    head_id, head_hash = head
+    trusted, _forged = audit_checkpoints_stored()
+    start = trusted[-1] if trusted else None
+    if start is not None and start.last_event_id >= head_id:
+        return None
+    breaks = list(audit_chain_breaks(start=start, end=head_id))
+    count = AuditEvent.objects.filter(id__lte=head_id).count()
+    appended = AuditEvent.objects.filter(
+        id__gt=start.last_event_id if start else 0, id__lte=head_id
+    ).count()
+    if start is not None and count != start.event_count + appended:
+        breaks.append(
+            ChainBreak(
+                start.last_event_id,
+                f"{start.event_count + appended - count} event(s) up to #{start.last_event_id} "
+                f"missing: the {start.describe()}",
+            )
+        )
+    if breaks:
+        raise AuditChainBroken(breaks)
+    checkpoint = Checkpoint(
+        last_event_id=head_id,
+        event_count=count,
+        head_hash=head_hash,
+        created_at=timezone.now().replace(microsecond=0),
+    )
+    row = AuditCheckpoint.objects.create(
+        last_event_id=checkpoint.last_event_id,
+        event_count=checkpoint.event_count,
+        head_hash=checkpoint.head_hash,
+        created_at=checkpoint.created_at,
+        signature=checkpoint_sign(checkpoint),
+    )
+    transaction.on_commit(lambda: mail.audit_checkpoint_mail(checkpoint=row.as_checkpoint()))
+    return row

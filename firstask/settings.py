@@ -349,3 +349,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Handoff form numbers look like JB-2026-0001; answer attachments up to this size.
 HANDOFF_NUMBER_PREFIX = env("HANDOFF_NUMBER_PREFIX", default="JB")
 HANDOFF_ATTACHMENT_MAX_BYTES = env.int("HANDOFF_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# --- audit checkpoints and sign-in throttles ---
+# Seconds between signed checkpoints of the audit chain's head (mailed to the auditors).
+AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=3600)
+# Key of the checkpoints' HMAC-SHA256; keep it out of the database and its backups. Unset, the
+# key is SECRET_KEY (and SECRET_KEY_FALLBACKS) through a salt of its own.
+AUDIT_CHECKPOINT_KEY = env("AUDIT_CHECKPOINT_KEY", default="")
