@@ -114,3 +114,34 @@ class AuditCheckpoint(models.Model):
             created_at=self.created_at,
             signature=self.signature,
         )
+
+
+class AuditVerification(models.Model):
+    """One run of the chain check asked for on the /audit/ page (run by a worker)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        DONE = "done", _("Done")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    intact = models.BooleanField(_("intact"), null=True)
+    events = models.PositiveBigIntegerField(_("events checked"), default=0)
+    findings = models.JSONField(_("findings"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("chain verification")
+        verbose_name_plural = _("chain verifications")
+
+    def __str__(self) -> str:
+        return f"{self.requested_at:%Y-%m-%d %H:%M} {self.status}"

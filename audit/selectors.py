@@ -3,10 +3,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
 
 from . import chain
 from .checkpoints import Checkpoint, checkpoint_signature_valid
-from .models import AuditCheckpoint, AuditEvent
+from .models import AuditCheckpoint, AuditEvent, AuditVerification, PersonalDataAccess
 
 
 @dataclass(frozen=True)
@@ -142,3 +145,62 @@ def audit_events_for(*, object_type: str, object_id: object) -> list[AuditEvent]
     return list(
         AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("id")
     )
+
+
+PAGE_SIZE = 50
+
+
+def _period(queryset: QuerySet, filters: dict[str, Any], field: str) -> QuerySet:
+    # Date lookups, not datetimes built from the dates: year 1 and 9999 stay valid input.
+    if filters.get("start"):
+        queryset = queryset.filter(**{f"{field}__date__gte": filters["start"]})
+    if filters.get("end"):
+        queryset = queryset.filter(**{f"{field}__date__lte": filters["end"]})
+    if filters.get("before"):
+        queryset = queryset.filter(id__lt=filters["before"])
+    return queryset
+
+
+def audit_trail_filtered(*, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+    """The trail, newest first, filtered by case, actor, action prefix, object and period."""
+    events = AuditEvent.objects.order_by("-id")
+    if filters.get("case"):
+        case = filters["case"]
+        events = events.filter(
+            Q(object_type="case", object_id=case) | Q(after__case=case) | Q(before__case=case)
+        )
+    if filters.get("actor"):
+        events = events.filter(actor_label=filters["actor"])
+    if filters.get("action"):
+        events = events.filter(action__startswith=filters["action"])
+    if filters.get("object_type"):
+        events = events.filter(object_type=filters["object_type"])
+    if filters.get("object_id"):
+        events = events.filter(object_id=filters["object_id"])
+    return _period(events, filters, "created_at")
+
+
+def audit_access_filtered(*, filters: dict[str, Any]) -> QuerySet[PersonalDataAccess]:
+    """The personal-data access log, newest first, with the same kind of filters."""
+    rows = PersonalDataAccess.objects.select_related("actor").order_by("-id")
+    if filters.get("case"):
+        rows = rows.filter(case_number=filters["case"])
+    if filters.get("actor"):
+        rows = rows.filter(actor__username=filters["actor"])
+    if filters.get("kind"):
+        rows = rows.filter(kind=filters["kind"])
+    if filters.get("visitor"):
+        rows = rows.filter(visitor_id=filters["visitor"])
+    return _period(rows, filters, "created_at")
+
+
+def page_of(queryset: QuerySet) -> tuple[list, int | None]:
+    """One page by id (no COUNT over the whole trail) and the id to continue before."""
+    rows = list(queryset[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return rows, (rows[-1].id if more else None)
+
+
+def audit_verifications_recent(*, limit: int = 10) -> list[AuditVerification]:
+    return list(AuditVerification.objects.select_related("requested_by")[:limit])

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from contextlib import nullcontext
 from typing import Any
 
@@ -8,8 +9,10 @@ from django.utils import timezone
 
 from . import chain, context, mail
 from .checkpoints import Checkpoint, checkpoint_sign
-from .models import AuditCheckpoint, AuditEvent, PersonalDataAccess
+from .models import AuditCheckpoint, AuditEvent, AuditVerification, PersonalDataAccess
 from .selectors import ChainBreak, audit_chain_breaks, audit_checkpoints_stored
+
+logger = logging.getLogger(__name__)
 
 # Key of the PostgreSQL advisory lock that serialises appends to the chain.
 _CHAIN_LOCK = 0x46A5_0001
@@ -166,3 +169,72 @@ def _checkpoint_write() -> AuditCheckpoint | None:
     )
     transaction.on_commit(lambda: mail.audit_checkpoint_mail(checkpoint=row.as_checkpoint()))
     return row
+
+
+def audit_trail_viewed(actor: Any, *, what: str, filters: dict[str, Any]) -> AuditEvent:
+    """Reading the trail or the access log is itself recorded (who looked at what, how)."""
+    shown = {key: value for key, value in filters.items() if value not in (None, "")}
+    return audit_record_standalone(
+        actor=actor,
+        action="audit.view",
+        object_type="audit",
+        object_id=what,
+        after={"filters": shown},  # nested: a filter on after.case must not find the view itself
+    )
+
+
+@transaction.atomic
+def audit_verification_request(actor: Any) -> AuditVerification:
+    """Ask a worker to check the whole chain; the page shows the result when it is done."""
+    verification = AuditVerification.objects.create(requested_by=actor)
+    audit_record(
+        actor=actor,
+        action="audit.verify_requested",
+        object_type="audit_verification",
+        object_id=verification.pk,
+    )
+    transaction.on_commit(lambda: _queue_verification(verification.pk), robust=True)
+    return verification
+
+
+def _queue_verification(pk: int) -> None:
+    from .tasks import verify_chain
+
+    try:
+        verify_chain.apply_async(args=[pk], retry=False)
+    except Exception as error:  # noqa: BLE001 - the row waits; the page says so
+        logger.warning("broker unavailable, chain verification %s waits: %s", pk, error)
+
+
+_MAX_FINDINGS = 200
+
+
+def audit_verification_run(*, verification_id: int) -> AuditVerification | None:
+    """Run one requested check (idempotent: a finished run is not run again)."""
+    verification = AuditVerification.objects.filter(pk=verification_id).first()
+    if verification is None or verification.status == AuditVerification.Status.DONE:
+        return verification
+    checkpoints, forged = audit_checkpoints_stored()
+    findings = [f"stored checkpoint {pk}: signature does not verify" for pk in forged]
+    for found in audit_chain_breaks(checkpoints=checkpoints):
+        findings.append(found.reason)
+        if len(findings) >= _MAX_FINDINGS:
+            break
+    with transaction.atomic():
+        verification = AuditVerification.objects.select_for_update().get(pk=verification_id)
+        if verification.status == AuditVerification.Status.DONE:
+            return verification
+        verification.status = AuditVerification.Status.DONE
+        verification.finished_at = timezone.now()
+        verification.intact = not findings
+        verification.events = AuditEvent.objects.count()
+        verification.findings = findings
+        verification.save(update_fields=["status", "finished_at", "intact", "events", "findings"])
+        audit_record(
+            actor=None,
+            action="audit.verified",
+            object_type="audit_verification",
+            object_id=verification.pk,
+            after={"intact": verification.intact, "findings": len(findings)},
+        )
+    return verification
