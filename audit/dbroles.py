@@ -18,7 +18,11 @@ from psycopg import sql
 from firstask.sql import render
 
 # Higher apps may add their own append-only tables here in AppConfig.ready().
-APPEND_ONLY_TABLES: list[str] = ["audit_auditevent", "audit_personaldataaccess"]
+APPEND_ONLY_TABLES: list[str] = [
+    "audit_auditevent",
+    "audit_personaldataaccess",
+    "audit_auditcheckpoint",
+]
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 

@@ -31,6 +31,7 @@ SCHEDULE = {
     "flag-overdue": ("cases.flag_overdue", "OVERDUE_SCAN_SECONDS"),
     "remind-deadlines": ("cases.remind_deadlines", "REMINDER_SCAN_SECONDS"),
     "deliver-notifications": ("notifications.deliver_due", "NOTIFY_SWEEP_SECONDS"),
+    "audit-checkpoint": ("audit.write_checkpoint", "AUDIT_CHECKPOINT_SECONDS"),
 }
 
 

@@ -257,18 +257,22 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
 AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"] = {"min_length": env.int("PASSWORD_MIN_LENGTH", default=10)}
 
-# django-axes: failed sign-ins per username+IP before a cool-off (429, audited).
+# django-axes: failed sign-ins per username+IP, and per IP across usernames, before a cool-off
+# (429; one audit event per lock-out). accounts/throttle.py gives each rule its limit and masks
+# unknown usernames.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_MAX_FAILURES", default=5)
 AXES_COOLOFF_TIME = _dt.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+AXES_HANDLER = "accounts.throttle.SignInThrottle"
+AXES_USERNAME_CALLABLE = "accounts.throttle.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_SENSITIVE_PARAMETERS = ["password", "username"]  # kept POST data: no typed text
 # Client IP for throttling: REMOTE_ADDR, or the address the N trusted proxies in front of us saw.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
@@ -362,3 +366,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Handoff form numbers look like JB-2026-0001; answer attachments up to this size.
 HANDOFF_NUMBER_PREFIX = env("HANDOFF_NUMBER_PREFIX", default="JB")
 HANDOFF_ATTACHMENT_MAX_BYTES = env.int("HANDOFF_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# --- audit checkpoints and sign-in throttles ---
+# Seconds between signed checkpoints of the audit chain's head (mailed to the auditors).
+AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=3600)
+# Key of the checkpoints' HMAC-SHA256; keep it out of the database and its backups. Unset, the
+# key is SECRET_KEY (and SECRET_KEY_FALLBACKS) through a salt of its own.
+AUDIT_CHECKPOINT_KEY = env("AUDIT_CHECKPOINT_KEY", default="")
+# Failed sign-ins from one IP, over all usernames, before it is locked out (password spraying).
+LOGIN_MAX_FAILURES_PER_IP = env.int("LOGIN_MAX_FAILURES_PER_IP", default=20)
