@@ -17,7 +17,7 @@ from cases.forms import DATETIME_WIDGET
 from cases.widgets import ReferenceChoiceField
 
 from . import attachments
-from .models import Assignment, HandoffForm, RulingOnAnswer, Urgency
+from .models import Assignment, HandoffForm, ReturnGround, RulingOnAnswer, Urgency
 from .services import AssignmentPlan
 
 _TEXT = {"rows": 3}
@@ -58,6 +58,16 @@ class ReferForm(TokenForm):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs=_TEXT))
+
+
+class ReturnReferralForm(ReasonForm):
+    ground = forms.ChoiceField(
+        label=_("Returned because"),
+        choices=ReturnGround.choices,
+        initial=ReturnGround.NOT_OURS,
+        widget=forms.RadioSelect,
+    )
+    field_order = ["ground", "reason"]
 
 
 class AnswerForm(TokenForm):

@@ -27,6 +27,17 @@ class Urgency(models.TextChoices):
     CRITICAL = "critical", _("Very urgent")
 
 
+class ReturnGround(models.TextChoices):
+    """Why a department returned a referral. The second is the first responder's 推诿 (§1.3.2,
+    §5.3.2): it counts against 首问责任落实 in the KPIs."""
+
+    NOT_OURS = "not_ours", _("Not our department's matter")
+    OWNER_SHOULD_ANSWER = (
+        "owner_should",
+        _("The first responder could have answered it (passing the matter on, 推诿)"),
+    )
+
+
 class Referral(models.Model):
     """The case sent to the one department responsible for it (REF-2)."""
 
@@ -62,6 +73,9 @@ class Referral(models.Model):
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
     return_reason = models.TextField(_("reason for returning"), blank=True)
+    return_ground = models.CharField(
+        _("returned because"), max_length=12, choices=ReturnGround.choices, blank=True
+    )
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     # One per submitted form: a replayed post finds the row it already made.
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

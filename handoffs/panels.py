@@ -10,7 +10,14 @@ from accounts.models import User
 from cases.models import Case
 
 from . import rules, selectors
-from .forms import AnswerForm, DisputeForm, GiveToMemberForm, ReasonForm, ReferForm, ReviewForm
+from .forms import (
+    AnswerForm,
+    DisputeForm,
+    GiveToMemberForm,
+    ReferForm,
+    ReturnReferralForm,
+    ReviewForm,
+)
 from .models import Answer, Assignment, HandoffForm, Referral
 
 
@@ -55,7 +62,7 @@ def _referral_panel(user: User, case: Case, referral: Referral, owner_side: bool
     if member and status == Referral.Status.SENT:
         panel.forms["accept"] = True
     if member and status in (Referral.Status.SENT, Referral.Status.ACCEPTED):
-        panel.forms["return"] = ReasonForm()
+        panel.forms["return"] = ReturnReferralForm()
     if member and status == Referral.Status.ACCEPTED:
         panel.forms["answer"] = AnswerForm()
     pending = _pending(answers)

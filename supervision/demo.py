@@ -13,7 +13,8 @@ from accounts.models import User
 from cases.models import Case
 
 from .models import ChecklistItem
-from .services import assessments, complaints, inspections, meetings, training
+from .scoring import period_of
+from .services import assessments, complaints, inspections, meetings, scoring, training
 
 
 def seed(*, rng: random.Random, stdout) -> None:
@@ -28,7 +29,31 @@ def seed(*, rng: random.Random, stdout) -> None:
     _inspection(rng, auditor, today)
     _meeting(head, staff, today)
     _training(rng, head, staff, today)
-    stdout.write("supervision demo: complaints, inspection, meeting, training, rewards loaded")
+    _scoring(head, today)
+    stdout.write(
+        "supervision demo: complaints, inspection, meeting, training, rewards, assessments loaded"
+    )
+
+
+def _scoring(head, today: dt.date) -> None:
+    """A scoring standard in force for a year, and last month's assessments as drafts."""
+    scoring.scoring_standard_create(
+        head,
+        effective_from=today - dt.timedelta(days=400),
+        lines=[
+            {"measure": "first_responsibility", "weight": 25, "target": "100"},
+            {"measure": "on_time_rate", "weight": 30, "target": "95"},
+            {"measure": "satisfaction_rate", "weight": 30, "target": "90"},
+            {"measure": "verified_complaints", "weight": 15, "target": "2"},
+        ],
+        excellent_from=Decimal(90),
+        good_from=Decimal(80),
+        pass_from=Decimal(60),
+        note="首问责任落实情况、问题处理及时率、处理结果满意度（第5.1.1条）。",
+    )
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    start, end = period_of("month", last.year, last.month)
+    scoring.assessment_compute_period(head, kind="month", start=start, end=end)
 
 
 def _complaints(rng, head, auditor, staff) -> None:
@@ -56,6 +81,8 @@ def _complaints(rng, head, auditor, staff) -> None:
         complaint=verified,
         finding="verified",
         finding_text="经核查，该事项超过承诺时限且未告知来访人延期原因，情况属实。",
+        violation="delay",
+        severity="minor",
     )
     assessments.reward_penalty_record(
         head,
@@ -63,6 +90,8 @@ def _complaints(rng, head, auditor, staff) -> None:
         kind="criticism",
         decided_on=timezone.localdate(),
         reason="超时未答复且未说明原因，违反首问负责制时限要求。",
+        violation="delay",
+        severity="minor",
         complaints=[verified],
         cases=[case] if case else [],
     )
@@ -88,6 +117,7 @@ def _complaints(rng, head, auditor, staff) -> None:
         kind="certificate",
         decided_on=timezone.localdate(),
         reason="本月受理事项全部按时办结，来访人满意度高。",
+        reward_ground="solved_well",
         kpi_start=timezone.localdate().replace(day=1),
         kpi_end=timezone.localdate(),
     )

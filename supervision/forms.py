@@ -10,7 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from cases.models import Case
 
-from .models import ChecklistItem, Complaint, Measure, RewardPenalty, TeachingCase, TrainingSession
+from .models import (
+    ChecklistItem,
+    Complaint,
+    Measure,
+    PeriodicAssessment,
+    RewardGround,
+    RewardPenalty,
+    Severity,
+    TeachingCase,
+    TrainingSession,
+    Violation,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -124,6 +135,10 @@ class InvestigateForm(forms.Form):
         self.fields["staff_concerned"].queryset = staff_queryset()
 
 
+def _optional(choices) -> list[tuple[str, str]]:
+    return [("", "---------"), *choices]
+
+
 class FindingForm(forms.Form):
     finding = forms.ChoiceField(
         label=_("Finding"), choices=Complaint.Finding.choices, widget=forms.RadioSelect
@@ -132,6 +147,12 @@ class FindingForm(forms.Form):
         label=_("Result of the investigation"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    violation = forms.ChoiceField(
+        label=_("Breach (if verified)"), choices=_optional(Violation.choices), required=False
+    )
+    severity = forms.ChoiceField(
+        label=_("Severity (if verified)"), choices=_optional(Severity.choices), required=False
     )
 
 
@@ -259,6 +280,19 @@ class RewardPenaltyForm(PeriodFormMixin):
     amount = forms.DecimalField(
         label=_("Amount (yuan)"), max_digits=9, decimal_places=2, min_value=0, required=False
     )
+    reward_ground = forms.ChoiceField(
+        label=_("Ground for a reward (§5.2.2)"),
+        choices=_optional(RewardGround.choices),
+        required=False,
+    )
+    violation = forms.ChoiceField(
+        label=_("Breach, for a penalty (§5.3.2)"),
+        choices=_optional(Violation.choices),
+        required=False,
+    )
+    severity = forms.ChoiceField(
+        label=_("Severity, for a penalty"), choices=_optional(Severity.choices), required=False
+    )
     reason = forms.CharField(
         label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -309,3 +343,73 @@ class MonthForm(forms.Form):
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
+
+
+class StandardForm(forms.Form):
+    """One weight and one target per scorable measure of the KPI catalogue; a weight left
+    empty leaves the measure out."""
+
+    effective_from = forms.DateField(label=_("In force from"), widget=DATE_WIDGET)
+    excellent_from = forms.DecimalField(
+        label=_("Excellent from (score)"), max_digits=5, decimal_places=1, min_value=0
+    )
+    good_from = forms.DecimalField(
+        label=_("Good from (score)"), max_digits=5, decimal_places=1, min_value=0
+    )
+    pass_from = forms.DecimalField(
+        label=_("Pass from (score)"), max_digits=5, decimal_places=1, min_value=0
+    )
+    note = forms.CharField(
+        label=_("What changed"), max_length=2000, required=False, widget=forms.Textarea({"rows": 2})
+    )
+
+    def __init__(self, *args, measures=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.measures = list(measures)
+        for measure in self.measures:
+            self.fields[f"weight_{measure.key}"] = forms.IntegerField(
+                label=_("Weight"), required=False, min_value=0, max_value=100
+            )
+            self.fields[f"target_{measure.key}"] = forms.DecimalField(
+                label=_("Target"), required=False, max_digits=9, decimal_places=2, min_value=0
+            )
+
+    def rows(self):
+        """(measure, weight field, target field) for the template's table."""
+        return [(m, self[f"weight_{m.key}"], self[f"target_{m.key}"]) for m in self.measures]
+
+    def lines(self) -> list[dict]:
+        data = self.cleaned_data
+        return [
+            {"measure": m.key, "weight": data[f"weight_{m.key}"], "target": data[f"target_{m.key}"]}
+            for m in self.measures
+            if data.get(f"weight_{m.key}")
+        ]
+
+
+class PeriodChoiceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Period"), choices=PeriodicAssessment.PeriodKind.choices)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    number = forms.IntegerField(
+        label=_("Month or quarter"),
+        min_value=1,
+        max_value=12,
+        required=False,
+        help_text=_("Month 1–12 or quarter 1–4; leave empty for a year."),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind, number = data.get("kind"), data.get("number")
+        if kind == PeriodicAssessment.PeriodKind.QUARTER and (number is None or number > 4):
+            self.add_error("number", _("Give the quarter, 1 to 4."))
+        if kind == PeriodicAssessment.PeriodKind.MONTH and number is None:
+            self.add_error("number", _("Give the month, 1 to 12."))
+        return data
+
+
+class SignOffForm(forms.Form):
+    review_note = forms.CharField(
+        label=_("Review"), max_length=4000, required=False, widget=forms.Textarea({"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

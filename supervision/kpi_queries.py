@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Count, DateField, F, Min, Q, Sum
+from django.db.models import Count, DateField, Exists, F, Min, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
 from cases.models import Case, CaseEvent, Outcome
+from handoffs.models import Answer, Referral, ReturnGround
 
 from .models import Complaint, InspectionItem, TrainingSession
 from .periods import period_bounds
@@ -127,6 +128,27 @@ def _handoff_family(low, high, scope: KpiScope, first_case: int | None) -> dict[
     return {(r.pop("case__owner_id"), r.pop("case__owner_department_id")): r for r in rows}
 
 
+def _accountability_family(low, high, scope: KpiScope) -> dict[Group, dict]:
+    """``breached``: the period's cases whose first responder did not stay accountable (see
+    ``kpis.first_responsibility``). Few cases are referred or disputed, so the two EXISTS are
+    probed per case through their foreign-key indexes."""
+    shirked = Referral.objects.filter(
+        case=OuterRef("pk"), return_ground=ReturnGround.OWNER_SHOULD_ANSWER
+    )
+    # A dispute the first responder raised and lost: the ruling upheld the answer.
+    overruled = Answer.objects.filter(
+        assignment__handoff__case=OuterRef("pk"), upheld_by__raised_by=OuterRef("owner_id")
+    )
+    rows = (
+        Case.objects.filter(created_at__gte=low, created_at__lt=high, **_case_filter(scope))
+        .filter(Exists(shirked) | Exists(overruled))
+        .values("owner_id", "owner_department_id")
+        .annotate(breached=Count("pk"))
+        .order_by()
+    )
+    return {(r.pop("owner_id"), r.pop("owner_department_id")): r for r in rows}
+
+
 def _complaint_family(low, high, scope: KpiScope) -> dict[Group, dict]:
     rows = Complaint.objects.filter(
         finding=Complaint.Finding.VERIFIED, concluded_at__gte=low, concluded_at__lt=high
@@ -224,6 +246,7 @@ def _group_totals(
         _add(months.setdefault(month, {}), row)
     families = [
         _handoff_family(low, high, scope, first_case),
+        _accountability_family(low, high, scope),
         _complaint_family(low, high, scope),
         _training_family(start, end, scope),
         _inspection_family(low, high, scope),

@@ -36,6 +36,7 @@ class Totals:
     referrals: int = 0
     handoffs: int = 0
     rework: int = 0
+    breached: int = 0
     rated: int = 0
     satisfied: int = 0
     rating_sum: int = 0
@@ -64,6 +65,8 @@ class Measure:
     compute: Callable[[Totals], int | float | Decimal | None]
     definition: str
     help: str
+    # For a scoring standard: "higher" or "lower" is better; None: not a score (a volume).
+    better: str | None = None
 
     def value(self, totals: Totals) -> int | float | Decimal | None:
         return self.compute(totals)
@@ -83,12 +86,13 @@ class Measure:
 MEASURES: list[Measure] = []
 
 
-def measure(key: str, label, unit: str, help_text):
-    """Register a measure; its docstring is the definition, ``help_text`` the short UI text."""
+def measure(key: str, label, unit: str, help_text, better: str | None = None):
+    """Register a measure; its docstring is the definition, ``help_text`` the short UI text,
+    ``better`` whether a scoring standard rewards a higher or a lower value."""
 
     def register(function: Callable[[Totals], int | float | Decimal | None]):
         doc = (function.__doc__ or "").strip()
-        MEASURES.append(Measure(key, label, unit, function, doc, help_text))
+        MEASURES.append(Measure(key, label, unit, function, doc, help_text, better))
         return function
 
     return register
@@ -138,6 +142,7 @@ def closed_on_time(t: Totals) -> int:
     _("Overdue"),
     "count",
     _("Cases closed after the deadline, or still open past it."),
+    better="lower",
 )
 def overdue(t: Totals) -> int:
     """Cases with a promised deadline that were closed after it, or are still not closed and
@@ -150,6 +155,7 @@ def overdue(t: Totals) -> int:
     _("On-time rate"),
     "percent",
     _("Closed on time ÷ (closed on time + overdue)."),
+    better="higher",
 )
 def on_time_rate(t: Totals) -> float | None:
     """closed on time / (closed on time + overdue), in percent; empty when neither occurred.
@@ -162,6 +168,7 @@ def on_time_rate(t: Totals) -> float | None:
     _("Deadline extensions"),
     "count",
     _("Number of deadline extensions."),
+    better="lower",
 )
 def extensions(t: Totals) -> int:
     """Sum of ``Case.extension_count`` (OWN-3) over the cases received."""
@@ -197,6 +204,7 @@ def handoffs(t: Totals) -> int:
     _("Rework rounds"),
     "count",
     _("Rounds reopened because the visitor was not satisfied."),
+    better="lower",
 )
 def rework(t: Totals) -> int:
     """Sum of ``Case.rework_count`` (CLO-2: the visitor was dissatisfied and the case reopened)."""
@@ -208,6 +216,7 @@ def rework(t: Totals) -> int:
     _("Satisfaction rate"),
     "percent",
     _("Share of rated cases rated 4 or 5 (of 5)."),
+    better="higher",
 )
 def satisfaction_rate(t: Totals) -> float | None:
     """Share of rated cases whose closing rating is 4 or 5 (the two top levels of 1–5), in
@@ -220,6 +229,7 @@ def satisfaction_rate(t: Totals) -> float | None:
     _("Average rating"),
     "rating",
     _("Mean rating (1–5) of the rated cases."),
+    better="higher",
 )
 def average_rating(t: Totals) -> float | None:
     """Mean of ``Case.satisfaction`` (1–5) over the rated cases, two decimals."""
@@ -231,6 +241,7 @@ def average_rating(t: Totals) -> float | None:
     _("Verified complaints"),
     "count",
     _("Complaints found verified (查实) in the period."),
+    better="lower",
 )
 def verified_complaints(t: Totals) -> int:
     """Complaints found verified (查实) during the period about the staff member; a department's
@@ -243,6 +254,7 @@ def verified_complaints(t: Totals) -> int:
     _("Training hours"),
     "hours",
     _("Hours of training attended in the period."),
+    better="higher",
 )
 def training_hours(t: Totals) -> Decimal:
     """Hours of the training sessions held in the period that the staff member attended."""
@@ -254,11 +266,28 @@ def training_hours(t: Totals) -> Decimal:
     _("Inspection score"),
     "score",
     _("Mean inspection score (0–100) of the cases received in the period."),
+    better="higher",
 )
 def inspection_score(t: Totals) -> float | None:
     """Mean score (0–100, share of the four §4.2.1 checks passed) of the scored inspection
     items whose case was received in the period; empty when none was inspected."""
     return round(t.inspection_points / t.inspected, 1) if t.inspected else None
+
+
+@measure(
+    "first_responsibility",
+    _("First responsibility kept"),
+    "percent",
+    _("Cases received whose first responder stayed accountable to the end."),
+    better="higher",
+)
+def first_responsibility(t: Totals) -> float | None:
+    """首问责任落实情况 (§5.1.1): of the cases received, the share whose first responder stayed
+    accountable to the end — no referral of the case was returned by a department as one the
+    first responder could have answered (推诿), and no dispute the first responder raised on it
+    ended with the center head upholding the department's answer. In percent; empty
+    when no case was received."""
+    return _share(t.received - t.breached, t.received)
 
 
 MEASURE_BY_KEY = {item.key: item for item in MEASURES}

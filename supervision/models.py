@@ -5,13 +5,47 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from cases.models import Case
 
 USER = settings.AUTH_USER_MODEL
+
+
+class Violation(TextChoices):
+    """What a verified complaint or a penalty is about: the cases of policy §5.3.2."""
+
+    SHIRKING = "shirking", _("Shirking responsibility (推诿)")
+    DELAY = "delay", _("Delaying the matter (拖延)")
+    ATTITUDE = "attitude", _("Rude or hostile attitude (态度恶劣)")
+    PRIVACY = "privacy", _("Leaking a visitor's private data (泄露隐私)")
+    PROCEDURE = "procedure", _("Not following the set procedure (未按规定程序处理)")
+    OTHER = "other", _("Other breach of the first-responder rules")
+
+
+class Severity(TextChoices):
+    """视情节轻重 (§5.3.1): how serious the breach was; it bounds the penalty."""
+
+    MINOR = "minor", _("Minor (情节轻微)")
+    SERIOUS = "serious", _("Serious (情节较重)")
+    GRAVE = "grave", _("Grave (情节严重)")
+
+
+class RewardGround(TextChoices):
+    """The outstanding performance a reward rests on (§5.2.2)."""
+
+    SOLVED_WELL = (
+        "solved_well",
+        _("Solved visitors' problems promptly and accurately, widely praised"),
+    )
+    COMPLEX = (
+        "complex",
+        _("Coordinated a complex matter, saving the center a loss or building its good name"),
+    )
+    INNOVATION = "innovation", _("Proposed a service innovation that made the work better")
+    OTHER = "other", _("Other outstanding performance")
 
 
 class Complaint(models.Model):
@@ -71,6 +105,11 @@ class Complaint(models.Model):
     )
     finding = models.CharField(_("finding"), max_length=10, choices=Finding.choices, blank=True)
     finding_text = models.TextField(_("investigation result"), max_length=4000, blank=True)
+    # Set with a verified finding (§5.3.2, 视情节轻重); empty for an unfounded one.
+    violation = models.CharField(
+        _("violation"), max_length=10, choices=Violation.choices, blank=True
+    )
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices, blank=True)
     concluded_at = models.DateTimeField(_("concluded"), null=True, blank=True)
     logged_by = models.ForeignKey(
         USER,
@@ -289,12 +328,14 @@ class RewardPenalty(models.Model):
         CERTIFICATE = "certificate", _("Honour certificate")
         BONUS = "bonus", _("Bonus")
         PROMOTION = "promotion", _("Promotion")
-        CRITICISM = "criticism", _("Criticism")
+        CRITICISM = "criticism", _("Criticism and education")
         WARNING = "warning", _("Warning")
         FINE = "fine", _("Fine")
         DISMISSAL = "dismissal", _("Dismissal")
 
     REWARDS = ("certificate", "bonus", "promotion")
+    # §5.3.1: 批评教育、警告、罚款直至辞退, mildest first.
+    PENALTY_LADDER = ("criticism", "warning", "fine", "dismissal")
 
     staff = models.ForeignKey(
         USER, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="sanctions"
@@ -305,6 +346,14 @@ class RewardPenalty(models.Model):
         _("amount (yuan)"), max_digits=9, decimal_places=2, null=True, blank=True
     )
     reason = models.TextField(_("reason"), max_length=4000)
+    # A penalty names the breach and its severity; a reward its ground (§5.2.2).
+    violation = models.CharField(
+        _("violation"), max_length=10, choices=Violation.choices, blank=True
+    )
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices, blank=True)
+    reward_ground = models.CharField(
+        _("ground for the reward"), max_length=12, choices=RewardGround.choices, blank=True
+    )
     complaints = models.ManyToManyField(
         Complaint, verbose_name=_("complaints"), blank=True, related_name="sanctions"
     )
@@ -325,3 +374,116 @@ class RewardPenalty(models.Model):
     @property
     def is_reward(self) -> bool:
         return self.kind in self.REWARDS
+
+
+class ScoringStandard(models.Model):
+    """KPI-3 (§5.1.1 评分标准): which measures count, with what weight and target, and the grade
+    thresholds, in force from ``effective_from``. Never changed once saved (a database trigger
+    refuses UPDATE): an edit is a new version, so a signed-off assessment keeps the standard it
+    was scored by. In force on a day: the latest ``effective_from`` on or before it, the highest
+    version among equals."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    effective_from = models.DateField(_("in force from"))
+    # [{"measure": key of kpis.MEASURES, "weight": points (sum 100), "target": value}]
+    lines = models.JSONField(_("measures and weights"))
+    excellent_from = models.DecimalField(_("excellent from"), max_digits=5, decimal_places=1)
+    good_from = models.DecimalField(_("good from"), max_digits=5, decimal_places=1)
+    pass_from = models.DecimalField(_("pass from"), max_digits=5, decimal_places=1)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("saved"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_from", "-version"]
+        verbose_name = _("scoring standard")
+        verbose_name_plural = _("scoring standards")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(excellent_from__gt=models.F("good_from"))
+                & Q(good_from__gt=models.F("pass_from"))
+                & Q(pass_from__gt=0)
+                & Q(excellent_from__lte=100),
+                name="scoring_grades_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version} ({self.effective_from})"
+
+
+class Grade(TextChoices):
+    EXCELLENT = "excellent", _("Excellent (优秀)")
+    GOOD = "good", _("Good (良好)")
+    PASS = "pass", _("Pass (合格)")
+    FAIL = "fail", _("Fail (不合格)")
+
+
+class PeriodicAssessment(models.Model):
+    """KPI-3 (§5.1.2 定期考核): one person's assessment for a month, quarter or year, scored by
+    the standard in force on the period's first day (nobody is scored by rules published after
+    the period began). A draft is recomputed at will; once the center head signs it off it is
+    frozen: the services refuse and a database trigger refuses UPDATE and DELETE."""
+
+    class PeriodKind(TextChoices):
+        MONTH = "month", _("Month")
+        QUARTER = "quarter", _("Quarter")
+        YEAR = "year", _("Year")
+
+    class Status(TextChoices):
+        DRAFT = "draft", _("Computed, waiting for review")
+        SIGNED_OFF = "signed_off", _("Signed off (frozen)")
+
+    TRANSITIONS = {"draft": ("draft", "signed_off"), "signed_off": ()}
+
+    staff = models.ForeignKey(
+        USER,
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        related_name="periodic_assessments",
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    period_kind = models.CharField(_("period"), max_length=8, choices=PeriodKind.choices)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    standard = models.ForeignKey(
+        ScoringStandard, verbose_name=_("scoring standard"), on_delete=models.PROTECT
+    )
+    # [{"measure", "weight", "target", "value", "points"}] as scored; value None: no figure.
+    lines = models.JSONField(_("scores"))
+    total = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True)
+    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    computed_at = models.DateTimeField(_("figures as of"))
+    computed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    review_note = models.TextField(_("review"), max_length=4000, blank=True)
+    signed_off_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(_("signed off"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-period_start", "staff__username"]
+        verbose_name = _("periodic assessment")
+        verbose_name_plural = _("periodic assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "period_kind", "period_start"], name="assessment_once_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(signed_off_by__isnull=False),
+                name="assessment_signed_off_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} {self.period_kind} {self.period_start}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == self.Status.SIGNED_OFF

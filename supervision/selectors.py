@@ -16,7 +16,9 @@ from .models import (
     Inspection,
     InspectionItem,
     Measure,
+    PeriodicAssessment,
     RewardPenalty,
+    ScoringStandard,
     TeachingCase,
     TrainingSession,
     WorkMeeting,
@@ -143,3 +145,21 @@ def rewards_visible(user: User) -> QuerySet[RewardPenalty]:
 
 def training_record(*, staff: User) -> QuerySet[TrainingSession]:
     return staff.training_sessions.order_by("-held_on")
+
+
+def periodic_assessments_visible(user: User) -> QuerySet[PeriodicAssessment]:
+    """Whose periodic assessments the viewer reads: as for KPIs (staff_visible)."""
+    return PeriodicAssessment.objects.filter(staff__in=staff_visible(user)).select_related(
+        "staff", "department", "standard", "signed_off_by"
+    )
+
+
+def periodic_assessment_get_for_user(*, user: User, pk: int) -> PeriodicAssessment:
+    return get_object_or_404(periodic_assessments_visible(user), pk=pk)
+
+
+def scoring_standards_visible(user: User) -> QuerySet[ScoringStandard]:
+    """Every member of staff may read how they are scored."""
+    if not permissions.roles_of(user):
+        return ScoringStandard.objects.none()
+    return ScoringStandard.objects.select_related("created_by")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessments, complaints, hub, inspections, kpis, meetings, training
+from .views import assessments, complaints, hub, inspections, kpis, meetings, scoring, training
 
 app_name = "supervision"
 
@@ -59,4 +59,11 @@ urlpatterns = [
     path("kpis/staff/<int:pk>/", kpis.kpi_staff, name="kpi_staff"),
     path("assessments/", assessments.assessment_list, name="assessment_list"),
     path("assessments/new/", assessments.assessment_new, name="assessment_new"),
+    # KPI-3: the scoring standard and the periodic assessments.
+    path("standard/", scoring.standard_list, name="standard_list"),
+    path("standard/new/", scoring.standard_new, name="standard_new"),
+    path("periodic/", scoring.periodic_list, name="periodic_list"),
+    path("periodic/compute/", scoring.periodic_compute, name="periodic_compute"),
+    path("periodic/<int:pk>/", scoring.periodic_detail, name="periodic_detail"),
+    path("periodic/<int:pk>/sign-off/", scoring.periodic_sign_off, name="periodic_sign_off"),
 ]

@@ -17,7 +17,7 @@ from cases.models import Case
 from cases.services import case_involve_department, case_transition, event_add
 
 from .. import notices, rules
-from ..models import REFERRAL_ACTIVE, Answer, HandoffForm, Referral
+from ..models import REFERRAL_ACTIVE, Answer, HandoffForm, Referral, ReturnGround
 from ._common import (
     answer_create,
     answer_snapshot,
@@ -128,18 +128,24 @@ def referral_accept(actor: User, *, referral: Referral) -> Referral:
 
 
 @transaction.atomic
-def referral_return(actor: User, *, referral: Referral, reason: str) -> Referral:
-    """The department says the case is not theirs; the case is open again for the owner."""
+def referral_return(
+    actor: User, *, referral: Referral, reason: str, ground: str = ReturnGround.NOT_OURS
+) -> Referral:
+    """The department says the case is not theirs (or that the first responder could have
+    answered it: 推诿); the case is open again for the owner."""
     case, referral = _locked(referral)
     rules.require_member(actor, referral.department)
     if referral.status not in (Referral.Status.SENT, Referral.Status.ACCEPTED):
         raise WrongState(gettext("This referral can no longer be returned."))
     reason = required(reason, gettext("Give the reason for returning the referral."))
+    if ground not in ReturnGround.values:
+        raise WrongState(gettext("Choose why the referral is returned."))
     before = referral_snapshot(referral)
     referral.status = Referral.Status.RETURNED
     referral.returned_at = timezone.now()
     referral.return_reason = reason
-    referral.save(update_fields=["status", "returned_at", "return_reason"])
+    referral.return_ground = ground
+    referral.save(update_fields=["status", "returned_at", "return_reason", "return_ground"])
     case_transition(actor, case=case, to=Case.Status.OPEN, record_event=False)
     event_add(
         case=case,
@@ -150,8 +156,9 @@ def referral_return(actor: User, *, referral: Referral, reason: str) -> Referral
         department_id=referral.department_id,
         referral=referral.pk,
         reason=reason,
+        ground=ground,
     )
-    _audit(actor, "referral.return", referral, before, reason=reason)
+    _audit(actor, "referral.return", referral, before, reason=reason, ground=ground)
     notices.referral_returned(actor, case=case, referral=referral)
     return referral
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from cases.selectors import case_get_for_user
 
 from .. import services
-from ..forms import AnswerForm, GiveToMemberForm, ReasonForm, ReferForm, ReviewForm
+from ..forms import AnswerForm, GiveToMemberForm, ReferForm, ReturnReferralForm, ReviewForm
 from ..selectors import referral_get_for_user
 from ._common import back, post_action, run
 
@@ -46,9 +46,9 @@ def return_(request: HttpRequest, pk: int) -> HttpResponse:
     referral = referral_get_for_user(user=request.user, pk=pk)
     return post_action(
         request,
-        ReasonForm(request.POST),
+        ReturnReferralForm(request.POST),
         lambda data: services.referral_return(
-            request.user, referral=referral, reason=data["reason"]
+            request.user, referral=referral, reason=data["reason"], ground=data["ground"]
         ),
         fallback=referral.case,
         success=_("Referral returned to the first responder."),

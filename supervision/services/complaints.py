@@ -15,7 +15,7 @@ from audit.services import audit_record
 from cases.models import Case
 
 from ..errors import BadInput, NotAllowed
-from ..models import Complaint
+from ..models import Complaint, Severity, Violation
 
 
 def complaint_snapshot(complaint: Complaint) -> dict[str, Any]:
@@ -27,6 +27,8 @@ def complaint_snapshot(complaint: Complaint) -> dict[str, Any]:
         "case": complaint.case.number if complaint.case_id else None,
         "investigator": complaint.investigator_id,
         "finding": complaint.finding,
+        "violation": complaint.violation,
+        "severity": complaint.severity,
         "anonymous": not (complaint.complainant_name or complaint.complainant_contact),
     }
 
@@ -144,9 +146,16 @@ def complaint_investigate(
 
 @transaction.atomic
 def complaint_record_finding(
-    actor: User, *, complaint: Complaint, finding: str, finding_text: str
+    actor: User,
+    *,
+    complaint: Complaint,
+    finding: str,
+    finding_text: str,
+    violation: str = "",
+    severity: str = "",
 ) -> Complaint:
-    """The finding: 查实 (verified) or 不属实 (not verified), with the investigation result."""
+    """The finding: 查实 (verified) or 不属实 (not verified), with the investigation result. A
+    verified complaint names the breach (§5.3.2) and how serious it was (视情节轻重)."""
     if not permissions.can_handle_complaints(actor):
         raise NotAllowed()
     complaint = _lock(complaint)
@@ -160,11 +169,28 @@ def complaint_record_finding(
         raise BadInput(gettext("Choose the finding."))
     if not finding_text.strip():
         raise BadInput(gettext("Write down the result of the investigation."))
+    if finding == Complaint.Finding.VERIFIED:
+        if violation not in Violation.values:
+            raise BadInput(gettext("Name the breach the verified complaint is about."))
+        if severity not in Severity.values:
+            raise BadInput(gettext("Say how serious the breach was."))
+    else:
+        violation = severity = ""
     before = complaint_snapshot(complaint)
     complaint.finding = finding
     complaint.finding_text = finding_text.strip()
+    complaint.violation, complaint.severity = violation, severity
     complaint.status = Complaint.Status.CONCLUDED
     complaint.concluded_at = timezone.now()
-    complaint.save(update_fields=["finding", "finding_text", "status", "concluded_at"])
+    complaint.save(
+        update_fields=[
+            "finding",
+            "finding_text",
+            "violation",
+            "severity",
+            "status",
+            "concluded_at",
+        ]
+    )
     _audit(actor, "finding", complaint, before)
     return complaint

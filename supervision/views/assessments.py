@@ -40,6 +40,8 @@ def _initial(request: HttpRequest) -> dict:
         "staff": complaint.staff_concerned_id,
         "complaints": [complaint.pk],
         "kind": "criticism",
+        "violation": complaint.violation,
+        "severity": complaint.severity,
         "case_numbers": complaint.case.number if complaint.case_id else "",
     }
 
@@ -62,6 +64,9 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
                 cases=data["case_numbers"],
                 kpi_start=data["kpi_start"],
                 kpi_end=data["kpi_end"],
+                violation=data["violation"],
+                severity=data["severity"],
+                reward_ground=data["reward_ground"],
             )
         except CaseError as error:
             form.add_error(None, str(error))

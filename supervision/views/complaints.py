@@ -146,6 +146,8 @@ def complaint_finding(request: HttpRequest, pk: int) -> HttpResponse:
             complaint=complaint,
             finding=data["finding"],
             finding_text=data["finding_text"],
+            violation=data["violation"],
+            severity=data["severity"],
         ),
     ):
         messages.success(request, _("Finding recorded."))

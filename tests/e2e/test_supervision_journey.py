@@ -47,6 +47,8 @@ def test_public_complaint_to_penalty_to_kpi(page, live_server, front_desk, cente
     assert page.locator("#investigator").inner_text() == center_head.name
     page.check("#finding-form input[name=finding][value=verified]")
     page.fill("#finding-form textarea[name=finding_text]", "调取记录核实，推诿情况属实。")
+    page.select_option("#finding-form select[name=violation]", "shirking")
+    page.select_option("#finding-form select[name=severity]", "serious")
     page.click("#finding-form button[type=submit]")
     page.wait_for_selector("#complaint-finding")
     page.click("#record-penalty")
@@ -59,6 +61,7 @@ def test_public_complaint_to_penalty_to_kpi(page, live_server, front_desk, cente
     record = RewardPenalty.objects.get()
     assert (record.staff, record.kind) == (front_desk, "warning")
     assert list(record.complaints.all()) == [complaint]
+    assert (record.violation, record.severity) == ("shirking", "serious")
 
     # The center's KPI table: the rows written in Python (kpi_rows) and when they were counted.
     page.click("#supervision-nav a[href='/supervision/kpis/']")

@@ -30,7 +30,12 @@ def concluded_complaint(public_complaint, center_head, front_desk):
         center_head, complaint=public_complaint, staff_concerned=front_desk
     )
     return complaints.complaint_record_finding(
-        center_head, complaint=complaint, finding="verified", finding_text="查实推诿"
+        center_head,
+        complaint=complaint,
+        finding="verified",
+        finding_text="查实推诿",
+        violation="shirking",
+        severity="serious",
     )
 
 

@@ -56,11 +56,21 @@ def verified_complaint(investigator, *, staff, at=None, finding="verified", case
     )
     if at is None:
         return complaints.complaint_record_finding(
-            investigator, complaint=complaint, finding=finding, finding_text="经调查属实"
+            investigator,
+            complaint=complaint,
+            finding=finding,
+            finding_text="经调查属实",
+            violation="shirking" if finding == "verified" else "",
+            severity="minor" if finding == "verified" else "",
         )
     with time_machine.travel(at, tick=False):
         return complaints.complaint_record_finding(
-            investigator, complaint=complaint, finding=finding, finding_text="经调查"
+            investigator,
+            complaint=complaint,
+            finding=finding,
+            finding_text="经调查",
+            violation="shirking" if finding == "verified" else "",
+            severity="minor" if finding == "verified" else "",
         )
 
 

@@ -114,6 +114,7 @@ def test_staff_row_a(dataset):
         "verified_complaints": 0,
         "training_hours": pytest.approx(2.5),
         "inspection_score": 62.5,
+        "first_responsibility": 100.0,
     }
 
 
@@ -134,6 +135,7 @@ def test_staff_row_b(dataset):
         "verified_complaints": 1,
         "training_hours": pytest.approx(2.5),
         "inspection_score": None,
+        "first_responsibility": 100.0,
     }
 
 
@@ -235,10 +237,10 @@ def selects(captured):
 
 
 def test_one_query_per_family(dataset):
-    # 5 families (the case family also gives the trend) + staff names + department names
+    # 6 families (the case family also gives the trend) + staff names + department names
     with CaptureQueriesContext(connection) as captured:
         report()
-    assert len(selects(captured)) == 7
+    assert len(selects(captured)) == 8
 
 
 def test_query_count_does_not_grow_with_cases(make_case, front_desk):
@@ -267,5 +269,5 @@ def test_sorting_puts_empty_values_last(dataset, center_head):
 
 
 def test_every_measure_has_a_definition():
-    assert len({m.key for m in kpis.MEASURES}) == len(kpis.MEASURES) == 14
+    assert len({m.key for m in kpis.MEASURES}) == len(kpis.MEASURES) == 15
     assert all(m.definition and m.help for m in kpis.MEASURES)

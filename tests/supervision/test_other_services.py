@@ -155,6 +155,8 @@ def test_penalty_rests_on_a_verified_complaint(
         kind="warning",
         decided_on=dt.date(2026, 11, 27),
         reason="推诿来访人",
+        violation="shirking",
+        severity="serious",
         complaints=[concluded_complaint],
         cases=[case],
         kpi_start=dt.date(2026, 11, 1),
@@ -199,6 +201,8 @@ def test_complaint_about_someone_else_is_no_evidence(concluded_complaint, center
             kind="criticism",
             decided_on=dt.date(2026, 11, 27),
             reason="x",
+            violation="shirking",
+            severity="minor",
             complaints=[concluded_complaint],
         )
 

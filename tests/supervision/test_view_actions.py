@@ -161,6 +161,8 @@ def test_record_penalty_from_a_complaint(client, center_head, concluded_complain
             "decided_on": "2026-11-27",
             "amount": "200",
             "reason": "推诿",
+            "violation": "shirking",
+            "severity": "serious",
             "complaints": [concluded_complaint.pk],
         },
     )
