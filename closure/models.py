@@ -63,6 +63,9 @@ class ResultRound(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    # The case's promised deadline in force when this result was given: the KPIs judge "on
+    # time" against it (supervision.kpis.closed_on_time), whatever the deadline becomes later.
+    deadline = models.DateTimeField(_("deadline when given"), null=True, blank=True)
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.PENDING
     )

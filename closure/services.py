@@ -106,6 +106,7 @@ def result_record(
         result=result.strip(),
         how_given=how_given,
         recorded_by=actor,
+        deadline=case.deadline,
     )
     case.answer = round_.result
     _save_case(case, "answer")

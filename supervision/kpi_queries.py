@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Count, DateField, Exists, F, Min, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DateField, DateTimeField, Exists, F, Min, OuterRef, Q, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 
-from cases.models import Case, CaseEvent, Outcome
+from cases.models import ACTIVE_STATUSES, Case, CaseEvent, Outcome
+from closure.models import ResultRound
 from handoffs.models import Answer, Referral, ReturnGround
 
 from .models import Complaint, InspectionItem, TrainingSession
@@ -74,11 +76,40 @@ def _month_of_registration(start: dt.date, end: dt.date) -> models.Case:
     return models.Case(*boundaries, default=models.Value(months[-1]), output_field=DateField())
 
 
+def case_late(as_of: dt.datetime) -> Q:
+    """The cases not answered on time (``kpis.closed_on_time`` has the definition): a result
+    given after the deadline in force when it was given; a deadline that lapsed before it was
+    extended; still the owner's work past the deadline at ``as_of``; or — cases with no
+    recorded result round, from before rounds kept their deadline — closed after it."""
+    given_late = ResultRound.objects.filter(
+        case=OuterRef("pk"), deadline__isnull=False, recorded_at__gt=F("deadline")
+    )
+    lapsed = (
+        CaseEvent.objects.filter(case=OuterRef("pk"), kind="deadline_extended")
+        .annotate(old=Cast(KT("data__old"), DateTimeField()))
+        .filter(old__lt=F("created_at"))
+    )
+    given = ResultRound.objects.filter(case=OuterRef("pk"))
+    return Q(deadline__isnull=False) & (
+        Exists(given_late)
+        | Exists(lapsed)
+        | Q(status__in=ACTIVE_STATUSES, deadline__lt=as_of)
+        | (~Exists(given) & ~Q(outcome=Outcome.ON_THE_SPOT) & Q(closed_at__gt=F("deadline")))
+    )
+
+
+def case_on_time(as_of: dt.datetime) -> Q:
+    """Answered (a result given, or answered on the spot) and never late; cases still the
+    owner's work and not yet late are neither on time nor late."""
+    answered = ~Q(status__in=ACTIVE_STATUSES)
+    counted = Q(deadline__isnull=False) | Q(outcome=Outcome.ON_THE_SPOT)
+    return answered & counted & ~case_late(as_of)
+
+
 def _case_family(start, end, as_of, scope: KpiScope) -> list[dict]:
     """Grouped by month of registration too, so that one scan of the period's cases gives
     both the rows and the trend chart."""
     low, high = period_bounds(start, end)
-    has_deadline = Q(deadline__isnull=False)
     return list(
         Case.objects.filter(created_at__gte=low, created_at__lt=high, **_case_filter(scope))
         .annotate(month=_month_of_registration(start, end))
@@ -86,12 +117,8 @@ def _case_family(start, end, as_of, scope: KpiScope) -> list[dict]:
         .annotate(
             received=Count("pk"),
             on_the_spot=Count("pk", filter=Q(outcome=Outcome.ON_THE_SPOT)),
-            closed_on_time=Count("pk", filter=has_deadline & Q(closed_at__lte=F("deadline"))),
-            overdue=Count(
-                "pk",
-                filter=has_deadline
-                & (Q(closed_at__gt=F("deadline")) | Q(closed_at__isnull=True, deadline__lt=as_of)),
-            ),
+            closed_on_time=Count("pk", filter=case_on_time(as_of)),
+            overdue=Count("pk", filter=case_late(as_of)),
             extensions=Sum("extension_count"),
             rework=Sum("rework_count"),
             rated=Count("satisfaction"),

@@ -126,14 +126,22 @@ def on_the_spot(t: Totals) -> int:
 
 @measure(
     "closed_on_time",
-    _("Closed on time"),
+    _("Answered on time"),
     "count",
-    _("Cases closed no later than the (last) promised deadline."),
+    _("Results given to the visitor before the deadline in force at that moment."),
 )
 def closed_on_time(t: Totals) -> int:
-    """Cases with a promised deadline closed (``closed_at``) no later than that deadline. The
-    deadline is the last one promised, so an extension moves it; cases answered on the spot
-    have no deadline and are not counted here."""
+    """ON TIME — the one definition, shared by the overdue scan (cases.overdue), the desk and
+    these figures: a case is on time when the result was given to the visitor before the
+    promised deadline in force at that moment, and that deadline never lapsed with the case
+    still waiting for its result. "Given" is the owner recording the result round
+    (closure.result_record), not the visitor's confirmation or the center head's approval
+    that may follow days later; a rework's new round is judged against the new deadline. An
+    extension granted before the deadline moves it; one granted after it lapsed does not undo
+    the lapse (the scan had flagged the case). A case answered on the spot is given its
+    result at the moment it is registered: on time. For a department's assignment the same
+    rule reads "answered" for "given". Counted here: the cases received that are answered
+    and on time."""
     return t.closed_on_time
 
 
@@ -141,12 +149,14 @@ def closed_on_time(t: Totals) -> int:
     "overdue",
     _("Overdue"),
     "count",
-    _("Cases closed after the deadline, or still open past it."),
+    _("Result given after the deadline, or still waiting past it."),
     better="lower",
 )
 def overdue(t: Totals) -> int:
-    """Cases with a promised deadline that were closed after it, or are still not closed and
-    past it at the time of the report."""
+    """Cases with a promised deadline that are not on time (see ``closed_on_time``): a result
+    given after the deadline in force at that moment, a deadline that lapsed before it was
+    extended, or still waiting for a result past the deadline at the time of the report —
+    exactly the cases the overdue scan flags."""
     return t.overdue
 
 
@@ -154,12 +164,13 @@ def overdue(t: Totals) -> int:
     "on_time_rate",
     _("On-time rate"),
     "percent",
-    _("Closed on time ÷ (closed on time + overdue)."),
+    _("Answered on time ÷ (answered on time + overdue)."),
     better="higher",
 )
 def on_time_rate(t: Totals) -> float | None:
-    """closed on time / (closed on time + overdue), in percent; empty when neither occurred.
-    Cases still open and not yet due are left out."""
+    """answered on time / (answered on time + overdue), in percent; empty when neither
+    occurred. Cases still waiting for a result and not yet due are left out; cases answered
+    on the spot count as on time."""
     return _share(t.closed_on_time, t.closed_on_time + t.overdue)
 
 

@@ -70,7 +70,7 @@ def test_csv_has_period_header_and_one_row_per_staff_department_and_center(
     assert by_key["received"] == "2"
     assert by_key["on_the_spot"] == "1"
     assert by_key["overdue"] == "1"
-    assert by_key["on_time_rate"] == "0.0"
+    assert by_key["on_time_rate"] == "50.0"  # the on-the-spot case is on time
     assert by_key["average_rating"] == "4.0"
     assert by_key["inspection_score"] == ""
     center = rows[-1]
@@ -101,7 +101,7 @@ def test_page_shows_the_numbers_of_the_export(client, center_head, data, front_d
     body = page.content.decode()
     assert (shown["received"], shown["on_time_rate"], shown["average_rating"]) == (
         "2",
-        "0.0%",
+        "50.0%",
         "4.00",
     )
     csv_row = next(
