@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Department, User
+from .models import Department, Post, User
 from .signals import account_changed
 
 
@@ -13,6 +13,14 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "contact_person", "phone", "location", "head", "is_active")
     search_fields = ("name", "code", "responsibilities")
     list_filter = ("is_active",)
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ("name", "department", "is_active")
+    list_filter = ("is_active", "department")
+    search_fields = ("name", "duties")
+    filter_horizontal = ("holders",)
 
 
 def account_facts(user: User) -> dict[str, Any]:

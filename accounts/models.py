@@ -33,6 +33,32 @@ class Department(models.Model):
         return self.name
 
 
+class Post(models.Model):
+    """岗位: a post of a department and the staff who hold it (§1.3.4, §3.2.2: a matter may
+    involve several departments *or posts*)."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="posts"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    duties = models.TextField(_("duties"), blank=True)
+    holders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("held by"), blank=True, related_name="posts"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["department__code", "name"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "name"], name="post_name_per_department")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department.name} · {self.name}"
+
+
 class User(AbstractUser):
     """A staff member. Anyone who meets a visitor becomes the case's first responder."""
 

@@ -57,6 +57,15 @@ DESCRIBERS = {
         _("Handoff form %(number)s submitted to the center head; departments: %(departments)s")
         % {"number": d.get("number", ""), "departments": _joined(d.get("departments"))}
     ),
+    "meeting_scheduled": lambda d: (
+        _("Coordination meeting on %(number)s scheduled for %(at)s in %(place)s; invited: %(who)s")
+        % {
+            "number": d.get("number", ""),
+            "at": when(d["at"]) if d.get("at") else "",
+            "place": d.get("place", ""),
+            "who": _joined(d.get("invitees")),
+        }
+    ),
     "meeting_recorded": lambda d: (
         _("Coordination meeting on %(number)s: lead %(lead)s; assisting %(assisting)s")
         % {

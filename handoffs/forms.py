@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
-from accounts.models import Department, User
+from accounts.models import Department, Post, User
 from cases.forms import DATETIME_WIDGET
 from cases.widgets import ReferenceChoiceField
 
 from . import attachments
 from .models import Assignment, HandoffForm, ReturnGround, RulingOnAnswer, Urgency
-from .services import AssignmentPlan
+from .services import AssignmentPlan, involved_count
 
 _TEXT = {"rows": 3}
 
@@ -135,7 +135,15 @@ class HandoffSubmitForm(TokenForm):
         label=_("Departments involved"),
         queryset=_departments(),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("At least two."),
+        required=False,
+        help_text=_("Two or more departments or posts in all."),
+    )
+    posts = forms.ModelMultipleChoiceField(
+        label=_("Posts involved"),
+        queryset=Post.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Name posts (岗位) when the matter is between posts, even of one department."),
     )
     urgency = forms.ChoiceField(
         label=_("Urgency"),
@@ -150,11 +158,53 @@ class HandoffSubmitForm(TokenForm):
         widget=forms.Textarea(attrs=_TEXT),
     )
 
-    def clean_departments(self):
-        chosen = self.cleaned_data["departments"]
-        if len(chosen) < 2:
-            raise forms.ValidationError(_("A handoff needs at least two departments."))
-        return chosen
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["posts"].queryset = _posts()
+        self.fields["posts"].label_from_instance = str
+
+    def clean(self) -> dict:
+        data = super().clean()
+        departments, posts = data.get("departments") or [], data.get("posts") or []
+        if involved_count(list(departments), posts) < 2:
+            self.add_error("departments", _("A handoff needs at least two departments or posts."))
+        return data
+
+
+def _posts():
+    return (
+        Post.objects.filter(is_active=True, department__is_active=True)
+        .select_related("department")
+        .order_by("department__code", "name")
+    )
+
+
+class MeetingScheduleForm(TokenForm):
+    """§2.1.2(d): the owner convenes the coordination meeting."""
+
+    at = forms.DateTimeField(label=_("Meeting time"), widget=DATETIME_WIDGET)
+    place = forms.CharField(label=_("Place"), max_length=120)
+    invitees = forms.ModelMultipleChoiceField(
+        label=_("Invite"), queryset=User.objects.none(), widget=forms.SelectMultiple({"size": 8})
+    )
+
+    def __init__(self, *args: Any, handoff: HandoffForm, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["invitees"].queryset = _staff()
+        self.fields["invitees"].label_from_instance = lambda u: (
+            f"{u.display_name} · {u.department}" if u.department_id else u.display_name
+        )
+        meeting = getattr(handoff, "meeting", None)
+        if meeting is not None and not self.is_bound:
+            self.initial |= {
+                "at": timezone.localtime(meeting.held_at).replace(tzinfo=None),
+                "place": meeting.place,
+                "invitees": list(meeting.invitees.values_list("pk", flat=True)),
+            }
+        elif not self.is_bound:
+            # The heads of the departments named, to start with.
+            heads = [d.head_id for d in handoff.departments.all() if d.head_id]
+            self.initial["invitees"] = heads
 
 
 ROLE_NONE = ""
@@ -196,12 +246,22 @@ class MeetingForm(TokenForm):
         self.fields["attendees"].label_from_instance = lambda u: (
             f"{u.display_name} · {u.department}" if u.department_id else u.display_name
         )
-        named = {d.pk for d in handoff.departments.all()}
+        posts = list(handoff.posts.select_related("department"))
+        # A department named only through its posts starts as not involved: its posts are.
+        named = {d.pk for d in handoff.departments.all()} - {p.department_id for p in posts}
         departments = sorted(_departments(), key=lambda d: (d.pk not in named, d.code))
         self.rows = [self._row(d, d.pk in named) for d in departments]
+        self.post_rows = [self._row(p.department, True, post=p) for p in posts]
+        meeting = getattr(handoff, "meeting", None)
+        if meeting is not None and not self.is_bound:  # scheduled beforehand
+            self.initial |= {
+                "held_at": timezone.localtime(meeting.held_at).replace(tzinfo=None),
+                "place": meeting.place,
+                "attendees": list(meeting.invitees.values_list("pk", flat=True)),
+            }
 
-    def _row(self, department: Department, named: bool) -> tuple:
-        prefix = f"d{department.pk}"
+    def _row(self, department: Department, named: bool, post: Post | None = None) -> tuple:
+        prefix = f"p{post.pk}" if post else f"d{department.pk}"
         small = {"class": "form-select form-select-sm"}
         self.fields[f"{prefix}_role"] = forms.ChoiceField(
             label=_("Role"),
@@ -232,7 +292,7 @@ class MeetingForm(TokenForm):
             ),
         )
         return (
-            department,
+            post or department,
             self[f"{prefix}_role"],
             self[f"{prefix}_task"],
             self[f"{prefix}_deadline"],
@@ -241,7 +301,9 @@ class MeetingForm(TokenForm):
     def clean(self) -> dict:
         data = super().clean()
         plans = []
-        for department, role, task, deadline in self.rows:
+        for unit, role, task, deadline in self.rows + self.post_rows:
+            post = unit if isinstance(unit, Post) else None
+            department = post.department if post else unit
             chosen = data.get(role.name)
             if not chosen:
                 continue
@@ -255,6 +317,7 @@ class MeetingForm(TokenForm):
                     role=chosen,
                     task=data.get(task.name) or "",
                     deadline=data.get(deadline.name),
+                    post=post,
                 )
             )
         leads = [p for p in plans if p.role == Assignment.Role.LEAD]

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Department
+from accounts.models import Department, Post
 from cases.models import Case
 
 _USER = settings.AUTH_USER_MODEL
@@ -130,6 +130,11 @@ class HandoffForm(models.Model):
     departments = models.ManyToManyField(
         Department, verbose_name=_("departments involved"), related_name="+"
     )
+    # Posts (岗位) named on the form; their departments are in ``departments`` too. "Two or
+    # more" counts the posts named, and each department named without any of its posts.
+    posts = models.ManyToManyField(
+        Post, verbose_name=_("posts involved"), blank=True, related_name="+"
+    )
     urgency = models.CharField(
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
     )
@@ -174,7 +179,13 @@ class HandoffForm(models.Model):
 
 
 class CoordinationMeeting(models.Model):
-    """The center head's meeting that designates the lead and assisting departments (HND-2)."""
+    """The coordination meeting of a handoff form (§2.1.2(d), HND-2): the owner or the center
+    head schedules it (time, place, invitees, who are told); after it, the center head records
+    the minutes and the decision, and designates the lead and assisting departments."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        HELD = "held", _("Held")
 
     handoff = models.OneToOneField(
         HandoffForm,
@@ -182,20 +193,48 @@ class CoordinationMeeting(models.Model):
         on_delete=models.PROTECT,
         related_name="meeting",
     )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, db_default=Status.HELD
+    )
     held_at = models.DateTimeField(_("meeting time"))
     place = models.CharField(_("place"), max_length=120)
-    attendees = models.ManyToManyField(_USER, verbose_name=_("attendees"), related_name="+")
-    minutes = models.TextField(_("minutes"), max_length=8000)
-    decision = models.TextField(_("decision"), max_length=4000)
-    recorded_by = models.ForeignKey(
-        _USER, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    invitees = models.ManyToManyField(
+        _USER, verbose_name=_("invited"), blank=True, related_name="coordination_invitations"
     )
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    scheduled_by = models.ForeignKey(
+        _USER,
+        verbose_name=_("scheduled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Bumped by each (re)scheduling: the invitees' notice is keyed by it, so a new time is told.
+    schedule_version = models.PositiveIntegerField(db_default=0)
+    attendees = models.ManyToManyField(_USER, verbose_name=_("attendees"), related_name="+")
+    minutes = models.TextField(_("minutes"), max_length=8000, blank=True)
+    decision = models.TextField(_("decision"), max_length=4000, blank=True)
+    recorded_by = models.ForeignKey(
+        _USER,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("coordination meeting")
         verbose_name_plural = _("coordination meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="scheduled")
+                | (Q(recorded_by__isnull=False) & ~Q(minutes="") & ~Q(decision="")),
+                name="meeting_held_has_minutes",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.handoff_id} @ {self.held_at:%Y-%m-%d}"
@@ -223,6 +262,15 @@ class Assignment(models.Model):
     )
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    # A post (岗位) of the department, when the part is that post's; None: the department's.
+    post = models.ForeignKey(
+        Post,
+        verbose_name=_("post"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     task = models.TextField(_("task"), max_length=4000)
@@ -272,9 +320,10 @@ class Assignment(models.Model):
                 name="assignment_one_lead_per_handoff",
             ),
             models.UniqueConstraint(
-                fields=["handoff", "department"],
+                fields=["handoff", "department", "post"],
                 condition=~Q(status="withdrawn"),
-                name="assignment_one_per_department",
+                name="assignment_one_per_department_post",
+                nulls_distinct=False,
             ),
         ]
 

@@ -21,7 +21,15 @@ from cases.calendar import local_moment
 from cases.models import Case
 from notifications.services import Notice, notify
 
-from .models import Answer, Assignment, Dispute, HandoffForm, Referral, Urgency
+from .models import (
+    Answer,
+    Assignment,
+    CoordinationMeeting,
+    Dispute,
+    HandoffForm,
+    Referral,
+    Urgency,
+)
 
 Values = dict[str, str]
 
@@ -206,6 +214,40 @@ def _assignment_told(actor: User, *, case: Case, handoff: HandoffForm, assignmen
         object_type="assignment",
         object_id=str(assignment.pk),
         url=reverse("handoffs:inbox"),
+    )
+
+
+def _meeting_scheduled_text(values: Values) -> tuple[str, str]:
+    return (
+        _("Coordination meeting on case %(number)s: %(at)s") % values,
+        _(
+            "%(actor)s invites you to the coordination meeting on handoff form %(form)s for "
+            "case %(number)s “%(subject)s”, at %(at)s in %(place)s."
+        )
+        % values,
+    )
+
+
+def meeting_scheduled(
+    actor: User, *, case: Case, handoff: HandoffForm, meeting: CoordinationMeeting
+) -> None:
+    """Every invitee, again at each new time (the notice is keyed by the schedule's version)."""
+    _send(
+        actor,
+        recipients=meeting.invitees.values_list("pk", flat=True),
+        render=_meeting_scheduled_text,
+        values=_case_values(
+            case,
+            actor=actor.display_name,
+            form=handoff.number,
+            at=local_moment(meeting.held_at),
+            place=meeting.place,
+        ),
+        kind="meeting_scheduled",
+        object_type="meeting",
+        object_id=str(meeting.pk),
+        deadline_version=meeting.schedule_version,
+        url=case.get_absolute_url(),
     )
 
 

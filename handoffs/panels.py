@@ -18,7 +18,7 @@ from .forms import (
     ReturnReferralForm,
     ReviewForm,
 )
-from .models import Answer, Assignment, HandoffForm, Referral
+from .models import Answer, Assignment, CoordinationMeeting, HandoffForm, Referral
 
 
 def _pending(answers: list[Answer]) -> Answer | None:
@@ -44,6 +44,7 @@ class HandoffPanel:
     handoff: HandoffForm
     assignments: list[AssignmentPanel]
     can_record_meeting: bool = False
+    can_schedule_meeting: bool = False
     dispute_form: DisputeForm | None = None
 
 
@@ -118,6 +119,12 @@ def _handoff_panel(user: User, case: Case, handoff: HandoffForm, owner_side: boo
     panel = HandoffPanel(handoff, assignments)
     panel.can_record_meeting = (
         handoff.status == HandoffForm.Status.SUBMITTED and rules.can_coordinate(user)
+    )
+    meeting = getattr(handoff, "meeting", None)
+    panel.can_schedule_meeting = (
+        handoff.status == HandoffForm.Status.SUBMITTED
+        and (meeting is None or meeting.status == CoordinationMeeting.Status.SCHEDULED)
+        and rules.acts_for_owner(user, case)
     )
     open_dispute = any(d.status == "open" for d in handoff.disputes.all())
     if (

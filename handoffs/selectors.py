@@ -34,6 +34,7 @@ from .models import (
     REFERRAL_ACTIVE,
     Answer,
     Assignment,
+    CoordinationMeeting,
     Dispute,
     HandoffForm,
     Referral,
@@ -94,7 +95,7 @@ def handoffs_of_case(*, case: Case) -> list[HandoffForm]:
     (every dispute is recorded there, services.disputes)."""
     assignments = Prefetch(
         "assignments",
-        queryset=Assignment.objects.select_related("department", "assignee")
+        queryset=Assignment.objects.select_related("department", "assignee", "post")
         .prefetch_related(_ANSWERS)
         .order_by("role", "department__code"),
     )
@@ -107,7 +108,12 @@ def handoffs_of_case(*, case: Case) -> list[HandoffForm]:
         disputes = Prefetch("disputes", queryset=Dispute.objects.none())
     return list(
         case.handoffs.select_related("submitted_by", "meeting__recorded_by").prefetch_related(
-            "departments", "meeting__attendees", assignments, disputes
+            "departments",
+            "posts__department",
+            "meeting__attendees",
+            "meeting__invitees",
+            assignments,
+            disputes,
         )
     )
 
@@ -445,3 +451,18 @@ def _department_loads(overdue_rule: Q, *, now: dt.datetime) -> list[DepartmentLo
             DepartmentLoad(assignment.department, [], overdue, open_),
         ).assignments.append(assignment)
     return sorted(loads.values(), key=lambda load: (-load.overdue, load.department.code))
+
+
+def meetings_invited(*, user: User, limit: int = 10) -> list[CoordinationMeeting]:
+    """The coordination meetings still to be held that the user is invited to, soonest first
+    (the desk, §2.1.2(d))."""
+    return list(
+        CoordinationMeeting.objects.filter(
+            invitees=user, status=CoordinationMeeting.Status.SCHEDULED
+        )
+        .select_related("handoff__case")
+        .only(
+            "held_at", "place", "handoff__number", "handoff__case__number", "handoff__case__subject"
+        )
+        .order_by("held_at")[:limit]
+    )

@@ -18,6 +18,11 @@ urlpatterns = [
     path("referrals/<int:pk>/give/", referrals.give, name="referral_give"),
     path("forms/<str:number>/", handoff_forms.printable, name="handoff_print"),
     path("forms/<str:number>/meeting/", handoff_forms.meeting, name="meeting"),
+    path(
+        "forms/<str:number>/meeting/schedule/",
+        handoff_forms.meeting_schedule,
+        name="meeting_schedule",
+    ),
     path("forms/<str:number>/dispute/", handoff_forms.dispute_raise, name="dispute_raise"),
     path("disputes/<int:pk>/rule/", handoff_forms.dispute_rule, name="dispute_rule"),
     path("assignments/<int:pk>/answer/", assignments.answer, name="assignment_answer"),

@@ -8,7 +8,13 @@ from .assignments import (
     handoff_complete_if_done,
 )
 from .disputes import dispute_raise, dispute_rule
-from .handoff_forms import AssignmentPlan, handoff_submit, meeting_record
+from .handoff_forms import (
+    AssignmentPlan,
+    handoff_submit,
+    involved_count,
+    meeting_record,
+    meeting_schedule,
+)
 from .referrals import (
     referral_accept,
     referral_answer,
@@ -29,7 +35,9 @@ __all__ = [
     "dispute_rule",
     "handoff_complete_if_done",
     "handoff_submit",
+    "involved_count",
     "meeting_record",
+    "meeting_schedule",
     "referral_accept",
     "referral_answer",
     "referral_create",

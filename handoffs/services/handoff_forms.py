@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from psycopg import sql
 
-from accounts.models import Department, User
+from accounts.models import Department, Post, User
 from audit.services import audit_record
 from cases import calendar
 from cases.errors import NotAllowed, WrongState
@@ -68,8 +68,10 @@ def handoff_submit(
     urgency: str,
     done_so_far: str = "",
     token: uuid.UUID | None = None,
+    posts: Sequence[Post] = (),
 ) -> HandoffForm:
-    """HND-1: the owner's 交办单 goes to the center head's queue."""
+    """HND-1: the owner's 交办单 goes to the center head's queue. It names departments or
+    posts (岗位) of them, two or more (``involved_count``)."""
     case = lock_case(case.pk)
     replay = HandoffForm.objects.filter(token=token, case=case).first() if token else None
     if replay is not None:
@@ -77,9 +79,14 @@ def handoff_submit(
     rules.require_owner_side(actor, case)
     _check_can_submit(case)
     summary = required(summary, gettext("Summarise the problem."))
+    named_posts = {post.pk: post for post in Post.objects.filter(pk__in=[p.pk for p in posts])}
+    if any(not post.is_active for post in named_posts.values()):
+        raise WrongState(gettext("One of the posts is no longer in use."))
+    if involved_count(departments, named_posts.values()) < 2:
+        raise WrongState(gettext("A handoff needs at least two departments or posts."))
     chosen = {department.pk: department for department in departments}
-    if len(chosen) < 2:
-        raise WrongState(gettext("A handoff needs at least two departments."))
+    for post in named_posts.values():
+        chosen.setdefault(post.department_id, post.department)
     if any(not department.is_active for department in chosen.values()):
         raise WrongState(gettext("One of the departments is no longer active."))
     if urgency not in Urgency.values:
@@ -96,6 +103,7 @@ def handoff_submit(
         **({"token": token} if token else {}),
     )
     handoff.departments.set(chosen.values())
+    handoff.posts.set(named_posts.values())
     if case.status == Case.Status.OPEN:
         case_transition(actor, case=case, to=Case.Status.COORDINATING, record_event=False)
     names = [d.name for d in sorted(chosen.values(), key=lambda d: d.code)]
@@ -106,6 +114,7 @@ def handoff_submit(
         text=summary,
         number=handoff.number,
         departments=names,
+        posts=[str(post) for post in named_posts.values()],
         urgency=urgency,
     )
     audit_record(
@@ -113,20 +122,33 @@ def handoff_submit(
         action="handoff.submit",
         object_type="handoff",
         object_id=handoff.number,
-        after={**handoff_snapshot(handoff), "departments": sorted(chosen)},
+        after={
+            **handoff_snapshot(handoff),
+            "departments": sorted(chosen),
+            "posts": sorted(named_posts),
+        },
     )
     notices.handoff_submitted(actor, case=case, handoff=handoff, names=names)
     return handoff
 
 
+def involved_count(departments: Sequence[Department], posts) -> int:
+    """§3.2.2 "涉及多个部门或岗位": each post named counts, and each department named without
+    any of its posts; two posts of one department are two."""
+    posts = list(posts)
+    with_posts = {post.department_id for post in posts}
+    return len(posts) + len({d.pk for d in departments} - with_posts)
+
+
 @dataclass(frozen=True)
 class AssignmentPlan:
-    """One department's part as the meeting (or a ruling) decides it."""
+    """One department's part (or one post's of it) as the meeting (or a ruling) decides it."""
 
     department: Department
     role: str
     task: str
     deadline: dt.datetime | None
+    post: Post | None = None
 
 
 def check_plans(plans: Sequence[AssignmentPlan], *, case: Case, lead_required: bool = True) -> None:
@@ -135,8 +157,10 @@ def check_plans(plans: Sequence[AssignmentPlan], *, case: Case, lead_required: b
         raise WrongState(gettext("Designate the lead department."))
     if len(leads) > 1:
         raise WrongState(gettext("Designate exactly one lead department, not several."))
-    if len({plan.department.pk for plan in plans}) != len(plans):
-        raise WrongState(gettext("Each department can have only one assignment."))
+    if len({(plan.department.pk, getattr(plan.post, "pk", None)) for plan in plans}) != len(plans):
+        raise WrongState(gettext("Each department or post can have only one assignment."))
+    if any(plan.post and plan.post.department_id != plan.department.pk for plan in plans):
+        raise WrongState(gettext("A post belongs to its own department."))
     for plan in plans:
         if plan.role not in Assignment.Role.values:
             raise WrongState(gettext("Choose lead or assisting for each department."))
@@ -145,12 +169,16 @@ def check_plans(plans: Sequence[AssignmentPlan], *, case: Case, lead_required: b
 
 
 def assignment_add(actor: User, *, case: Case, handoff: HandoffForm, plan: AssignmentPlan):
+    holders = list(plan.post.holders.filter(is_active=True)[:2]) if plan.post else []
     assignment = Assignment.objects.create(
         handoff=handoff,
         department=plan.department,
+        post=plan.post,
         role=plan.role,
         task=plan.task.strip(),
         deadline=plan.deadline,
+        # A post with a single holder: the part is theirs from the start.
+        assignee=holders[0] if len(holders) == 1 else None,
     )
     case_involve_department(actor, case=case, department=plan.department)
     return assignment
@@ -169,7 +197,8 @@ def meeting_record(
     plans: Sequence[AssignmentPlan],
     token: uuid.UUID | None = None,
 ) -> CoordinationMeeting:
-    """HND-2: only the center head; exactly one lead; deadlines within the case's promise."""
+    """HND-2: only the center head records the meeting held and designates the lead and
+    assisting departments; exactly one lead; deadlines within the case's promise."""
     case = lock_case(handoff.case_id)
     handoff = lock(HandoffForm, handoff.pk)
     replay = CoordinationMeeting.objects.filter(token=token, handoff=handoff).first()
@@ -184,15 +213,18 @@ def meeting_record(
     if not attendees:
         raise WrongState(gettext("Name the attendees."))
     check_plans(plans, case=case)
-    meeting = CoordinationMeeting.objects.create(
-        handoff=handoff,
-        held_at=held_at,
-        place=required(place, gettext("Give the place of the meeting.")),
-        minutes=required(minutes, gettext("Write the minutes.")),
-        decision=required(decision, gettext("Write the decision.")),
-        recorded_by=actor,
-        **({"token": token} if token else {}),
-    )
+    # The meeting scheduled beforehand, if any, becomes the one held (one per form).
+    meeting = CoordinationMeeting.objects.select_for_update().filter(handoff=handoff).first()
+    meeting = meeting or CoordinationMeeting(handoff=handoff)
+    meeting.status = CoordinationMeeting.Status.HELD
+    meeting.held_at = held_at
+    meeting.place = required(place, gettext("Give the place of the meeting."))
+    meeting.minutes = required(minutes, gettext("Write the minutes."))
+    meeting.decision = required(decision, gettext("Write the decision."))
+    meeting.recorded_by, meeting.recorded_at = actor, timezone.now()
+    if token:
+        meeting.token = token
+    meeting.save()
     meeting.attendees.set(attendees)
     made = [assignment_add(actor, case=case, handoff=handoff, plan=plan) for plan in plans]
     handoff.status = HandoffForm.Status.IN_PROGRESS
@@ -232,3 +264,73 @@ def _record_meeting(actor, *, case, handoff, meeting, assignments) -> None:
             ],
         },
     )
+
+
+@transaction.atomic
+def meeting_schedule(
+    actor: User,
+    *,
+    handoff: HandoffForm,
+    at: dt.datetime,
+    place: str,
+    invitees: Sequence[User],
+    token: uuid.UUID | None = None,
+) -> CoordinationMeeting:
+    """§2.1.2(d): the owner (or the center head) convenes the coordination meeting: time,
+    place and invitees, who are told and see it on their desk. Scheduling again moves it and
+    tells them again. Recording what was decided stays with the center head
+    (``meeting_record``)."""
+    case = lock_case(handoff.case_id)
+    handoff = lock(HandoffForm, handoff.pk)
+    meeting = CoordinationMeeting.objects.select_for_update().filter(handoff=handoff).first()
+    if token and meeting is not None and meeting.token == token:
+        return meeting
+    on_behalf = rules.require_owner_side(actor, case)
+    if handoff.status != HandoffForm.Status.SUBMITTED or (
+        meeting is not None and meeting.status == CoordinationMeeting.Status.HELD
+    ):
+        raise WrongState(gettext("The coordination meeting of this form is already recorded."))
+    if at <= timezone.now():
+        raise WrongState(gettext("Schedule the meeting for a time still to come."))
+    place = required(place, gettext("Give the place of the meeting."))
+    invited = {user.pk: user for user in invitees if user.is_active}
+    if not invited:
+        raise WrongState(gettext("Invite at least one person."))
+    before = None if meeting is None else _schedule_snapshot(meeting)
+    meeting = meeting or CoordinationMeeting(handoff=handoff, schedule_version=0)
+    meeting.status = CoordinationMeeting.Status.SCHEDULED
+    meeting.held_at, meeting.place, meeting.scheduled_by = at, place, actor
+    meeting.schedule_version = (meeting.schedule_version or 0) + 1
+    meeting.token = token or uuid.uuid4()
+    meeting.save()
+    meeting.invitees.set(invited.values())
+    event_add(
+        case=case,
+        actor=actor,
+        kind="meeting_scheduled",
+        text=place,
+        number=handoff.number,
+        place=place,
+        at=at.isoformat(),
+        invitees=sorted(u.display_name for u in invited.values()),
+    )
+    audit_record(
+        actor=actor,
+        action="handoff.meeting_schedule",
+        object_type="handoff",
+        object_id=handoff.number,
+        before=before,
+        after={**_schedule_snapshot(meeting), "on_behalf_of_owner": on_behalf},
+    )
+    notices.meeting_scheduled(actor, case=case, handoff=handoff, meeting=meeting)
+    return meeting
+
+
+def _schedule_snapshot(meeting: CoordinationMeeting) -> dict:
+    return {
+        "meeting": meeting.pk,
+        "at": meeting.held_at.isoformat(),
+        "place": meeting.place,
+        "invitees": sorted(meeting.invitees.values_list("pk", flat=True)),
+        "version": meeting.schedule_version,
+    }

@@ -59,7 +59,8 @@ def handoff_desk_blocks(context: template.Context) -> dict[str, Any]:
     waiting = (
         selectors.handoffs_waiting_meeting(limit=10) if permissions.is_center_head(user) else None
     )
-    return {**_base(context), "inbox": inbox, "waiting": waiting}
+    meetings = selectors.meetings_invited(user=user)
+    return {**_base(context), "inbox": inbox, "waiting": waiting, "meetings": meetings}
 
 
 @register.filter

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.selectors import case_get_for_user, case_shows_personal_data
 
 from .. import rules, selectors, services
-from ..forms import DisputeForm, HandoffSubmitForm, MeetingForm, RulingForm
+from ..forms import DisputeForm, HandoffSubmitForm, MeetingForm, MeetingScheduleForm, RulingForm
 from ._common import desk_changed, post_action, run
 
 
@@ -29,6 +29,7 @@ def new(request: HttpRequest, number: str) -> HttpResponse:
                 case=case,
                 summary=data["summary"],
                 departments=list(data["departments"]),
+                posts=list(data["posts"]),
                 urgency=data["urgency"],
                 done_so_far=data["done_so_far"],
                 token=data["token"],
@@ -79,6 +80,31 @@ def meeting(request: HttpRequest, number: str) -> HttpResponse:
             return desk_changed() if request.htmx else redirect(handoff.case)
     template = "handoffs/_meeting_form.html" if request.htmx else "handoffs/meeting.html"
     return render(request, template, {"handoff": handoff, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_schedule(request: HttpRequest, number: str) -> HttpResponse:
+    """§2.1.2(d): the owner (or the center head) convenes the coordination meeting."""
+    handoff = selectors.handoff_get_for_user(user=request.user, number=number)
+    if not rules.acts_for_owner(request.user, handoff.case):
+        raise PermissionDenied
+    form = MeetingScheduleForm(request.POST or None, handoff=handoff)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if run(
+            request,
+            lambda: services.meeting_schedule(
+                request.user,
+                handoff=handoff,
+                at=data["at"],
+                place=data["place"],
+                invitees=list(data["invitees"]),
+                token=data["token"],
+            ),
+            form=form,
+        ):
+            return redirect(handoff.case)
+    return render(request, "handoffs/meeting_schedule.html", {"handoff": handoff, "form": form})
 
 
 @require_POST
