@@ -25,6 +25,7 @@ from cases import calendar, hooks
 from cases.errors import NotAllowed, WrongState
 from cases.models import ACTIVE_STATUSES, Case
 from cases.services import case_lock, case_transition, event_add
+from handoffs import notices as handoff_notices
 
 from .models import HowGiven, OtherMethod, ResultRound, Satisfaction
 from .signature import signature_png_from_data_url
@@ -252,6 +253,8 @@ def _close(actor: User, round_: ResultRound, *, kind: str, action: str) -> Resul
         rating=round_.rating,
     )
     _audit(actor, action, round_)
+    # §2.1.3: the departments that worked on the case learn it is closed.
+    handoff_notices.case_closed(actor, case=case)
     case_closed.send(sender=Case, case=case, actor=actor)
     return round_
 

@@ -343,3 +343,73 @@ def dispute_ruled(
         object_id=str(dispute.pk),
         url=case.get_absolute_url(),
     )
+
+
+# --- answers returned, and the case closed (§2.1.3: 反馈与跟踪) -----------------------------
+
+
+def _answer_returned_text(values: Values) -> tuple[str, str]:
+    return (
+        _("Your answer on case %(number)s was returned") % values,
+        _(
+            "%(actor)s returned the answer of %(department)s on case %(number)s “%(subject)s”. "
+            "What is missing: %(comment)s. Answer again from the case page."
+        )
+        % values,
+    )
+
+
+def answer_returned(actor: User, *, case: Case, department: Department, answer: Answer) -> None:
+    """The department's head (or its members) and whoever wrote the answer."""
+    _send(
+        actor,
+        recipients=[*department_heads([department]), answer.answered_by_id],
+        render=_answer_returned_text,
+        values=_case_values(
+            case,
+            actor=actor.display_name,
+            department=department.name,
+            comment=answer.review_comment,
+        ),
+        kind="answer_returned",
+        object_type="answer",
+        object_id=str(answer.pk),
+        url=case.get_absolute_url(),
+    )
+
+
+def _case_closed_text(values: Values) -> tuple[str, str]:
+    return (
+        _("Case %(number)s is closed") % values,
+        _(
+            "Case %(number)s “%(subject)s”, on which %(department)s worked, is closed: the "
+            "visitor confirmed the result."
+        )
+        % values,
+    )
+
+
+def case_closed(actor: User, *, case: Case) -> None:
+    """Every department that worked on the case (a referral it accepted, or an assignment not
+    withdrawn) is told, each in its own notice; called by the closure app when it closes."""
+    referred = Referral.objects.filter(case=case, accepted_at__isnull=False).values_list(
+        "department_id", flat=True
+    )
+    assigned = (
+        Assignment.objects.filter(handoff__case=case)
+        .exclude(status=Assignment.Status.WITHDRAWN)
+        .values_list("department_id", flat=True)
+    )
+    ids = {*referred, *assigned}
+    for department in Department.objects.filter(pk__in=ids).select_related("head"):
+        _send(
+            actor,
+            recipients=department_heads([department]),
+            render=_case_closed_text,
+            values=_case_values(case, department=department.name),
+            kind="case_closed_department",
+            object_type="case",
+            object_id=f"{case.pk}:{department.pk}",
+            deadline_version=case.rework_count,
+            url=case.get_absolute_url(),
+        )

@@ -129,6 +129,8 @@ def assignment_review(actor: User, *, answer: Answer, accept: bool, comment: str
     )
     if accept:
         handoff_complete_if_done(actor, case=case, handoff=assignment.handoff)
+    else:
+        notices.answer_returned(actor, case=case, department=assignment.department, answer=answer)
     return answer
 
 

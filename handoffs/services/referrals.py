@@ -237,6 +237,8 @@ def referral_review(actor: User, *, answer: Answer, accept: bool, comment: str =
     )
     action = "referral.accept_answer" if accept else "referral.return_answer"
     _audit(actor, action, referral, before, **answer_snapshot(answer))
+    if not accept:
+        notices.answer_returned(actor, case=case, department=referral.department, answer=answer)
     return answer
 
 
