@@ -62,6 +62,7 @@ def _register(owner, category, *, subject: str, phone: str):
         question="基准测试：请问证书什么时候可以领取？" * 3,
         outcome="self",
         deadline=calendar.deadline_in_working_days(3),
+        pending_reason="needs_checking",
     )
 
 

@@ -54,9 +54,20 @@ register(
     lambda d: _("Visitor confirmed the answer verbally: %(note)s") % {"note": d.get("note", "")},
 )
 register("closed", lambda d: _("Case closed"))
-register(
-    "deadline_promised", lambda d: _("Deadline promised: %(at)s") % {"at": when(d.get("deadline"))}
-)
+
+
+def _deadline_promised(d: dict) -> str:
+    from .models import PendingReason
+
+    text = _("Deadline promised: %(at)s") % {"at": when(d.get("deadline"))}
+    if d.get("reason") in PendingReason.values:
+        reason = str(PendingReason(d["reason"]).label)
+        note = f" — {d['note']}" if d.get("note") else ""
+        text += _(" (not answered on the spot: %(reason)s)") % {"reason": reason + note}
+    return text
+
+
+register("deadline_promised", _deadline_promised)
 register(
     "deadline_extended",
     lambda d: (

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, User
 
 from . import calendar
-from .models import Category, Channel, Outcome, VisitorType
+from .models import Category, Channel, Outcome, PendingReason, VisitorType
 from .personal import normalize_phone
 from .widgets import FastSelect, ReferenceChoiceField
 
@@ -104,6 +104,17 @@ class IntakeForm(DeadlineFieldsMixin):
         queryset=Department.objects.filter(is_active=True),
         required=False,
     )
+    pending_reason = forms.ChoiceField(
+        label=_("Why it could not be answered on the spot"),
+        choices=[("", "---------"), *PendingReason.choices],
+        required=False,
+    )
+    pending_note = forms.CharField(
+        label=_("Reason told to the visitor"),
+        max_length=500,
+        required=False,
+        help_text=_("Required for another reason; shown on the case's timeline."),
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -131,6 +142,15 @@ class IntakeForm(DeadlineFieldsMixin):
                 )
         elif outcome:
             data["deadline"] = self.clean_deadline()
+            if not data.get("pending_reason"):
+                self.add_error(
+                    "pending_reason", _("Say why the question could not be answered on the spot.")
+                )
+            elif (
+                data["pending_reason"] == PendingReason.OTHER
+                and not (data.get("pending_note") or "").strip()
+            ):
+                self.add_error("pending_note", _("Explain the other reason."))
         if outcome == Outcome.REFERRAL and not data.get("department"):
             self.add_error("department", _("Choose the department the visitor is referred to."))
         return data

@@ -82,6 +82,17 @@ class Outcome(models.TextChoices):
     HANDOFF = "handoff", _("Needs several departments: handoff form")
 
 
+class PendingReason(models.TextChoices):
+    """Why a question was not answered on the spot (§2.1.2 不能当场解答的，应说明原因)."""
+
+    NEEDS_CHECKING = "needs_checking", _("The facts must be checked first")
+    OTHER_DEPARTMENT = "other_department", _("It is another department's matter")
+    SEVERAL_DEPARTMENTS = "several", _("Several departments or posts must work on it")
+    NEEDS_APPROVAL = "needs_approval", _("It needs a decision or approval")
+    MISSING_DOCUMENTS = "documents", _("The visitor must bring documents or information")
+    OTHER = "other", _("Other reason (explain below)")
+
+
 class Case(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")

@@ -30,6 +30,7 @@ from .models import (
     CaseNumberCounter,
     Category,
     Outcome,
+    PendingReason,
     Visitor,
 )
 from .personal import mask_name, mask_phone, normalize_phone
@@ -130,6 +131,13 @@ def _visitor_upsert(*, name: str, phone: str) -> Visitor:
     return visitor
 
 
+def _check_pending_reason(reason: str, note: str) -> None:
+    if reason not in PendingReason.values:
+        raise WrongState(gettext("Say why the question could not be answered on the spot."))
+    if reason == PendingReason.OTHER and not note.strip():
+        raise WrongState(gettext("Explain the other reason."))
+
+
 @transaction.atomic
 def case_register(
     actor: User,
@@ -147,8 +155,11 @@ def case_register(
     answer: str = "",
     confirmation_note: str = "",
     department: Department | None = None,
+    pending_reason: str = "",
+    pending_note: str = "",
 ) -> Case:
-    """Log a visit; the actor becomes the first responder (INT-1..4, OWN-1)."""
+    """Log a visit; the actor becomes the first responder (INT-1..4, OWN-1). A question not
+    answered on the spot needs the reason told to the visitor (2.1.2)."""
     if not permissions.can_register_case(actor):
         raise NotAllowed()
     now = timezone.now()
@@ -156,8 +167,10 @@ def case_register(
         if not answer.strip():
             raise WrongState(gettext("Write down the answer you gave on the spot."))
         deadline = None
+        pending_reason = pending_note = ""
     else:
         _check_deadline(deadline, now=now)
+        _check_pending_reason(pending_reason, pending_note)
     if outcome == Outcome.REFERRAL and department is None:
         raise WrongState(gettext("Choose the department the visitor is referred to."))
 
@@ -184,7 +197,11 @@ def case_register(
     owner = {"owner": actor.display_name}
     first = [CaseEvent(case=case, actor=actor, kind="registered", data=owner)]
     if outcome != Outcome.ON_THE_SPOT:
-        data = {"deadline": deadline.isoformat()}  # type: ignore[union-attr]
+        data = {
+            "deadline": deadline.isoformat(),  # type: ignore[union-attr]
+            "reason": pending_reason,
+            "note": pending_note.strip(),
+        }
         first.append(CaseEvent(case=case, actor=actor, kind="deadline_promised", data=data))
     CaseEvent.objects.bulk_create(first)
     audit_record(
@@ -197,6 +214,7 @@ def case_register(
             "visitor": visitor.pk,
             "visitor_name": mask_name(visitor.name),
             "visitor_phone": mask_phone(visitor.phone),
+            "pending_reason": pending_reason,
         },
     )
     if outcome == Outcome.ON_THE_SPOT:

@@ -147,6 +147,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 answer=data["answer"],
                 confirmation_note=data["confirmation_note"],
                 department=data["department"],
+                pending_reason=data["pending_reason"],
+                pending_note=data["pending_note"],
             )
         except CaseError as error:
             form.add_error(None, str(error))

@@ -69,6 +69,7 @@ def case_kwargs(**overrides) -> dict:
         "question": "下周的课能否调到周四？",
         "outcome": "self",
         "deadline": None,
+        "pending_reason": "needs_checking",
     }
     data.update(overrides)
     if data["outcome"] != "on_the_spot" and data["deadline"] is None:

@@ -49,6 +49,8 @@ def intake_data(category_pk: int):
             "deadline_mode": _choice(["working_days", "datetime"]),
             "working_days": anything,
             "deadline_at": anything,
+            "pending_reason": _choice(["needs_checking", "other", "documents"]),
+            "pending_note": anything,
         }
     )
 

@@ -97,6 +97,7 @@ def test_concurrent_intakes_of_the_same_returning_visitors_do_not_deadlock(
                         "outcome": outcome,
                         "deadline_mode": "working_days",
                         "working_days": 3,
+                        "pending_reason": "needs_checking",
                         "answer": "已当场解答。",
                         "confirmation_note": "满意",
                         "department": department.pk,

@@ -21,6 +21,7 @@ def intake_data(category, **overrides):
         "outcome": "self",
         "deadline_mode": "working_days",
         "working_days": "3",
+        "pending_reason": "needs_checking",
     }
     data.update(overrides)
     return data

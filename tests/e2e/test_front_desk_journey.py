@@ -28,6 +28,7 @@ def test_register_visit_then_visitor_checks_status(page, live_server, front_desk
     page.fill("input[name=subject]", "调课咨询")
     page.fill("textarea[name=question]", "下周二的课能否调到周四？")
     page.check("input[name=outcome][value=self]")
+    page.select_option("select[name=pending_reason]", "needs_checking")
     page.check("input[name=deadline_mode][value=working_days]")
     page.fill("input[name=working_days]", "3")
     page.click("#intake-form button[type=submit]")

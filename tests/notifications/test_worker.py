@@ -142,6 +142,7 @@ def _intake(client, category, department) -> tuple[int, float]:
         "department": department.pk,
         "deadline_mode": "working_days",
         "working_days": "3",
+        "pending_reason": "other_department",
     }
     started = time.monotonic()
     response = client.post("/cases/new/", data)

@@ -219,6 +219,10 @@ class Command(BaseCommand):
                     department=rng.choice(list(departments.values()))
                     if outcome == Outcome.REFERRAL
                     else None,
+                    pending_reason={
+                        Outcome.REFERRAL: "other_department",
+                        Outcome.HANDOFF: "several",
+                    }.get(outcome, "needs_checking"),
                 )
             if outcome == Outcome.SELF and index % 3 == 0:
                 self._await_confirmation(owner, case)
