@@ -76,34 +76,42 @@ def _month_of_registration(start: dt.date, end: dt.date) -> models.Case:
     return models.Case(*boundaries, default=models.Value(months[-1]), output_field=DateField())
 
 
-def case_late(as_of: dt.datetime) -> Q:
+def case_late(as_of: dt.datetime, since: dt.datetime | None = None) -> Q:
     """The cases not answered on time (``kpis.closed_on_time`` has the definition): a result
     given after the deadline in force when it was given; a deadline that lapsed before it was
     extended; still the owner's work past the deadline at ``as_of``; or — cases with no
-    recorded result round, from before rounds kept their deadline — closed after it."""
-    given_late = ResultRound.objects.filter(
-        case=OuterRef("pk"), deadline__isnull=False, recorded_at__gt=F("deadline")
+    recorded result round, from before rounds kept their deadline — closed after it.
+
+    ``since``: the start of the period (no round or extension of its cases is older). The
+    rounds and extensions are read once each as uncorrelated ``IN`` lists, from the indexes of
+    migration 0006, instead of three probes per case of the period."""
+    rounds = ResultRound.objects.all()
+    extended = CaseEvent.objects.filter(kind="deadline_extended")
+    if since is not None:
+        rounds = rounds.filter(recorded_at__gte=since)
+        extended = extended.filter(created_at__gte=since)
+    given_late = rounds.filter(deadline__isnull=False, recorded_at__gt=F("deadline"))
+    lapsed = extended.annotate(old=Cast(KT("data__old"), DateTimeField())).filter(
+        old__lt=F("created_at")
     )
-    lapsed = (
-        CaseEvent.objects.filter(case=OuterRef("pk"), kind="deadline_extended")
-        .annotate(old=Cast(KT("data__old"), DateTimeField()))
-        .filter(old__lt=F("created_at"))
-    )
-    given = ResultRound.objects.filter(case=OuterRef("pk"))
     return Q(deadline__isnull=False) & (
-        Exists(given_late)
-        | Exists(lapsed)
+        Q(pk__in=given_late.values("case_id"))
+        | Q(pk__in=lapsed.values("case_id"))
         | Q(status__in=ACTIVE_STATUSES, deadline__lt=as_of)
-        | (~Exists(given) & ~Q(outcome=Outcome.ON_THE_SPOT) & Q(closed_at__gt=F("deadline")))
+        | (
+            ~Q(pk__in=rounds.values("case_id"))
+            & ~Q(outcome=Outcome.ON_THE_SPOT)
+            & Q(closed_at__gt=F("deadline"))
+        )
     )
 
 
-def case_on_time(as_of: dt.datetime) -> Q:
+def case_on_time(as_of: dt.datetime, since: dt.datetime | None = None) -> Q:
     """Answered (a result given, or answered on the spot) and never late; cases still the
     owner's work and not yet late are neither on time nor late."""
     answered = ~Q(status__in=ACTIVE_STATUSES)
     counted = Q(deadline__isnull=False) | Q(outcome=Outcome.ON_THE_SPOT)
-    return answered & counted & ~case_late(as_of)
+    return answered & counted & ~case_late(as_of, since)
 
 
 def _case_family(start, end, as_of, scope: KpiScope) -> list[dict]:
@@ -117,8 +125,8 @@ def _case_family(start, end, as_of, scope: KpiScope) -> list[dict]:
         .annotate(
             received=Count("pk"),
             on_the_spot=Count("pk", filter=Q(outcome=Outcome.ON_THE_SPOT)),
-            closed_on_time=Count("pk", filter=case_on_time(as_of)),
-            overdue=Count("pk", filter=case_late(as_of)),
+            closed_on_time=Count("pk", filter=case_on_time(as_of, low)),
+            overdue=Count("pk", filter=case_late(as_of, low)),
             extensions=Sum("extension_count"),
             rework=Sum("rework_count"),
             rated=Count("satisfaction"),
