@@ -225,3 +225,9 @@ def test_schedule_page_refuses_a_department_member(client, handoff, dept_member)
 
 def test_plan_helper_still_names_departments(department):
     assert plan(department).post is None
+
+
+def test_the_printable_form_names_the_posts(client, post_handoff, front_desk):
+    client.force_login(front_desk)
+    page = client.get(reverse("handoffs:handoff_print", args=[post_handoff.number]))
+    assert 'id="print-posts"' in page.content.decode() and "考务岗" in page.content.decode()
