@@ -53,4 +53,21 @@ def desk(request: HttpRequest) -> HttpResponse:
     if not rules.can_coordinate(request.user):
         raise PermissionDenied
     template = "handoffs/desk.html#board" if request.htmx else "handoffs/desk.html"
-    return render(request, template, {"desk": selectors.center_desk()})
+    shown = _rows_shown(request.GET.get("shown"))
+    context = {
+        "desk": selectors.center_desk(limit=shown),
+        "shown": shown,
+        "max_rows": DESK_MAX_ROWS,
+    }
+    return render(request, template, context)
+
+
+DESK_ROWS, DESK_MAX_ROWS = 20, 500
+
+
+def _rows_shown(value: str | None) -> int:
+    """How many rows each desk list shows: 20, or up to 500 after "show all" (?shown=N)."""
+    try:
+        return min(max(int(value or DESK_ROWS), DESK_ROWS), DESK_MAX_ROWS)
+    except ValueError:
+        return DESK_ROWS
