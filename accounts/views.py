@@ -6,8 +6,11 @@ import logging
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from .permissions import roles_of
 
 logger = logging.getLogger("firstask.csp")
 MAX_REPORT_BYTES = 8192
@@ -24,10 +27,6 @@ class SignInView(LoginView):
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self) -> str:
-        from django.shortcuts import resolve_url
-
-        from .permissions import roles_of
-
         roles = roles_of(self.request.user)
         # Only a user with that role alone: an auditor who also works cases keeps the desk.
         if len(roles) == 1 and (landing := LANDING_PAGES.get(next(iter(roles)))):

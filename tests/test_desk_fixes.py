@@ -140,3 +140,11 @@ def test_the_handoff_desk_shows_them_all_on_request(client, center_head):
     client.force_login(center_head)
     assert client.get("/handoffs/", {"shown": "oops"}).status_code == 200
     assert client.get("/handoffs/", {"shown": "100000"}).status_code == 200
+
+
+def test_a_whole_month_on_screen_prints_the_monthly_report(client, center_head):
+    client.force_login(center_head)
+    response = client.get(
+        reverse("supervision:kpi_report_pdf"), {"start": "2026-11-01", "end": "2026-11-30"}
+    )
+    assert "月度考核报告 2026-11" in _pdf_text(response.content)

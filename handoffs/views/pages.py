@@ -47,6 +47,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "handoffs/inbox.html", {"inbox": inbox, "is_head": is_head})
 
 
+DESK_ROWS, DESK_MAX_ROWS = 20, 500
+
+
 @require_GET
 def desk(request: HttpRequest) -> HttpResponse:
     """HND-5. htmx reloads only the board after an in-place action (event ``desk-changed``)."""
@@ -54,15 +57,8 @@ def desk(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     template = "handoffs/desk.html#board" if request.htmx else "handoffs/desk.html"
     shown = _rows_shown(request.GET.get("shown"))
-    context = {
-        "desk": selectors.center_desk(limit=shown),
-        "shown": shown,
-        "max_rows": DESK_MAX_ROWS,
-    }
+    context = {"desk": selectors.center_desk(limit=shown), "max_rows": DESK_MAX_ROWS}
     return render(request, template, context)
-
-
-DESK_ROWS, DESK_MAX_ROWS = 20, 500
 
 
 def _rows_shown(value: str | None) -> int:

@@ -118,6 +118,8 @@ def kpi_report_pdf(request: HttpRequest) -> HttpResponse:
             return HttpResponseBadRequest(_("Give the period as two dates, YYYY-MM-DD."))
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         name = f"kpi-report-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
+        if (start, end) == month_bounds(start.year, start.month):  # a whole month on screen
+            month = start
     else:
         today = timezone.localdate()
         form = MonthForm(request.GET if "month" in request.GET else {"month": f"{today:%Y-%m}"})
