@@ -3,8 +3,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from firstask.health import healthz
+
+handler500 = "firstask.errors.server_error"  # a lost database answers 503
+
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
+    path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("handoffs/", include("handoffs.urls")),
