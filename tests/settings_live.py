@@ -1,0 +1,10 @@
+"""Settings of the web processes that tests start (gunicorn): production settings from the
+environment, static files served from the finders (no collectstatic in a test run)."""
+
+from firstask.settings import *  # noqa: F403
+
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,83 @@
+"""A restarted PostgreSQL costs no request; a database that is down answers 503, not 500.
+
+A cluster of our own under gunicorn (two sync workers, persistent connections): each worker
+holds a connection from before the restart, which the health check replaces before reuse.
+"""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.live import Gunicorn, PrivatePostgres, manage, sign_in
+
+USER = "qiantai"
+MAKE_USER = (
+    "from tests.factories import UserFactory; "
+    f"UserFactory(username={USER!r}, name='陈晓燕', roles=['staff'])"
+)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    postgres = PrivatePostgres()
+    try:
+        postgres.create()
+        env = {"DATABASE_URL": postgres.url, "REDIS_URL": ""}
+        manage("migrate", "--no-input", "-v0", env=env)
+        manage("shell", "-c", MAKE_USER, env=env)
+        yield postgres
+    finally:
+        postgres.remove()
+
+
+@pytest.fixture(scope="module")
+def web(cluster, tmp_path_factory):
+    # No Redis: the cache is the cluster's own table, so the database is the only server here.
+    server = Gunicorn(
+        env={"DATABASE_URL": cluster.url, "REDIS_URL": "", "CONN_MAX_AGE": "600"},
+        log=tmp_path_factory.mktemp("gunicorn") / "gunicorn.log",
+    )
+    server.start()
+    yield server
+    server.stop()
+
+
+def _statuses(session: requests.Session, url: str, times: int) -> list[int]:
+    return [session.get(url, timeout=30, allow_redirects=False).status_code for _ in range(times)]
+
+
+def test_a_restarted_database_costs_no_request(web, cluster):
+    session, login = sign_in(web.url, USER)
+    assert login.status_code == 302
+    assert _statuses(session, f"{web.url}/", 6) == [200] * 6  # both workers hold a connection
+
+    cluster.restart()
+
+    after = _statuses(session, f"{web.url}/", 12) + _statuses(session, f"{web.url}/cases/", 4)
+    assert after == [200] * 16
+
+
+def test_a_database_that_is_down_answers_503_with_retry_after(web, cluster):
+    session, login = sign_in(web.url, USER)
+    assert login.status_code == 302
+
+    cluster.stop()
+    try:
+        desk = session.get(f"{web.url}/", timeout=30, headers={"Accept-Language": "en"})
+        chinese = session.get(f"{web.url}/cases/", timeout=30)
+        _, signing_in = sign_in(web.url, USER)
+        health = requests.get(f"{web.url}/healthz", timeout=30)
+    finally:
+        cluster.start()
+
+    assert desk.status_code == chinese.status_code == signing_in.status_code == 503
+    assert desk.headers["Retry-After"] == "10"
+    assert "The desk is briefly unavailable" in desk.text
+    assert "Nothing of this request was saved" in desk.text
+    assert "系统暂时无法使用" in chinese.text
+    assert health.status_code == 503
+    assert health.json()["database"] == "failing"
+    assert health.json()["status"] == "failing"
+    # Back up: the same session works again, no restart of the web server needed.
+    assert _statuses(session, f"{web.url}/", 4) == [200] * 4
