@@ -105,3 +105,34 @@ def test_without_redis_the_cache_is_postgresql_alone():
         env={"REDIS_URL": ""},
     )
     assert shown.strip().splitlines()[-1] == "PostgresCache"
+
+
+def test_a_role_taken_away_during_an_outage_stays_away_once_redis_is_back(
+    private_redis,  # noqa: F811
+    settings,
+    front_desk,
+):
+    from django.contrib.auth.models import Group
+
+    from accounts.models import User
+    from accounts.permissions import roles_of
+
+    settings.REDIS_RETRY_SECONDS = 0.5
+    private_redis.start()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "firstask.cache.FallbackCache",
+            "LOCATION": private_redis.url,
+            "KEY_PREFIX": "roles",
+            "OPTIONS": {"socket_timeout": 0.3},
+        }
+    }
+    fresh = lambda: User.objects.get(pk=front_desk.pk)  # noqa: E731 - a new request's user
+    assert roles_of(fresh()) == {"staff"}  # kept in Redis
+    _pause(private_redis, 0.5)
+
+    front_desk.groups.remove(Group.objects.get(name="staff"))
+    assert roles_of(fresh()) == frozenset()
+    time.sleep(0.6)
+
+    assert roles_of(fresh()) == frozenset()  # Redis still holds the old list, under the old version
