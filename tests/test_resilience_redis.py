@@ -107,6 +107,8 @@ def test_with_redis_stopped_the_desk_works_and_notices_go_out_once_it_is_back(
     assert [_lookup(web.url, case, f"WRONG00{i}").status_code for i in range(3)] == [200] * 3
     assert _lookup(web.url, case, case.query_code).status_code == 429
 
+    down_health = requests.get(f"{web.url}/healthz", timeout=30)
+
     assert time.monotonic() - started < 30  # a little slower, never stuck on a dead Redis
     assert Case.objects.get(pk=case.pk).status == Case.Status.AWAITING_CONFIRMATION
     assert Case.objects.count() == 2
@@ -134,7 +136,13 @@ def test_with_redis_stopped_the_desk_works_and_notices_go_out_once_it_is_back(
         interval=0.5,
         message="the notifications queued during the outage to be delivered",
     )
+    # Beat's and the worker's heartbeats reach /healthz; while Redis was down it said so.
+    health = lambda: requests.get(f"{web.url}/healthz", timeout=30).json()  # noqa: E731
+    wait_for(lambda: health()["status"] == "ok", timeout=30, message="/healthz to say ok")
     worker.stop()
 
+    assert down_health.status_code == 200
+    assert (down_health.json()["cache"], down_health.json()["broker"]) == ("failing", "failing")
+    assert down_health.json()["database"] == "ok"
     assert sorted(sent_mail_ids(celery_worker_factory.mail_dir)) == pending  # each exactly once
     assert delivery.notifications_deliver_due() == 0
