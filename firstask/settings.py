@@ -176,10 +176,11 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 # The idle clock restarts when a request saves the session: at most once a minute
 # (accounts.middleware.SessionLifetimeMiddleware), not on every request.
 SESSION_SAVE_EVERY_REQUEST = False
-# Sessions are read from the cache (Redis, or its PostgreSQL stand-in while Redis is down), written
-# to both: one query less on every page. Signing a user out everywhere deletes from both
-# (accounts/signals.py); a deletion during an outage reaches Redis when it is back.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With Redis, sessions are read from the cache (or its PostgreSQL stand-in while Redis is down),
+# written to both: one query less on every page. Signing a user out everywhere deletes from both
+# (accounts/signals.py); a deletion during an outage reaches Redis when it is back. Without Redis
+# the cache is a table too: sessions are read from their own.
+SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if REDIS_URL else 'db'}"
 SESSION_RENEW_SECONDS = 60
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
