@@ -44,7 +44,15 @@ TABLE = "firstask_cache"
 TOMBSTONE = "\x00firstask-cache-deleted"
 REPLAY_BATCH = 1000
 TOMBSTONE_SECONDS = 24 * 3600  # longer than anything is kept; a replay removes them earlier
-REDIS_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+# A Redis that cannot serve: gone, hanging, loading its data, out of memory, a read-only replica
+# after a failover. Other errors (a wrong type, a bad command) are bugs and are raised.
+REDIS_ERRORS = (
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    redis.exceptions.OutOfMemoryError,
+    redis.exceptions.ReadOnlyError,
+    OSError,
+)
 _MISSING = object()
 
 # Per process (gunicorn worker, Celery child): Redis server URL → monotonic time until which it

@@ -136,3 +136,14 @@ def test_a_role_taken_away_during_an_outage_stays_away_once_redis_is_back(
     time.sleep(0.6)
 
     assert roles_of(fresh()) == frozenset()  # Redis still holds the old list, under the old version
+
+
+def test_a_redis_out_of_memory_is_served_from_postgresql(private_redis, settings):  # noqa: F811
+    private_redis.start()
+    cache = _cache(private_redis.url)
+    cache.set("big", "x" * 10_000, 60)
+    assert private_redis.command("CONFIG", "SET", "maxmemory", "1") == b"+OK\r\n"
+
+    assert cache.set("more", "y" * 10_000, 60) is None  # refused by Redis, kept in PostgreSQL
+    assert cache.get("more") == "y" * 10_000
+    assert CacheEntry.objects.filter(cache_key="t:1:more").exists()
