@@ -81,3 +81,72 @@ def test_a_database_that_is_down_answers_503_with_retry_after(web, cluster):
     assert health.json()["status"] == "failing"
     # Back up: the same session works again, no restart of the web server needed.
     assert _statuses(session, f"{web.url}/", 4) == [200] * 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_error_mid_intake_answers_503_and_leaves_nothing_half_written(
+    client, front_desk, department, department_head, category, work_calendar
+):
+    """The audit table is locked by another session, so the intake's audit insert — after the
+    visitor, the case and its timeline are written — fails as a lost database would."""
+    import threading
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from audit.models import AuditEvent
+    from cases.models import Case, CaseEvent, Visitor
+    from notifications.models import Notification
+
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_audit_table() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                table = connection.ops.quote_name(AuditEvent._meta.db_table)
+                cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")  # noqa: S608
+                holding.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    counts = (Visitor.objects.count(), AuditEvent.objects.count())
+    blocker = threading.Thread(target=hold_the_audit_table, daemon=True)
+    blocker.start()
+    assert holding.wait(timeout=10)
+    client.force_login(front_desk)
+    client.raise_request_exception = False
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '300ms'")
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                "/cases/new/",
+                {
+                    "visit_time": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                    "visitor_name": "张三",
+                    "phone": "13812341234",
+                    "visitor_type": "student",
+                    "channel": "in_person",
+                    "category": category.pk,
+                    "subject": "证书补办",
+                    "question": "证书丢了怎么补办？",
+                    "outcome": "referral",
+                    "department": department.pk,
+                    "deadline_mode": "working_days",
+                    "working_days": "3",
+                },
+            )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+        release.set()
+        blocker.join(timeout=10)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    written = " ".join(query["sql"] for query in queries.captured_queries)
+    assert 'INSERT INTO "cases_case"' in written  # the case was written, then rolled back
+    assert Case.objects.count() == CaseEvent.objects.count() == Notification.objects.count() == 0
+    assert (Visitor.objects.count(), AuditEvent.objects.count()) == counts
