@@ -57,7 +57,7 @@ class Gunicorn:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            os.killpg(self.process.pid, signal.SIGQUIT)  # gunicorn's quick shutdown
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
