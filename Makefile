@@ -8,6 +8,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/firstask_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
+PYTEST_WORKERS ?= 2
 
 .PHONY: run serve install install-dev test lint format messages bench clean
 
@@ -26,25 +27,24 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## make run: install, migrate the embedded SQLite database, load the demo and serve it.
-run: export DEBUG ?= 1
+## make run: install, start the embedded PostgreSQL (var/pgdata), migrate, load the demo and serve
+## it with a Celery worker and beat; Ctrl-C stops everything it started.
 run: install
 	mkdir -p var
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py seed_demo
-	@echo "firstask is starting on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(PY) bin/devserver.py --host $(HOST) --port $(PORT)
 
-## make test: the whole suite against PostgreSQL and Redis (linters first).
-test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
-test: export REDIS_URL ?= $(TEST_REDIS_URL)
+## make test: set up what the suite needs (bin/test-setup: missing Debian packages, PostgreSQL and
+## Redis started when down), then the linters and the whole suite in parallel.
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production
+test: export TEST_DATABASE_URL ?= $(TEST_DATABASE_URL)
+test: export TEST_REDIS_URL ?= $(TEST_REDIS_URL)
 test: install-dev
+	PY=$(PY) bin/test-setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	. var/test-env.sh && DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py compilemessages_py --check
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	. var/test-env.sh && $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
@@ -67,4 +67,5 @@ bench: install-dev
 	$(PY) bench/run.py --cases $(BENCH_CASES) $(BENCH_ARGS)
 
 clean:
-	rm -rf var/*.sqlite3 var/cache var/media staticfiles
+	-$(PY) bin/pgembed.py stop
+	rm -rf var/pgdata var/test-pgdata var/cache var/media var/celerybeat-schedule* staticfiles

@@ -11,4 +11,5 @@ def roles(request: HttpRequest) -> dict[str, object]:
         "is_center_head": permissions.CENTER_HEAD in names,
         "is_auditor": permissions.AUDITOR in names,
         "can_register_case": permissions.can_register_case(user),
+        "can_read_audit_trail": permissions.can_read_audit_trail(user),
     }

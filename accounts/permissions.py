@@ -143,3 +143,8 @@ def user_ids_with_role(role: str) -> list[int]:
 
     users = get_user_model().objects.filter(groups__name=role, is_active=True)
     return list(users.order_by("pk").values_list("pk", flat=True).distinct())
+
+
+def can_read_audit_trail(user: Any) -> bool:
+    """The audit trail and the personal-data access log: auditors and the center head (AUD-2)."""
+    return has_role(user, AUDITOR, CENTER_HEAD, ADMIN)

@@ -49,3 +49,8 @@ def _end_sessions_of_inactive_user(sender: Any, instance: User, created: bool, *
 # Sent by the admin after it changed a staff member's account (roles, active flag, department);
 # the audit app records it (AUD-1). kwargs: actor=, user=, before=, after= (plain dicts).
 account_changed = Signal()
+
+# Sent by accounts.throttle once when failed sign-ins start a lock-out (not for each failure);
+# the audit app records it. kwargs: username= (masked unless an account), ip_address=, rules=
+# {rule: failures} of the rules that tripped ("ip_address", "username+ip_address").
+sign_in_locked_out = Signal()

@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from psycopg import sql
 
 from accounts import permissions
 from accounts.models import User
@@ -20,6 +21,7 @@ from audit.services import audit_record
 from cases.errors import CaseError, NotAllowed, WrongState
 from cases.models import Case
 from cases.services import case_lock, case_snapshot, case_transition, event_add
+from firstask.sql import db_table, render
 
 from .models import ArchiveRecord, ArchiveTally
 from .numbers import allocate_archive_number
@@ -82,9 +84,8 @@ def case_archive(actor: User | None, *, case: Case, version: int | None = None) 
     return record
 
 
-# One statement, so two filings of the same month and category never both read the old count;
-# ON CONFLICT … DO UPDATE is understood by PostgreSQL and SQLite (3.24+) alike.
-TALLY_ADD = (
+# One statement, so two filings of the same month and category never both read the old count.
+TALLY_ADD = sql.SQL(
     "INSERT INTO {table} (year, month, category_id, n) VALUES (%s, %s, %s, 1) "
     "ON CONFLICT (year, month, category_id) DO UPDATE SET n = {table}.n + 1"
 )
@@ -92,9 +93,9 @@ TALLY_ADD = (
 
 def tally_add(*, record: ArchiveRecord) -> None:
     """Count a newly filed record in the tally, in the transaction that files it."""
-    sql = TALLY_ADD.format(table=connection.ops.quote_name(ArchiveTally._meta.db_table))
+    query = TALLY_ADD.format(table=db_table(ArchiveTally))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [record.year, record.month, record.category_id])
+        cursor.execute(render(query), [record.year, record.month, record.category_id])
 
 
 @transaction.atomic

@@ -1,16 +1,18 @@
 """Database triggers that keep an archived case immutable (CLO-4), shared by migrations.
 
-On PostgreSQL: UPDATE and DELETE of an archived ``cases_case`` row are refused, and so is any
+UPDATE and DELETE of an archived ``cases_case`` row are refused, and so is any
 INSERT, UPDATE or DELETE of a child row (events, results, call-backs, …) whose case is archived.
-The archive record itself cannot be deleted, nor changed once its PDF is stored. SQLite (the
-embedded `make run` database) gets the same rules. TRUNCATE is not a row operation: test runs
-flush tables with it, and production connects as a role that does not own the tables.
+The archive record itself cannot be deleted, nor changed once its PDF is stored. TRUNCATE is not
+a row operation: test runs flush tables with it, and production connects as a role that does
+not own the tables.
 
 A later app protects its own case-linked table with a migration that runs
 ``guard_child_table(schema_editor, "handoffs_referral", "case_id")``.
 """
 
 from __future__ import annotations
+
+from psycopg import sql
 
 PG_FUNCTIONS_HEAD = """
 CREATE OR REPLACE FUNCTION archive_refuse_archived_case() RETURNS trigger AS $$
@@ -97,76 +99,34 @@ DROP FUNCTION IF EXISTS archive_refuse_child_of_archived() CASCADE;
 DROP FUNCTION IF EXISTS archive_record_frozen();
 """
 
-SQLITE_BASE = [
-    """CREATE TRIGGER archive_case_no_update BEFORE UPDATE ON cases_case
-       WHEN OLD.status = 'archived'
-       BEGIN SELECT RAISE(ABORT, 'case is archived: UPDATE refused'); END;""",
-    """CREATE TRIGGER archive_case_no_delete BEFORE DELETE ON cases_case
-       WHEN OLD.status = 'archived'
-       BEGIN SELECT RAISE(ABORT, 'case is archived: DELETE refused'); END;""",
-    """CREATE TRIGGER archive_record_no_update BEFORE UPDATE ON archive_archiverecord
-       WHEN OLD.pdf_sha256 <> ''
-       BEGIN SELECT RAISE(ABORT, 'archive record is final: UPDATE refused'); END;""",
-    """CREATE TRIGGER archive_record_no_delete BEFORE DELETE ON archive_archiverecord
-       BEGIN SELECT RAISE(ABORT, 'archive record is final: DELETE refused'); END;""",
-]
-SQLITE_BASE_DOWN = [
-    "DROP TRIGGER IF EXISTS archive_case_no_update;",
-    "DROP TRIGGER IF EXISTS archive_case_no_delete;",
-    "DROP TRIGGER IF EXISTS archive_record_no_update;",
-    "DROP TRIGGER IF EXISTS archive_record_no_delete;",
-]
-
-
-def _sqlite_child(table: str, column: str) -> list[str]:
-    archived = "(SELECT status FROM cases_case WHERE id = {row}.{col}) = 'archived'"
-    old = archived.format(row="OLD", col=column)
-    new = archived.format(row="NEW", col=column)
-    abort = f"BEGIN SELECT RAISE(ABORT, '{table} of an archived case: refused'); END;"
-    return [
-        f"CREATE TRIGGER archive_{table}_no_insert BEFORE INSERT ON {table} WHEN {new} {abort}",
-        f"CREATE TRIGGER archive_{table}_no_update BEFORE UPDATE ON {table} "
-        f"WHEN {old} OR {new} {abort}",
-        f"CREATE TRIGGER archive_{table}_no_delete BEFORE DELETE ON {table} WHEN {old} {abort}",
-    ]
-
 
 def install_base(schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_FUNCTIONS, params=None)
-    elif vendor == "sqlite":
-        for sql in SQLITE_BASE:
-            schema_editor.execute(sql, params=None)
+    schema_editor.execute(PG_FUNCTIONS, params=None)
 
 
 def remove_base(schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_FUNCTIONS_DOWN, params=None)
-    elif vendor == "sqlite":
-        for sql in SQLITE_BASE_DOWN:
-            schema_editor.execute(sql, params=None)
+    schema_editor.execute(PG_FUNCTIONS_DOWN, params=None)
+
+
+def _execute(schema_editor, query: sql.Composable) -> None:
+    schema_editor.execute(query.as_string(schema_editor.connection.connection), params=None)
 
 
 def guard_child_table(schema_editor, table: str, column: str = "case_id") -> None:
     """Refuse writes to ``table`` rows whose ``column`` points at an archived case."""
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE TRIGGER archive_{table}_frozen BEFORE INSERT OR UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION archive_refuse_child_of_archived('{column}');",
-            params=None,
-        )
-    elif vendor == "sqlite":
-        for sql in _sqlite_child(table, column):
-            schema_editor.execute(sql, params=None)
+    query = sql.SQL(
+        "CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE OR DELETE ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION archive_refuse_child_of_archived({column});"
+    ).format(
+        trigger=sql.Identifier(f"archive_{table}_frozen"),
+        table=sql.Identifier(table),
+        column=sql.Literal(column),
+    )
+    _execute(schema_editor, query)
 
 
 def unguard_child_table(schema_editor, table: str) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS archive_{table}_frozen ON {table};")
-    elif vendor == "sqlite":
-        for op in ("insert", "update", "delete"):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS archive_{table}_no_{op};")
+    query = sql.SQL("DROP TRIGGER IF EXISTS {trigger} ON {table};").format(
+        trigger=sql.Identifier(f"archive_{table}_frozen"), table=sql.Identifier(table)
+    )
+    _execute(schema_editor, query)

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .checkpoints import Checkpoint
+
 
 class AuditEvent(models.Model):
     """One append-only entry of the audit trail (AUD-1).
@@ -79,3 +81,67 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind} visitor {self.visitor_id}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed anchor of the chain's head (audit/checkpoints.py says why and how).
+
+    Append-only like the events (trigger in its migration). The signature is over the token's
+    text, so the row proves nothing by itself that the mailed token does not: it is kept to let
+    ``audit_verify`` check every past head without a pasted token, and to print the day's token.
+    """
+
+    created_at = models.DateTimeField(_("time"))
+    last_event_id = models.PositiveBigIntegerField(_("last event"))
+    event_count = models.PositiveBigIntegerField(_("events up to it"))
+    head_hash = models.CharField(_("head hash"), max_length=64)
+    signature = models.CharField(_("signature"), max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+        indexes = [models.Index(fields=["created_at"], name="audit_checkpoint_time_idx")]
+
+    def __str__(self) -> str:
+        return self.as_checkpoint().token
+
+    def as_checkpoint(self) -> Checkpoint:
+        return Checkpoint(
+            last_event_id=self.last_event_id,
+            event_count=self.event_count,
+            head_hash=self.head_hash,
+            created_at=self.created_at,
+            signature=self.signature,
+        )
+
+
+class AuditVerification(models.Model):
+    """One run of the chain check asked for on the /audit/ page (run by a worker)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        DONE = "done", _("Done")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    intact = models.BooleanField(_("intact"), null=True)
+    events = models.PositiveBigIntegerField(_("events checked"), default=0)
+    findings = models.JSONField(_("findings"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("chain verification")
+        verbose_name_plural = _("chain verifications")
+
+    def __str__(self) -> str:
+        return f"{self.requested_at:%Y-%m-%d %H:%M} {self.status}"

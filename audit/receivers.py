@@ -1,45 +1,30 @@
-"""Security events that happen outside our services: failed sign-ins, lockouts, account changes.
+"""Security events that happen outside our services: sign-in lock-outs, account changes.
 
-Successful sign-ins are kept by django-axes (AccessLog, with IP and user agent)."""
+Failed sign-ins are counted by django-axes in its own table (accounts/throttle.py), not here:
+the chain would grow by one row per guess. Successful sign-ins are kept by axes (AccessLog)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from axes.signals import user_locked_out
-from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 
-from accounts.security import client_ip
-from accounts.signals import account_changed
+from accounts.signals import account_changed, sign_in_locked_out
 
 from .services import audit_record_standalone
 
 
-def _ip(request: Any) -> str:
-    return client_ip(request) if request is not None else ""
-
-
-@receiver(user_login_failed, dispatch_uid="audit.login_failed")
-def _login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs) -> None:
-    username = str(credentials.get("username", "")).replace("\x00", "")[:64]
-    audit_record_standalone(
-        actor=None,
-        action="auth.login_failed",
-        object_type="user",
-        object_id=username,
-        after={"ip": _ip(request)},
-    )
-
-
-@receiver(user_locked_out, dispatch_uid="audit.locked_out")
-def _locked_out(sender: Any, request: Any = None, username: str = "", **kwargs) -> None:
+@receiver(sign_in_locked_out, dispatch_uid="audit.sign_in_locked_out")
+def _locked_out(
+    sender: Any, username: str, ip_address: str, rules: dict[str, int], **kwargs: Any
+) -> None:
+    """One event per lock-out; the failures themselves are counted in axes' own table."""
     audit_record_standalone(
         actor=None,
         action="auth.locked_out",
         object_type="user",
-        object_id=str(username or "").replace("\x00", "")[:64],
-        after={"ip": str(kwargs.get("ip_address") or _ip(request))},
+        object_id=username.replace("\x00", "")[:64],
+        after={"ip": ip_address, "rules": rules},
     )
 
 

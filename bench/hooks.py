@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 
 import psycopg
+from psycopg import sql
 
 # A few real rows (the harness's own tests) may be there already; a seeded database has more.
 MOST_ROWS_BEFORE = 300
@@ -13,8 +14,9 @@ MOST_ROWS_BEFORE = 300
 
 def refuse_if_seeded(conn: psycopg.Connection, tables: tuple[str, ...], what: str) -> None:
     """Exit 2 when ``tables`` together hold more than MOST_ROWS_BEFORE rows: not seeded twice."""
-    counts = " + ".join(f"(SELECT count(*) FROM {table})" for table in tables)
-    (rows,) = conn.execute(f"SELECT {counts}").fetchone()  # noqa: S608 - our own table names
+    count = sql.SQL("(SELECT count(*) FROM {})")
+    counts = sql.SQL(" + ").join(count.format(sql.Identifier(table)) for table in tables)
+    (rows,) = conn.execute(sql.SQL("SELECT {}").format(counts)).fetchone()
     if rows > MOST_ROWS_BEFORE:
         print(f"{what} already hold {rows:,} rows: not seeded again", file=sys.stderr)
         raise SystemExit(2)

@@ -161,14 +161,16 @@ def settle(url: str, *, wait: float = 300) -> float:
 def fresh_database(url: str) -> None:
     """Drop and create the database of ``url`` (a benchmark's own, never the application's)."""
     import psycopg
+    from psycopg import sql
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     if "bench" not in name:
         raise SystemExit(f"refusing to drop {name!r}: a benchmark database name contains 'bench'")
     with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        database = sql.Identifier(name)
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(database))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(database))
 
 
 def free_port() -> int:
@@ -290,7 +292,9 @@ def postgres_settings(url: str) -> dict[str, str]:
 
     names = ["server_version", "shared_buffers", "effective_cache_size", "work_mem", "jit"]
     with psycopg.connect(url) as conn:
-        return {name: conn.execute(f"SHOW {name}").fetchone()[0] for name in names}
+        return {
+            name: conn.execute("SELECT current_setting(%s)", [name]).fetchone()[0] for name in names
+        }
 
 
 def run_figures(args, env) -> list[str]:

@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -187,7 +188,7 @@ def intake_times(rng: random.Random, n: int, *, years: int, now: int) -> list[in
     return out
 
 
-def drop_secondary_indexes(conn: psycopg.Connection) -> list[str]:
+def drop_secondary_indexes(conn: psycopg.Connection) -> list[sql.Composable]:
     """Drop unique constraints (other than primary keys) and plain indexes of the seeded
     tables; return the statements that rebuild them, each in one sorted pass after the load."""
     restore = []
@@ -196,16 +197,19 @@ def drop_secondary_indexes(conn: psycopg.Connection) -> list[str]:
         " WHERE contype = 'u' AND conrelid::regclass::text = ANY(%s)",
         [SEEDED_TABLES],
     ).fetchall():
-        conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        restore.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        names = {"table": sql.Identifier(table), "name": sql.Identifier(name)}
+        conn.execute(sql.SQL("ALTER TABLE {table} DROP CONSTRAINT {name}").format(**names))
+        # The definition is PostgreSQL's own text (pg_get_constraintdef).
+        add = sql.SQL("ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+        restore.append(add.format(**names, definition=sql.SQL(definition)))
     for definition, name in conn.execute(
         "SELECT i.indexdef, i.indexname FROM pg_indexes i WHERE i.schemaname = 'public'"
         " AND i.tablename = ANY(%s) AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
         " WHERE c.conname = i.indexname)",
         [SEEDED_TABLES],
     ).fetchall():
-        conn.execute(f'DROP INDEX "{name}"')
-        restore.append(definition)
+        conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
+        restore.append(sql.SQL(definition))  # PostgreSQL's own text (pg_indexes.indexdef)
     return restore
 
 
@@ -230,7 +234,11 @@ class Writer:
             ],
             strict=True,
         ):
-            cm = conn.cursor().copy(f"COPY {table} ({columns}) FROM STDIN")
+            statement = sql.SQL("COPY {table} ({columns}) FROM STDIN").format(
+                table=sql.Identifier(table),
+                columns=sql.SQL(", ").join(map(sql.Identifier, columns.split(","))),
+            )
+            cm = conn.cursor().copy(statement)
             self.copies.append(cm.__enter__())
             self._stack.append(cm)
         self.case_copy, self.event_copy, self.audit_copy = self.copies
@@ -428,7 +436,7 @@ def seed(
         _reset_sequences(conn)
         indexed = time.monotonic()
         for table in (*SEEDED_TABLES, "cases_casenumbercounter", "accounts_user"):
-            conn.execute(f"VACUUM ANALYZE {table}")
+            conn.execute(sql.SQL("VACUUM ANALYZE {}").format(sql.Identifier(table)))
         cpu_server += backend_cpu(conn)
     finished = time.monotonic()
     return {
@@ -511,8 +519,11 @@ def _reset_sequences(conn) -> None:
     for table in (*SEEDED_TABLES, "accounts_user", "accounts_department", "cases_category",
                   "accounts_user_groups"):  # fmt: skip
         conn.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
-            f" GREATEST((SELECT max(id) FROM {table}), 1))"
+            sql.SQL(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'),"
+                " GREATEST((SELECT max(id) FROM {}), 1))"
+            ).format(sql.Identifier(table)),
+            [table],
         )
 
 

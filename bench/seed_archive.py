@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -109,7 +110,7 @@ def seed_archive(url: str) -> dict:
         conn.commit()
         conn.autocommit = True
         for table in (*TABLES, "archive_archivetally"):
-            conn.execute(f"ANALYZE {table}")
+            conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
     return {
         "archive_records": records,
         "archive_counters": counters,

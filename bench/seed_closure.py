@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -69,12 +70,15 @@ METHODS = ["phone"] * 16 + ["online"] * 2 + ["email", "in_person"]
 CALLBACK_RATINGS = [5] * 8 + [4] * 5 + [3] * 2 + [2, 1] + [None] * 3
 
 
-def pick(expr: str, salt: int, n: int) -> str:
-    """SQL for a deterministic pseudo-random integer in [0, n) from a bigint expression."""
-    return f"mod(mod(hashint8extended(({expr})::bigint, {salt}), {n}) + {n}, {n})::int"
+def pick(expr: str, salt: int, n: int) -> sql.Composed:
+    """SQL for a deterministic pseudo-random integer in [0, n) from a bigint expression (SQL
+    of ours, a column of the query)."""
+    return sql.SQL(
+        "mod(mod(hashint8extended(({expr})::bigint, {salt}), {n}) + {n}, {n})::int"
+    ).format(expr=sql.SQL(expr), salt=sql.Literal(salt), n=sql.Literal(n))
 
 
-ROUNDS = f"""
+ROUNDS = sql.SQL("""
 WITH per_case AS (
     SELECT case_id,
            array_agg(created_at ORDER BY created_at, id)
@@ -102,7 +106,7 @@ WITH per_case AS (
            CASE WHEN reworked_at IS NOT NULL THEN 'rework'
                 WHEN status IN ('closed', 'archived') THEN 'closed'
                 ELSE 'pending' END AS state,
-           {pick("h", 1, 10)} < 3 AS not_solved
+           {not_solved} < 3 AS not_solved
     FROM rounds
 )
 INSERT INTO closure_resultround (
@@ -112,8 +116,8 @@ INSERT INTO closure_resultround (
     approved_by_id, approved_at, approval_reason, new_deadline)
 SELECT j.case_id, j.number,
        CASE WHEN j.number > 1 THEN '经重新核实：' ELSE '' END
-           || (%(results)s::text[])[1 + {pick("j.h", 2, len(RESULTS))}],
-       (%(how_given)s::text[])[1 + {pick("j.h", 3, 20)}],
+           || (%(results)s::text[])[1 + {result}],
+       (%(how_given)s::text[])[1 + {how_given}],
        COALESCE(j.recorded_by, j.owner_id), j.recorded_at, j.state,
        '', NULL,
        CASE WHEN j.state = 'pending' THEN '' ELSE 'signed' END,
@@ -121,12 +125,12 @@ SELECT j.case_id, j.number,
        CASE WHEN j.state = 'pending' THEN '' ELSE %(signature_sha256)s END,
        CASE WHEN j.state = 'closed' THEN COALESCE(j.satisfaction, 4)
             WHEN j.state = 'rework' AND j.not_solved THEN 3
-            WHEN j.state = 'rework' THEN 1 + {pick("j.h", 4, 2)} END,
+            WHEN j.state = 'rework' THEN 1 + {rating} END,
        j.state = 'rework' AND j.not_solved,
        CASE WHEN j.state = 'rework'
-            THEN (%(reasons)s::text[])[1 + {pick("j.h", 5, len(REASONS))}] ELSE '' END,
-       CASE WHEN j.state = 'closed' AND {pick("j.h", 6, 10)} < 3
-            THEN (%(comments)s::text[])[1 + {pick("j.h", 7, len(COMMENTS))}] ELSE '' END,
+            THEN (%(reasons)s::text[])[1 + {reason}] ELSE '' END,
+       CASE WHEN j.state = 'closed' AND {commented} < 3
+            THEN (%(comments)s::text[])[1 + {comment}] ELSE '' END,
        CASE j.state WHEN 'rework' THEN j.reworked_at
                     WHEN 'closed' THEN COALESCE(j.confirmed, j.closed_at) END,
        '', '', NULL, NULL, '',
@@ -139,24 +143,32 @@ SELECT j.case_id, j.number,
            ORDER BY g.day OFFSET %(rework_days)s - 1 LIMIT 1) END
 FROM judged j
 ORDER BY j.recorded_at, j.case_id
-"""  # noqa: S608 - only our own constants are formatted in; values are parameters
+""").format(
+    not_solved=pick("h", 1, 10),
+    result=pick("j.h", 2, len(RESULTS)),
+    how_given=pick("j.h", 3, 20),
+    rating=pick("j.h", 4, 2),
+    reason=pick("j.h", 5, len(REASONS)),
+    commented=pick("j.h", 6, 10),
+    comment=pick("j.h", 7, len(COMMENTS)),
+)  # only our own expressions are composed in; values are parameters
 
 # A callback_logged event already after the closure (a future story) keeps its time.
-CALLBACKS = f"""
+CALLBACKS = sql.SQL("""
 INSERT INTO closure_callback (case_id, made_by_id, made_at, method, note, rating)
 SELECT case_id, made_by, made_at, method, note, rating FROM (
     SELECT c.id AS case_id,
-           CASE WHEN {pick("e.id", 11, 20)} = 0 THEN %(center_head)s
-                WHEN {pick("e.id", 11, 20)} < 3 THEN COALESCE(d.head_id, c.owner_id)
+           CASE WHEN {made_by} = 0 THEN %(center_head)s
+                WHEN {made_by} < 3 THEN COALESCE(d.head_id, c.owner_id)
                 ELSE c.owner_id END AS made_by,
            CASE WHEN e.created_at > c.closed_at
                      AND e.created_at < COALESCE(c.archived_at, now()) THEN e.created_at
-                ELSE LEAST(c.closed_at + make_interval(days => 1 + {pick("e.id", 12, 7)},
-                                                       mins => {pick("e.id", 13, 240)}),
+                ELSE LEAST(c.closed_at + make_interval(days => 1 + {days},
+                                                       mins => {minutes}),
                            COALESCE(c.archived_at, now()) - interval '1 hour') END AS made_at,
-           (%(methods)s::text[])[1 + {pick("e.id", 14, 20)}] AS method,
-           (%(notes)s::text[])[1 + {pick("e.id", 15, len(NOTES))}] AS note,
-           (%(ratings)s::int[])[1 + {pick("e.id", 16, 20)}] AS rating
+           (%(methods)s::text[])[1 + {method}] AS method,
+           (%(notes)s::text[])[1 + {note}] AS note,
+           (%(ratings)s::int[])[1 + {rating}] AS rating
     FROM cases_caseevent e
     JOIN cases_case c ON c.id = e.case_id
     LEFT JOIN accounts_department d ON d.id = c.owner_department_id
@@ -164,7 +176,14 @@ SELECT case_id, made_by, made_at, method, note, rating FROM (
       AND c.closed_at < COALESCE(c.archived_at, now()) - interval '1 hour'
 ) AS made
 ORDER BY made_at, case_id
-"""  # noqa: S608 - only our own constants are formatted in; values are parameters
+""").format(
+    made_by=pick("e.id", 11, 20),
+    days=pick("e.id", 12, 7),
+    minutes=pick("e.id", 13, 240),
+    method=pick("e.id", 14, 20),
+    note=pick("e.id", 15, len(NOTES)),
+    rating=pick("e.id", 16, 20),
+)  # only our own expressions are composed in; values are parameters
 
 
 def signature_file() -> tuple[str, str]:
@@ -226,7 +245,7 @@ def seed_closure(url: str) -> dict:
         conn.commit()
         conn.autocommit = True
         for table in TABLES:
-            conn.execute(f"ANALYZE {table}")
+            conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
     return {
         "result_rounds": rounds,
         "callbacks": callbacks,

@@ -38,6 +38,7 @@ import time
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 TABLES = [
     "handoffs_referral",
@@ -79,25 +80,27 @@ ANALYZE ev;
 """
 
 
-def _first(kind: str, column: str = "t") -> str:
-    return f"(array_agg({column} ORDER BY t) FILTER (WHERE kind = '{kind}'))[1]"
+def _first(kind: str, column: str = "t") -> sql.Composed:
+    """SQL for the ``column`` of a case's first event of ``kind`` (a column of the ev table)."""
+    first = sql.SQL("(array_agg({column} ORDER BY t) FILTER (WHERE kind = {kind}))[1]")
+    return first.format(column=sql.SQL(column), kind=sql.Literal(kind))
 
 
-def _pick(texts: str) -> str:
+def _pick(texts: str) -> sql.Composed:
     """SQL for one of the TEXTS[texts], at random for each row."""
-    array = f"%({texts})s::text[]"
-    return f"({array})[1 + floor(random() * cardinality({array}))::int]"
+    array = sql.SQL("{}::text[]").format(sql.Placeholder(texts))
+    return sql.SQL("({array})[1 + floor(random() * cardinality({array}))::int]").format(array=array)
 
 
-REFERRALS = f"""
+REFERRALS = sql.SQL("""
 CREATE TEMP TABLE rw ON COMMIT DROP AS
 WITH x AS (
     SELECT case_id,
-        coalesce({_first("referral_created")}, {_first("referral_requested")}) AS created_at,
-        {_first("referral_accepted")} AS accepted_at,
-        {_first("referral_accepted", "actor_id")} AS acceptor,
-        {_first("referral_answered")} AS answered_at,
-        {_first("referral_answered", "actor_id")} AS answerer
+        coalesce({first_referral_created}, {first_referral_requested}) AS created_at,
+        {first_referral_accepted} AS accepted_at,
+        {first_referral_accepted_actor} AS acceptor,
+        {first_referral_answered} AS answered_at,
+        {first_referral_answered_actor} AS answerer
     FROM ev WHERE kind LIKE 'referral%%' GROUP BY case_id
 ), s AS (
     SELECT x.*, c.owner_id, i.department_id,
@@ -139,10 +142,10 @@ FROM rw ORDER BY created_at, case_id;
 INSERT INTO handoffs_answer (referral_id, text, attachment, attachment_name, attachment_type,
     attachment_size, answered_by_id, answered_at, verdict, review_comment, reviewed_by_id,
     reviewed_at, on_behalf_of_owner, token)
-SELECT r.id, {_pick("answers")}, '', '', '', 0,
+SELECT r.id, {pick_answers}, '', '', '', 0,
     coalesce(w.answerer, w.acceptor, w.owner_id), a.at, a.verdict,
     CASE WHEN a.verdict = 'returned'
-         THEN {_pick("returns")} ELSE '' END,
+         THEN {pick_returns} ELSE '' END,
     CASE WHEN a.verdict <> 'pending' THEN w.owner_id END, a.reviewed, false, gen_random_uuid()
 FROM rw w JOIN handoffs_referral r ON r.case_id = w.case_id
 CROSS JOIN LATERAL (
@@ -155,21 +158,30 @@ CROSS JOIN LATERAL (
     WHERE w.status IN ('answered', 'completed')
 ) a (at, verdict, reviewed)
 ORDER BY a.at, r.id;
-"""
+""").format(
+    first_referral_created=_first("referral_created"),
+    first_referral_requested=_first("referral_requested"),
+    first_referral_accepted=_first("referral_accepted"),
+    first_referral_accepted_actor=_first("referral_accepted", "actor_id"),
+    first_referral_answered=_first("referral_answered"),
+    first_referral_answered_actor=_first("referral_answered", "actor_id"),
+    pick_answers=_pick("answers"),
+    pick_returns=_pick("returns"),
+)
 
-HANDOFF_FORMS = f"""
+HANDOFF_FORMS = sql.SQL("""
 CREATE TEMP TABLE hw ON COMMIT DROP AS
 WITH x AS (
     SELECT case_id,
-        {_first("handoff_submitted")} AS submitted_at,
-        {_first("handoff_submitted", "actor_id")} AS submitter,
-        {_first("meeting_recorded")} AS meeting_at,
-        {_first("meeting_recorded", "actor_id")} AS recorder,
-        {_first("status_changed")} AS reopened_at,
-        {_first("dispute_raised")} AS dispute_at,
-        {_first("dispute_raised", "actor_id")} AS raiser,
-        {_first("dispute_ruled")} AS ruled_at,
-        {_first("dispute_ruled", "actor_id")} AS ruler,
+        {first_handoff_submitted} AS submitted_at,
+        {first_handoff_submitted_actor} AS submitter,
+        {first_meeting_recorded} AS meeting_at,
+        {first_meeting_recorded_actor} AS recorder,
+        {first_status_changed} AS reopened_at,
+        {first_dispute_raised} AS dispute_at,
+        {first_dispute_raised_actor} AS raiser,
+        {first_dispute_ruled} AS ruled_at,
+        {first_dispute_ruled_actor} AS ruler,
         count(*) FILTER (WHERE kind = 'assignment_accepted') AS n_acc,
         count(*) FILTER (WHERE kind = 'assignment_returned') AS n_ret
     FROM ev WHERE kind NOT LIKE 'referral%%' GROUP BY case_id
@@ -225,14 +237,24 @@ ANALYZE hf;
 INSERT INTO handoffs_handoffform_departments (handoffform_id, department_id)
 SELECT hf.handoff_id, hd.department_id FROM hf JOIN hd USING (case_id)
 ORDER BY hf.handoff_id, hd.pos;
-"""
+""").format(
+    first_handoff_submitted=_first("handoff_submitted"),
+    first_handoff_submitted_actor=_first("handoff_submitted", "actor_id"),
+    first_meeting_recorded=_first("meeting_recorded"),
+    first_meeting_recorded_actor=_first("meeting_recorded", "actor_id"),
+    first_status_changed=_first("status_changed"),
+    first_dispute_raised=_first("dispute_raised"),
+    first_dispute_raised_actor=_first("dispute_raised", "actor_id"),
+    first_dispute_ruled=_first("dispute_ruled"),
+    first_dispute_ruled_actor=_first("dispute_ruled", "actor_id"),
+)
 
-MEETINGS = f"""
+MEETINGS = sql.SQL("""
 INSERT INTO handoffs_coordinationmeeting (handoff_id, held_at, place, minutes, decision,
     recorded_by_id, recorded_at, token)
 SELECT hf.handoff_id,
     hf.meeting_at - (hf.meeting_at - hf.submitted_at) * (0.1 + 0.3 * random()),
-    {_pick("places")},
+    {pick_places},
     '各部门介绍情况，明确分工与时限。',
     '由' || lead.name || '牵头，' || coalesce(helpers.names, '') || '协办。',
     coalesce(hf.recorder, %(center)s), hf.meeting_at, gen_random_uuid()
@@ -251,9 +273,11 @@ FROM (SELECT case_id, owner_id AS user_id FROM hf
       UNION SELECT case_id, coalesce(recorder, %(center)s) FROM hf) who
 JOIN hf USING (case_id) JOIN handoffs_coordinationmeeting m ON m.handoff_id = hf.handoff_id
 ORDER BY 1, 2;
-"""
+""").format(
+    pick_places=_pick("places"),
+)
 
-ASSIGNMENTS = f"""
+ASSIGNMENTS = sql.SQL("""
 CREATE TEMP TABLE ans ON COMMIT DROP AS
 SELECT case_id, actor_dept AS department_id, actor_id, t,
     row_number() OVER w AS round, count(*) OVER (PARTITION BY case_id, actor_dept) AS rounds,
@@ -325,10 +349,10 @@ ORDER BY meeting_at, handoff_id, pos;
 INSERT INTO handoffs_answer (assignment_id, text, attachment, attachment_name, attachment_type,
     attachment_size, answered_by_id, answered_at, verdict, review_comment, reviewed_by_id,
     reviewed_at, on_behalf_of_owner, token)
-SELECT a.id, {_pick("answers")}, '', '', '', 0,
+SELECT a.id, {pick_answers}, '', '', '', 0,
     s.actor_id, s.t, v.verdict,
     CASE WHEN v.verdict = 'returned'
-         THEN {_pick("returns")} ELSE '' END,
+         THEN {pick_returns} ELSE '' END,
     CASE WHEN v.verdict <> 'pending' THEN hf.owner_id END,
     CASE v.verdict WHEN 'accepted' THEN a.accepted_at
         WHEN 'returned' THEN coalesce(s.t + (s.next_t - s.t) / 3,
@@ -355,7 +379,10 @@ SELECT handoff_id, NULL,
     '{{}}'::jsonb, gen_random_uuid()
 FROM hf WHERE dispute_at IS NOT NULL AND meeting_at IS NOT NULL
 ORDER BY dispute_at, handoff_id;
-"""
+""").format(
+    pick_answers=_pick("answers"),
+    pick_returns=_pick("returns"),
+)
 
 
 def seed(url: str, *, cases: int) -> dict:
@@ -381,9 +408,9 @@ def seed(url: str, *, cases: int) -> dict:
             # VACUUM too, as bench/seed.py does: the visibility map lets the desk count open
             # assignments from its partial index alone (a heap read per row without it), and
             # autovacuum does not then change the plans in the middle of a load run.
-            conn.execute(f"VACUUM (ANALYZE) {table}")
+            conn.execute(sql.SQL("VACUUM (ANALYZE) {}").format(sql.Identifier(table)))
             counts[table.removeprefix("handoffs_")] = conn.execute(
-                f"SELECT count(*) FROM {table}"  # noqa: S608 - our own table names
+                sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
             ).fetchone()[0]
     finished = time.monotonic()
     return {

@@ -8,23 +8,28 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models import QuerySet
+from psycopg import sql
+
+from firstask.sql import render
 
 
 def count_many(**querysets: QuerySet) -> dict[str, int]:
     """``{name: queryset.count()}`` in one query: ``SELECT (SELECT count(*) FROM …) AS name, …``.
     A sliced queryset (``qs.order_by()[:cap + 1]``) is counted up to its slice: a capped count."""
-    parts: list[str] = []
+    parts: list[sql.Composable] = []
     params: list = []
     for name, queryset in querysets.items():
         if not name.isidentifier():
             raise ValueError(f"not a column name: {name!r}")
         if not queryset.query.is_sliced:
             queryset = queryset.order_by()
-        sql, values = queryset.values("pk").query.sql_with_params()
-        # The SQL is Django's compilation of our querysets; the name was checked above.
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted) AS {name}")  # noqa: S608
+        compiled, values = queryset.values("pk").query.sql_with_params()
+        # The subquery is Django's compilation of our queryset, its values still parameters.
+        count = sql.SQL("(SELECT COUNT(*) FROM ({query}) AS counted) AS {name}")
+        parts.append(count.format(query=sql.SQL(compiled), name=sql.Identifier(name)))
         params += values
+    query = sql.SQL("SELECT {}").format(sql.SQL(", ").join(parts))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
+        cursor.execute(render(query), params)
         row = cursor.fetchone()
     return dict(zip(querysets, (int(value) for value in row), strict=True))

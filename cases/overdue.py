@@ -27,6 +27,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
+from psycopg import sql
+
+from firstask.sql import db_table, render
 
 from . import calendar
 
@@ -94,9 +97,7 @@ def _remind(table: DeadlineTable, now: dt.datetime, horizon: dt.datetime) -> int
 
 
 def _try_lock(name: str) -> bool:
-    """Transaction-scoped advisory lock; SQLite (the embedded demo) serialises writers itself."""
-    if connection.vendor != "postgresql":
-        return True
+    """Transaction-scoped advisory lock: a second scan of the same kind gives way."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [zlib.crc32(name.encode())])
         return bool(cursor.fetchone()[0])
@@ -105,15 +106,18 @@ def _try_lock(name: str) -> bool:
 def _update_returning(
     table: DeadlineTable, column: str, condition: str, params: list, *, now: dt.datetime
 ) -> list[int]:
-    meta = table.model._meta
-    quote = connection.ops.quote_name
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET {column} = %s "  # noqa: S608 - our own identifiers
-        f"WHERE {table.open_sql} AND overdue_flagged_at IS NULL AND {condition} "
-        f"RETURNING {quote(meta.pk.column or 'id')}"
+    query = sql.SQL(
+        "UPDATE {table} SET {column} = %s "
+        "WHERE {open} AND overdue_flagged_at IS NULL AND {condition} RETURNING {pk}"
+    ).format(
+        table=db_table(table.model),
+        column=sql.Identifier(column),
+        open=sql.SQL(table.open_sql),
+        condition=sql.SQL(condition),
+        pk=sql.Identifier(table.model._meta.pk.column or "id"),
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [now, *params])
+        cursor.execute(render(query), [now, *params])
         return sorted(row[0] for row in cursor.fetchall())
 
 

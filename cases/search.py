@@ -1,6 +1,6 @@
 """Free-text search of the case list: case number, subject, visitor name.
 
-On PostgreSQL each text match is narrowed by a GIN index of character bigrams (migration 0003)
+Each text match is narrowed by a GIN index of character bigrams (migration 0003)
 before ``icontains`` rechecks it. The visitors whose name matches are looked up first (a few
 hundred at most for a name; their ids go into the query as a list), so that the case condition
 is an OR of three indexable conditions: number, subject bigrams, visitor id. PostgreSQL combines
@@ -10,7 +10,6 @@ to collect all 50,000 cases whose subject says "Python" first.
 
 from __future__ import annotations
 
-from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
@@ -46,7 +45,7 @@ def _holds(column: str, term: str) -> GreaterThan:
 
 def _text_match(model, column: str, term: str) -> QuerySet:
     rule = Q(**{f"{column}__icontains": term})
-    if connection.vendor == "postgresql" and len(term) >= 2:
+    if len(term) >= 2:
         return model.objects.filter(BigramsContain(column, term), rule)
     return model.objects.filter(rule)
 
@@ -71,8 +70,8 @@ def case_text_condition(term: str, *, visitors: list[int] | QuerySet, walk: bool
     ``walk``: the form for walking a sort index (see selectors.visible_cases): each row is
     checked with ``icontains`` alone, without computing its bigrams."""
     subject = Q(subject__icontains=term)
-    if connection.vendor == "postgresql" and walk:
+    if walk:
         subject = Q(_holds("subject", term))
-    elif connection.vendor == "postgresql" and len(term) >= 2:
+    elif len(term) >= 2:
         subject = Q(BigramsContain("subject", term)) & subject
     return Q(number=term.upper()) | subject | Q(visitor_id__in=visitors)

@@ -12,9 +12,11 @@ from django.db.models import BooleanField, Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
+from psycopg import sql
 
 from accounts import permissions
 from accounts.models import User
+from firstask.sql import db_table, render
 
 from . import calendar, hooks
 from .models import ACTIVE_STATUSES, OPEN_STATUSES, Case, Visitor
@@ -43,46 +45,37 @@ INVOLVED_LISTED = 50_000
 
 
 def id_in(ids: list[int]) -> Q:
-    """``pk IN ids`` written as ``id = ANY(array)`` on PostgreSQL, with the array as one text
-    parameter (psycopg adapts a list element by element in Python: 10 ms for 11,000 ids).
-    Unlike a subquery, this condition joins the other conditions' indexes in a BitmapOr or
-    BitmapAnd, so a capped count stops early whichever condition is the narrow one."""
-    if connection.vendor != "postgresql":
-        return Q(pk__in=ids)
+    """``pk IN ids`` written as ``id = ANY(array)``, with the array as one text parameter
+    (psycopg adapts a list element by element in Python: 10 ms for 11,000 ids). Unlike a
+    subquery, this condition joins the other conditions' indexes in a BitmapOr or BitmapAnd,
+    so a capped count stops early whichever condition is the narrow one."""
     return _id_in_array("{" + ",".join(str(int(pk)) for pk in ids) + "}")
 
 
 def _id_in_array(array: str) -> Q:
     """``id = ANY(array)`` with a PostgreSQL array literal of ids ("{1,2,3}")."""
-    table = connection.ops.quote_name(Case._meta.db_table)
-    sql = f"{table}.{connection.ops.quote_name('id')} = ANY(%s::bigint[])"
+    condition = sql.SQL("{table}.{pk} = ANY(%s::bigint[])").format(
+        table=db_table(Case), pk=sql.Identifier("id")
+    )
     # Our own identifiers; the ids travel as a parameter.
-    return Q(RawSQL(sql, [array], output_field=BooleanField()))  # noqa: S611
+    return Q(RawSQL(render(condition), [array], output_field=BooleanField()))  # noqa: S611
 
 
 def involved_condition(department_id: int) -> Q:
     """The cases a department works on (referrals, assignments), as id_in when they are not
-    too many, else as a subquery. On PostgreSQL the ids come back as one text, the array
-    literal itself: read as 11,000 Python integers they cost the list page 10 ms."""
+    too many, else as a subquery. The ids come back as one text, the array literal itself:
+    read as 11,000 Python integers they cost the list page 10 ms."""
     through = Case.involved_departments.through
-    involved = through.objects.filter(department_id=department_id)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            table = connection.ops.quote_name(through._meta.db_table)
-            cursor.execute(
-                # Our own table name; the values are parameters.
-                f"SELECT count(*), string_agg(case_id::text, ',') FROM (SELECT case_id FROM "  # noqa: S608
-                f"{table} WHERE department_id = %s LIMIT %s) listed",
-                [department_id, INVOLVED_LISTED + 1],
-            )
-            count, listed = cursor.fetchone()
-        if count > INVOLVED_LISTED:
-            return Q(pk__in=involved.values("case_id"))
-        return _id_in_array("{" + (listed or "") + "}")
-    ids = list(involved.values_list("case_id", flat=True)[: INVOLVED_LISTED + 1])
-    if len(ids) > INVOLVED_LISTED:
-        return Q(pk__in=involved.values("case_id"))
-    return id_in(ids)
+    query = sql.SQL(
+        "SELECT count(*), string_agg(case_id::text, ',') FROM (SELECT case_id FROM "
+        "{table} WHERE department_id = %s LIMIT %s) listed"
+    ).format(table=db_table(through))
+    with connection.cursor() as cursor:
+        cursor.execute(render(query), [department_id, INVOLVED_LISTED + 1])
+        count, listed = cursor.fetchone()
+    if count > INVOLVED_LISTED:
+        return Q(pk__in=through.objects.filter(department_id=department_id).values("case_id"))
+    return _id_in_array("{" + (listed or "") + "}")
 
 
 def visible_cases(user: User, *, walk: bool = False) -> QuerySet[Case]:

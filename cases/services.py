@@ -14,10 +14,12 @@ from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext
+from psycopg import sql
 
 from accounts import permissions
 from accounts.models import Department, User
 from audit.services import audit_record
+from firstask.sql import db_table, render
 
 from . import calendar
 from .errors import ArchivedCase, NotAllowed, StaleVersion, WrongState
@@ -49,13 +51,12 @@ def new_status_token() -> str:
 def _allocate_number(day: dt.date) -> str:
     """Next number of the day. The upsert holds the counter row until commit, so concurrent
     intakes queue on it instead of colliding; a rolled-back intake gives its number back."""
-    table = CaseNumberCounter._meta.db_table  # our own constant, not user input
+    query = sql.SQL(
+        "INSERT INTO {table} (day, last) VALUES (%s, 1) "
+        "ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last"
+    ).format(table=db_table(CaseNumberCounter))
     with connection.cursor() as cursor:
-        sql = (
-            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608
-            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last"
-        )
-        cursor.execute(sql, [day])
+        cursor.execute(render(query), [day])
         (last,) = cursor.fetchone()
     return f"{settings.CASE_NUMBER_PREFIX}-{day:%Y%m%d}-{last:04d}"
 
@@ -89,13 +90,9 @@ FROM jsonb_to_recordset(%(events)s::jsonb) AS e(case_id bigint, data jsonb)
 def events_add_many(
     *, kind: str, events: list[tuple[int, dict[str, Any]]], at: dt.datetime
 ) -> None:
-    """System events (no actor) on many cases at once, for the set-based scans: on PostgreSQL
-    one INSERT … SELECT from a JSON document, not a model instance per row."""
+    """System events (no actor) on many cases at once, for the set-based scans: one
+    INSERT … SELECT from a JSON document, not a model instance per row."""
     if not events:
-        return
-    if connection.vendor != "postgresql":
-        rows = [CaseEvent(case_id=pk, kind=kind, data=data) for pk, data in events]
-        CaseEvent.objects.bulk_create(rows, batch_size=1000)  # created_at: now (auto_now_add)
         return
     document = json.dumps([{"case_id": pk, "data": data} for pk, data in events])
     with connection.cursor() as cursor:

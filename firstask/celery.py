@@ -1,4 +1,4 @@
-"""The Celery app: Redis broker from REDIS_URL (an embedded SQLite broker without it), JSON,
+"""The Celery app: Redis broker from REDIS_URL (a queue table in PostgreSQL without it), JSON,
 time limits and late acks from settings (CELERY_*), and the one static beat schedule.
 
 Run one beat process only (docker-compose's `beat` service, or `make run`'s `worker -B`); the
@@ -8,13 +8,20 @@ scans also hold a PostgreSQL advisory lock, so an accidental second beat does no
 import logging
 import os
 import time
+import warnings
 
 from celery import Celery
+from celery.exceptions import SecurityWarning
 from celery.signals import after_task_publish, beat_embedded_init, beat_init, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firstask.settings")
 
 logger = logging.getLogger(__name__)
+
+if os.environ.get("DEBUG") == "1":
+    # `make run` as root (a fresh container or CI machine): the demo is not production, where
+    # the Dockerfile's USER runs the worker unprivileged.
+    warnings.filterwarnings("ignore", category=SecurityWarning)
 
 app = Celery("firstask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -25,6 +32,7 @@ SCHEDULE = {
     "flag-overdue": ("cases.flag_overdue", "OVERDUE_SCAN_SECONDS"),
     "remind-deadlines": ("cases.remind_deadlines", "REMINDER_SCAN_SECONDS"),
     "deliver-notifications": ("notifications.deliver_due", "NOTIFY_SWEEP_SECONDS"),
+    "audit-checkpoint": ("audit.write_checkpoint", "AUDIT_CHECKPOINT_SECONDS"),
 }
 
 

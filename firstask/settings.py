@@ -1,7 +1,8 @@
 """Settings, all from the environment (README lists every variable with its default).
 
-With no environment at all the project runs on embedded defaults: SQLite under var/ and a
-Celery broker that needs no server, so `make run` works on a machine with only Python.
+PostgreSQL is the only database. With no environment at all the project uses the embedded
+PostgreSQL that `make run` starts (bin/pgembed.py: var/pgdata, 127.0.0.1:EMBEDDED_PG_PORT) and a
+Celery broker kept in that same database, so `make run` works on a machine with only Python.
 """
 
 import sys
@@ -10,10 +11,11 @@ from pathlib import Path
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Files the running product writes (media, the embedded database, beat's schedule, demo mail).
+VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 _DEV_SECRET = "insecure-dev-only-key-never-used-in-production"  # noqa: S105
@@ -98,19 +100,19 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'firstask.sqlite3'}"),
-}
+EMBEDDED_PG_PORT = env.int("EMBEDDED_PG_PORT", default=54320)
+DATABASE_URL = env(
+    "DATABASE_URL", default=f"postgres://postgres@127.0.0.1:{EMBEDDED_PG_PORT}/firstask"
+)
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    raise RuntimeError("DATABASE_URL must name a PostgreSQL database (postgres://…)")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # Short OLTP queries: PostgreSQL's JIT compiles any plan that looks costly (a list page's
-    # count over a million cases) and spent 35–40 ms of a 100 ms query doing so (bench/).
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = (options.get("options", "") + " -c jit=off").strip()
+# Short OLTP queries: PostgreSQL's JIT compiles any plan that looks costly (a list page's
+# count over a million cases) and spent 35–40 ms of a 100 ms query doing so (bench/).
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+_db_options["options"] = (_db_options.get("options", "") + " -c jit=off").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -197,11 +199,10 @@ STATUS_FAILURE_WINDOW_SECONDS = env.int("STATUS_FAILURE_WINDOW_SECONDS", default
 # Case number prefix (SW-YYYYMMDD-NNNN).
 CASE_NUMBER_PREFIX = env("CASE_NUMBER_PREFIX", default="SW")
 
-# Celery: Redis in production and tests; with no REDIS_URL an embedded SQLite broker.
-CELERY_BROKER_URL = env(
-    "CELERY_BROKER_URL",
-    default=REDIS_URL or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}",
-)
+# Celery: Redis in production and tests; with no REDIS_URL the broker's queue is two tables in
+# our own PostgreSQL (kombu's SQLAlchemy transport), so the demo needs no server of its own.
+_SQLA_DATABASE = "postgresql+psycopg://" + DATABASE_URL.split("://", 1)[1]
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or f"sqla+{_SQLA_DATABASE}")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -217,8 +218,23 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "redact_pii": {"()": "audit.logredact.RedactPersonalData"},
+        "one_line_4xx": {"()": "firstask.logfilters.ClientErrorsOnOneLine"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_pii", "one_line_4xx"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # One handler for Django's own messages (its default config would add a second).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes": {"level": "WARNING"},  # not a line per sign-in
+    },
 }
 
 # --- security ---
@@ -244,18 +260,22 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
 AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"] = {"min_length": env.int("PASSWORD_MIN_LENGTH", default=10)}
 
-# django-axes: failed sign-ins per username+IP before a cool-off (429, audited).
+# django-axes: failed sign-ins per username+IP, and per IP across usernames, before a cool-off
+# (429; one audit event per lock-out). accounts/throttle.py gives each rule its limit and masks
+# unknown usernames.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_MAX_FAILURES", default=5)
 AXES_COOLOFF_TIME = _dt.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+AXES_HANDLER = "accounts.throttle.SignInThrottle"
+AXES_USERNAME_CALLABLE = "accounts.throttle.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_SENSITIVE_PARAMETERS = ["password", "username"]  # kept POST data: no typed text
 # Client IP for throttling: REMOTE_ADDR, or the address the N trusted proxies in front of us saw.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
@@ -286,9 +306,6 @@ CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "retention-sweep": {"task": "cases.retention.retention_sweep_task", "schedule": 24 * 3600},
 }
-LOGGING["filters"] = {"redact_pii": {"()": "audit.logredact.RedactPersonalData"}}
-LOGGING["handlers"]["console"]["filters"] = ["redact_pii"]
-LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # not a line per sign-in
 # --- closure ---
 # Minutes a signing screen opened for the visitor stays valid.
 CLOSURE_SIGNING_MINUTES = env.int("CLOSURE_SIGNING_MINUTES", default=15)
@@ -352,3 +369,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Handoff form numbers look like JB-2026-0001; answer attachments up to this size.
 HANDOFF_NUMBER_PREFIX = env("HANDOFF_NUMBER_PREFIX", default="JB")
 HANDOFF_ATTACHMENT_MAX_BYTES = env.int("HANDOFF_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# --- audit checkpoints and sign-in throttles ---
+# Seconds between signed checkpoints of the audit chain's head (mailed to the auditors).
+AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=3600)
+# Key of the checkpoints' HMAC-SHA256; keep it out of the database and its backups. Unset, the
+# key is SECRET_KEY (and SECRET_KEY_FALLBACKS) through a salt of its own.
+AUDIT_CHECKPOINT_KEY = env("AUDIT_CHECKPOINT_KEY", default="")
+# Failed sign-ins from one IP, over all usernames, before it is locked out (password spraying).
+LOGIN_MAX_FAILURES_PER_IP = env.int("LOGIN_MAX_FAILURES_PER_IP", default=20)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("audit/", include("audit.urls")),
     path("handoffs/", include("handoffs.urls")),
     path("archive/", include("archive.urls")),
     path("supervision/", include("supervision.urls")),

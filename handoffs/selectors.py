@@ -20,11 +20,13 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
+from psycopg import sql
 
 from accounts.models import Department, User
 from cases.counting import count_many
 from cases.models import ACTIVE_STATUSES, Case
 from cases.selectors import visible_cases
+from firstask.sql import db_table, render
 
 from .models import (
     ASSIGNMENT_DEPARTMENT_TURN,
@@ -384,20 +386,8 @@ def _oldest(disputes: QuerySet, limit: int) -> list[Dispute]:
     )
 
 
-def _department_loads(overdue_rule: Q, *, now: dt.datetime) -> list[DepartmentLoad]:
-    """HND-5: per department, its open and overdue assignments counted and its PER_DEPARTMENT
-    most urgent listed, the late ones first; then only the chosen rows are read, by id.
-
-    One query, a LATERAL pair per department over the open-assignment index (its open work
-    counted, and its few most urgent sorted out of it): a window over all 30,000 open
-    assignments of the bench sorted them all (40 ms), this reads each department's slice of
-    the index (about 10 ms). Listing the first 200 open assignments by department code, as
-    before, showed a large center's first department alone."""
-    table = connection.ops.quote_name(Assignment._meta.db_table)
-    departments = connection.ops.quote_name(Department._meta.db_table)
-    turn, open_ = list(ASSIGNMENT_DEPARTMENT_TURN), list(ASSIGNMENT_OPEN)
-    late = "(a.status = ANY(%s) AND a.deadline < %s)"
-    sql = f"""
+_LATE = sql.SQL("(a.status = ANY(%s) AND a.deadline < %s)")
+_DEPARTMENT_LOADS = sql.SQL("""
         SELECT d.id, figures.open, figures.overdue, urgent.id
         FROM {departments} d
         CROSS JOIN LATERAL (
@@ -410,9 +400,23 @@ def _department_loads(overdue_rule: Q, *, now: dt.datetime) -> list[DepartmentLo
             ORDER BY CASE WHEN {late} THEN 0 ELSE 1 END, a.deadline, a.id
             LIMIT %s
         ) urgent
-    """  # noqa: S608 - our own table names; the values are parameters
+    """).format(departments=db_table(Department), table=db_table(Assignment), late=_LATE)
+
+
+def _department_loads(overdue_rule: Q, *, now: dt.datetime) -> list[DepartmentLoad]:
+    """HND-5: per department, its open and overdue assignments counted and its PER_DEPARTMENT
+    most urgent listed, the late ones first; then only the chosen rows are read, by id.
+
+    One query, a LATERAL pair per department over the open-assignment index (its open work
+    counted, and its few most urgent sorted out of it): a window over all 30,000 open
+    assignments of the bench sorted them all (40 ms), this reads each department's slice of
+    the index (about 10 ms). Listing the first 200 open assignments by department code, as
+    before, showed a large center's first department alone."""
+    turn, open_ = list(ASSIGNMENT_DEPARTMENT_TURN), list(ASSIGNMENT_OPEN)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [turn, now, open_, open_, turn, now, PER_DEPARTMENT])
+        cursor.execute(
+            render(_DEPARTMENT_LOADS), [turn, now, open_, open_, turn, now, PER_DEPARTMENT]
+        )
         chosen = cursor.fetchall()
     figures = {department: (count, overdue) for department, count, overdue, _pk in chosen}
     late_first = SqlCase(When(overdue_rule, then=Value(0)), default=Value(1))

@@ -1,8 +1,7 @@
-"""Writing outbox rows in bulk. The rows of one event share their texts; on PostgreSQL the texts
-travel once per event, in one JSON document per chunk, and the database fans them out to the
-recipients (INSERT … SELECT FROM jsonb_to_recordset(…) ON CONFLICT DO NOTHING), which keeps a
-10,000-case overdue scan from shipping the same texts again for every center head. Other
-databases (the embedded SQLite demo) use bulk_create; both write the same rows."""
+"""Writing outbox rows in bulk. The rows of one event share their texts; the texts travel once
+per event, in one JSON document per chunk, and the database fans them out to the recipients
+(INSERT … SELECT FROM jsonb_to_recordset(…) ON CONFLICT DO NOTHING), which keeps a 10,000-case
+overdue scan from shipping the same texts again for every center head."""
 
 from __future__ import annotations
 
@@ -11,6 +10,9 @@ import json
 from dataclasses import dataclass
 
 from django.db import connection
+from psycopg import sql
+
+from firstask.sql import db_table, render
 
 from .models import Notification
 
@@ -31,45 +33,13 @@ class Planned:
     recipients: list[tuple[int, str, str]]  # (user id, email state, webhook state)
 
 
-def _timestamps(email: str, chat: str, now: dt.datetime) -> tuple[dt.datetime | None, ...]:
-    pending = State.PENDING in (email, chat)
-    return (now, None) if pending else (None, now)  # next_attempt_at, sent_at
-
-
 def write(events: list[Planned], *, now: dt.datetime) -> None:
     for start in range(0, len(events), CHUNK):
-        chunk = events[start : start + CHUNK]
-        if connection.vendor == "postgresql":
-            _write_fanned_out(chunk, now=now)
-        else:
-            _write_rows(chunk, now=now)
+        _write_fanned_out(events[start : start + CHUNK], now=now)
 
 
-def _write_rows(events: list[Planned], *, now: dt.datetime) -> None:
-    rows = []
-    for event in events:
-        for recipient, email, chat in event.recipients:
-            next_attempt_at, sent_at = _timestamps(email, chat, now)
-            rows.append(
-                Notification(
-                    recipient_id=recipient,
-                    kind=event.kind,
-                    object_type=event.object_type,
-                    object_id=event.object_id,
-                    deadline_version=event.deadline_version,
-                    texts=event.texts,
-                    url=event.url,
-                    created_at=now,
-                    email_state=email,
-                    webhook_state=chat,
-                    next_attempt_at=next_attempt_at,
-                    sent_at=sent_at,
-                )
-            )
-    Notification.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
-
-
-_FAN_OUT = """
+_FAN_OUT = sql.SQL(
+    """
 INSERT INTO {table} (recipient_id, kind, object_type, object_id, deadline_version, texts, url,
     created_at, email_state, webhook_state, attempts, next_attempt_at, last_error, sent_at)
 SELECT r.recipient, e.kind, e.object_type, e.object_id, e.deadline_version, e.texts, e.url,
@@ -80,7 +50,8 @@ FROM jsonb_to_recordset(%(events)s::jsonb) AS e(kind text, object_type text, obj
 CROSS JOIN LATERAL jsonb_to_recordset(e.recipients)
     AS r(recipient bigint, email_state text, webhook_state text, pending boolean)
 ON CONFLICT DO NOTHING
-"""
+""".strip()
+)
 
 
 def _write_fanned_out(events: list[Planned], *, now: dt.datetime) -> None:
@@ -106,6 +77,8 @@ def _write_fanned_out(events: list[Planned], *, now: dt.datetime) -> None:
         }
         for event in events
     ]
-    sql = _FAN_OUT.strip().format(table=connection.ops.quote_name(Notification._meta.db_table))
+    query = _FAN_OUT.format(table=db_table(Notification))
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"now": now, "events": json.dumps(document, ensure_ascii=False)})
+        cursor.execute(
+            render(query), {"now": now, "events": json.dumps(document, ensure_ascii=False)}
+        )

@@ -11,6 +11,18 @@ from tests.factories import CategoryFactory, DepartmentFactory, UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config):
+    """Parallel workers (pytest-xdist) share one Redis database: give each its own cache keys, as
+    pytest-django gives each its own test database, so one worker's sessions, throttles and role
+    cache never show in another's query counts."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        from django.conf import settings
+
+        for cache in settings.CACHES.values():
+            cache["KEY_PREFIX"] = f"{cache.get('KEY_PREFIX', '')}-{worker}"
+
+
 @pytest.fixture
 def department(db):
     return DepartmentFactory(code="JW", name="教务处")

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import secrets
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 import yaml
+from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_SERVICES = {"migrate", "web", "worker", "beat"}
@@ -155,16 +159,27 @@ def test_dockerfile_builds_a_slim_non_root_image_with_pdf_libraries():
     assert {".git", ".venv", ".env", "var"} <= set(ignored)
 
 
-def test_the_embedded_sqlite_database_migrates_forwards_and_back(tmp_path):
-    """`make run` migrates a fresh SQLite file: every migration, archive triggers included, must
-    apply there too (the suite itself runs on PostgreSQL), and the performance migrations must
-    unapply cleanly."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
-        "DEBUG": "1",
-        "REDIS_URL": "",
-    }
+@pytest.fixture
+def fresh_database_url():
+    """A database of its own on the suite's PostgreSQL server, dropped afterwards."""
+    url = urlsplit(os.environ["DATABASE_URL"])
+    name = f"{url.path.lstrip('/')[:40]}_migrate_{secrets.token_hex(4)}"
+    server = url._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield url._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def test_a_fresh_database_migrates_forwards_back_and_forwards(fresh_database_url):
+    """Every migration applies to an empty database, archive triggers included, and the
+    performance migrations unapply cleanly and apply again."""
+    env = {**os.environ, "DATABASE_URL": fresh_database_url}
     manage = [sys.executable, str(ROOT / "manage.py")]
 
     def migrate(*args):

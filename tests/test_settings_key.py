@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _manage(*args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
-    env["DATABASE_URL"] = "sqlite:///:memory:"
+    # Only settings are checked: the database need not be reachable (port 9 is closed).
+    env["DATABASE_URL"] = "postgres://nobody@127.0.0.1:9/firstask_unreachable"
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )

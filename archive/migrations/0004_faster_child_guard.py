@@ -8,13 +8,11 @@ from archive import triggers
 
 
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(triggers.PG_CHILD_GUARD, params=None)
+    schema_editor.execute(triggers.PG_CHILD_GUARD, params=None)
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(triggers.PG_CHILD_GUARD_V1, params=None)
+    schema_editor.execute(triggers.PG_CHILD_GUARD_V1, params=None)
 
 
 class Migration(migrations.Migration):

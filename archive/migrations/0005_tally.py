@@ -1,6 +1,5 @@
 """The archive tally (records per year, month and category), filled from the records already
-filed; from here on ``services.tally_add`` keeps it in step. Plain SQL, the same on PostgreSQL
-and SQLite."""
+filed; from here on ``services.tally_add`` keeps it in step."""
 
 import django.db.models.deletion
 from django.db import migrations, models

@@ -21,30 +21,14 @@ PG_DOWN = """
 DROP TRIGGER IF EXISTS audit_auditevent_append_only ON audit_auditevent;
 DROP FUNCTION IF EXISTS audit_refuse_change();
 """
-SQLITE_UP = [
-    """CREATE TRIGGER audit_auditevent_no_update BEFORE UPDATE ON audit_auditevent
-       BEGIN SELECT RAISE(ABORT, 'audit_auditevent is append-only: UPDATE refused'); END;""",
-    """CREATE TRIGGER audit_auditevent_no_delete BEFORE DELETE ON audit_auditevent
-       BEGIN SELECT RAISE(ABORT, 'audit_auditevent is append-only: DELETE refused'); END;""",
-]
-SQLITE_DOWN = [
-    "DROP TRIGGER IF EXISTS audit_auditevent_no_update;",
-    "DROP TRIGGER IF EXISTS audit_auditevent_no_delete;",
-]
 
 
 def forwards(apps, schema_editor):
-    statements = {"postgresql": [PG_UP], "sqlite": SQLITE_UP}.get(schema_editor.connection.vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql, params=None)
+    schema_editor.execute(PG_UP, params=None)
 
 
 def backwards(apps, schema_editor):
-    statements = {"postgresql": [PG_DOWN], "sqlite": SQLITE_DOWN}.get(
-        schema_editor.connection.vendor, []
-    )
-    for sql in statements:
-        schema_editor.execute(sql, params=None)
+    schema_editor.execute(PG_DOWN, params=None)
 
 
 class Migration(migrations.Migration):

@@ -20,28 +20,14 @@ PG_DOWN = """
 DROP TRIGGER IF EXISTS audit_personaldataaccess_append_only ON audit_personaldataaccess;
 DROP FUNCTION IF EXISTS append_only_refuse();
 """
-SQLITE_UP = [
-    """CREATE TRIGGER audit_pda_no_update BEFORE UPDATE ON audit_personaldataaccess
-       BEGIN SELECT RAISE(ABORT, 'audit_personaldataaccess is append-only'); END;""",
-    """CREATE TRIGGER audit_pda_no_delete BEFORE DELETE ON audit_personaldataaccess
-       BEGIN SELECT RAISE(ABORT, 'audit_personaldataaccess is append-only'); END;""",
-]
-SQLITE_DOWN = [
-    "DROP TRIGGER IF EXISTS audit_pda_no_update;",
-    "DROP TRIGGER IF EXISTS audit_pda_no_delete;",
-]
 
 
 def forwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for sql in {"postgresql": [PG_UP], "sqlite": SQLITE_UP}.get(vendor, []):
-        schema_editor.execute(sql, params=None)
+    schema_editor.execute(PG_UP, params=None)
 
 
 def backwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for sql in {"postgresql": [PG_DOWN], "sqlite": SQLITE_DOWN}.get(vendor, []):
-        schema_editor.execute(sql, params=None)
+    schema_editor.execute(PG_DOWN, params=None)
 
 
 

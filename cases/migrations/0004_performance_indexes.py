@@ -1,12 +1,11 @@
 """Indexes for a large center (issue 8: one million cases).
 
 Besides two B-tree indexes (the desk's open cases by owner and deadline; the list sorted by
-deadline), PostgreSQL gets GIN indexes for the list's free-text search on subject and visitor
+deadline), GIN indexes for the list's free-text search on subject and visitor
 name. They index character *bigrams*, not pg_trgm trigrams: most Chinese search words are two
 characters (退费, 调课, a two-character name), and pg_trgm extracts no trigram from a
 two-character LIKE pattern, so such a search fell back to reading every row. cases.search
 matches ``cases_bigrams(column) @> cases_bigrams(term)`` and rechecks with ``icontains``.
-On SQLite (`make run`) these are skipped and the search is a plain ``icontains``.
 """
 
 from django.conf import settings
@@ -32,15 +31,13 @@ PG_DOWN = [
 
 
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in PG_UP:
-            schema_editor.execute(sql, params=None)
+    for sql in PG_UP:
+        schema_editor.execute(sql, params=None)
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in PG_DOWN:
-            schema_editor.execute(sql, params=None)
+    for sql in PG_DOWN:
+        schema_editor.execute(sql, params=None)
 
 
 class Migration(migrations.Migration):

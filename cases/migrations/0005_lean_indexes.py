@@ -15,8 +15,7 @@ PATTERN_TWINS = {
 
 def drop_index_only(state_operation, index: str, table: str, column: str):
     """The field loses db_index in the migration state; in the database only its index is
-    dropped. AlterField would rebuild the whole table on SQLite (the embedded `make run`
-    database), which the archive triggers naming that table do not survive."""
+    dropped, by name."""
     return migrations.SeparateDatabaseAndState(
         state_operations=[state_operation],
         database_operations=[
@@ -29,16 +28,12 @@ def drop_index_only(state_operation, index: str, table: str, column: str):
 
 
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for name in PATTERN_TWINS:
         schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
     schema_editor.execute("ALTER TABLE cases_case SET (fillfactor = 90)")
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.execute("ALTER TABLE cases_case RESET (fillfactor)")
     for name, column in PATTERN_TWINS.items():
         schema_editor.execute(

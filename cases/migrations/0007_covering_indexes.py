@@ -3,7 +3,7 @@
 A department head's list of open cases by deadline, and its capped count, test each case's
 owner and department: with those columns in the partial deadline index the walk reads the index
 alone. An owner's cases and a department's involved cases are collected by id from their
-indexes alone too. On SQLite ``include`` is ignored and the indexes are the plain ones.
+indexes alone too.
 """
 
 from django.conf import settings

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from psycopg import sql
 
 from accounts.models import Department, User
 from audit.services import audit_record
@@ -18,6 +19,7 @@ from cases import calendar
 from cases.errors import NotAllowed, WrongState
 from cases.models import Case
 from cases.services import case_involve_department, case_transition, event_add
+from firstask.sql import db_table, render
 
 from .. import notices, rules
 from ..models import (
@@ -35,13 +37,12 @@ from ._common import check_work_deadline, handoff_snapshot, lock, lock_case, req
 def _allocate_number(year: int) -> str:
     """Next form number of the year. As for case numbers, the upsert holds the counter row until
     commit: concurrent submits queue instead of colliding; a rollback gives the number back."""
-    table = HandoffNumberCounter._meta.db_table  # our own constant, not user input
+    query = sql.SQL(
+        "INSERT INTO {table} (year, last) VALUES (%s, 1) "
+        "ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last"
+    ).format(table=db_table(HandoffNumberCounter))
     with connection.cursor() as cursor:
-        sql = (
-            f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608
-            f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last"
-        )
-        cursor.execute(sql, [year])
+        cursor.execute(render(query), [year])
         (last,) = cursor.fetchone()
     return f"{settings.HANDOFF_NUMBER_PREFIX}-{year:04d}-{last:04d}"
 

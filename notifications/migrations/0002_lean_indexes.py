@@ -1,6 +1,5 @@
 # The recipient's own index repeats the leading column of notification_once and of
-# notification_inbox_idx. Only the index is dropped (AlterField would rebuild the table on
-# SQLite).
+# notification_inbox_idx. Only the index is dropped, by name.
 
 import django.db.models.deletion
 from django.conf import settings

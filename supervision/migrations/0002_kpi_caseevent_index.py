@@ -11,7 +11,6 @@ index-only scan of ~0.4 million entries, 18 MB).
 The index is on a cases table but lives here because the KPI report is its only reader. Its
 kinds must stay those of ``kpi_queries`` (tests/supervision/test_kpi_queries.py checks it):
 for another list PostgreSQL cannot prove the query's rows are in the index and scans the table.
-On SQLite (the demo) nothing is created.
 """
 
 from django.db import migrations
@@ -27,13 +26,11 @@ PG_DOWN = f"DROP INDEX IF EXISTS {INDEX}"
 
 
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_UP, params=None)
+    schema_editor.execute(PG_UP, params=None)
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_DOWN, params=None)
+    schema_editor.execute(PG_DOWN, params=None)
 
 
 class Migration(migrations.Migration):

@@ -9,8 +9,7 @@ since the last vacuum are still read from the table, so the figures never depend
 
 The index is on a cases table but lives here because the KPI report is its only reader. Its
 columns are what ``supervision.kpi_queries`` reads; a column added there without adding it here
-turns the scan back into a table read (slower, not wrong). On SQLite (the demo) nothing is
-created.
+turns the scan back into a table read (slower, not wrong).
 """
 
 from django.db import migrations
@@ -26,13 +25,11 @@ PG_DOWN = f"DROP INDEX IF EXISTS {INDEX}"
 
 
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_UP, params=None)
+    schema_editor.execute(PG_UP, params=None)
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_DOWN, params=None)
+    schema_editor.execute(PG_DOWN, params=None)
 
 
 class Migration(migrations.Migration):

@@ -160,7 +160,6 @@ def test_period_months_cross_the_year():
     ]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index is PostgreSQL only")
 def test_event_index_covers_the_kinds_the_handoff_family_counts():
     """For other kinds PostgreSQL cannot use the partial index and reads every event."""
     with connection.cursor() as cursor:

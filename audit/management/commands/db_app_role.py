@@ -1,14 +1,14 @@
 import os
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import transaction
 
 from audit.dbroles import app_role_apply
 
 
 class Command(BaseCommand):
     help = (
-        "PostgreSQL: create/update the application's database role, which owns nothing and may "
+        "Create/update the application's database role, which owns nothing and may "
         "only SELECT and INSERT on the audit tables. Run as the owner after every migrate."
     )
 
@@ -21,8 +21,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, role: str, password_env: str, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError("db_app_role is for PostgreSQL only")
         password = os.environ.get(password_env) if password_env else None
         if password_env and not password:
             raise CommandError(f"environment variable {password_env} is empty")
