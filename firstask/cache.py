@@ -143,6 +143,13 @@ class FallbackCache(BaseCache):
         """True unless this process saw Redis fail within the last REDIS_RETRY_SECONDS."""
         return time.monotonic() >= _down_until.get(self._server, 0.0)
 
+    def redis_answers(self) -> bool:
+        """Ask Redis now, whatever this process last saw (/healthz)."""
+        try:
+            return bool(self._primary._cache.get_client(write=True).ping())
+        except REDIS_ERRORS:
+            return False
+
     def _either(self, on_redis, on_table=None):
         if self.redis_is_up():
             try:

@@ -34,15 +34,10 @@ def _cache() -> bool:
     """Redis answers (the cache is in PostgreSQL alone without REDIS_URL)."""
     from django.core.cache import caches
 
-    from .cache import REDIS_ERRORS, FallbackCache
+    from .cache import FallbackCache
 
     cache = caches["default"]
-    if not isinstance(cache, FallbackCache):
-        return _database()
-    try:
-        return bool(cache._primary._cache.get_client(write=True).ping())
-    except REDIS_ERRORS:
-        return False
+    return cache.redis_answers() if isinstance(cache, FallbackCache) else _database()
 
 
 def _broker() -> bool:
