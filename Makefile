@@ -42,7 +42,7 @@ test: install-dev
 	PY=$(PY) bin/test-setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	. var/test-env.sh && DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	. var/test-env.sh && DATABASE_URL=$${DATABASE_URL%/*}/postgres DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py compilemessages_py --check
 	. var/test-env.sh && $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 

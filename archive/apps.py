@@ -12,6 +12,8 @@ class ArchiveConfig(AppConfig):
         # WeasyPrint logs every rendering step at INFO; only its warnings matter here.
         logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
+        from accounts import views as account_views
+        from accounts.permissions import AUDITOR
         from cases import events
         from cases import hooks as case_hooks
         from cases.services import case_registered
@@ -20,6 +22,8 @@ class ArchiveConfig(AppConfig):
         from . import hooks
 
         events.register("archived", hooks.describe_archived)
+        # Auditors read archives: they land there after signing in, not on an empty desk.
+        account_views.LANDING_PAGES[AUDITOR] = "archive:list"
         # The case page's archive banner: the record comes with the case, not a query more.
         if "archive_record" not in case_hooks.case_page_related:
             case_hooks.case_page_related.append("archive_record")

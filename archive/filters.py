@@ -22,8 +22,10 @@ class ArchiveFilter(django_filters.FilterSet):
         method="filter_text",
         help_text=_("Archive or case number, subject, or visitor name"),
     )
-    year = django_filters.NumberFilter(label=_("Year"))
-    month = django_filters.ChoiceFilter(label=_("Month"), choices=MONTHS, widget=FastSelect)
+    year = django_filters.NumberFilter(label=_("Year archived"))
+    month = django_filters.ChoiceFilter(
+        label=_("Month archived"), choices=MONTHS, widget=FastSelect
+    )
     category = django_filters.ModelChoiceFilter(
         label=_("Category"), queryset=Category.objects.all(), widget=FastSelect
     )

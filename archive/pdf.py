@@ -193,6 +193,9 @@ def render_record_pdf(record: ArchiveRecord) -> tuple[bytes, str]:
     data = record_data(record)
     checksum = data_checksum(data)
     signatures = _signatures(record)
+    # The filed copy is rendered once, stored and hashed: always in the default language
+    # (LANGUAGE_CODE, Simplified Chinese), whoever reads it. The other PDFs (the KPI report) and
+    # the printed handoff form are made per request, in the reader's language.
     with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
         html = render_to_string(
             "archive/record_pdf.html",

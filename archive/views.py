@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.db.models import Model
+from django.forms import ChoiceField
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +15,8 @@ from cases.errors import CaseError
 from cases.selectors import case_get_for_user
 
 from . import exports, selectors, services
+from .filters import ArchiveFilter
+from .models import ArchiveRecord
 
 PAGE_SIZE = 50
 
@@ -83,7 +87,29 @@ def export_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = selectors.export_get_for_user(user=request.user, job_id=job_id)
-    return render(request, "archive/export_detail.html", {"job": job})
+    filters = _filters_shown(job.filters or {})
+    return render(request, "archive/export_detail.html", {"job": job, "filters_shown": filters})
+
+
+def _filters_shown(filters: dict) -> list[tuple[str, str]]:
+    """The export's filters as a person reads them: the field's label and the chosen option's
+    name ("Month: 12", "Category: 教学与课程"), not the query string ("month=12, category=3")."""
+    form = ArchiveFilter(data=filters, queryset=ArchiveRecord.objects.none()).form
+    form.is_valid()
+    cleaned = getattr(form, "cleaned_data", {})
+    shown = []
+    for name, value in filters.items():
+        if name not in form.fields or value in (None, ""):
+            continue
+        field = form.fields[name]
+        if isinstance(cleaned.get(name), Model):  # category, department, first responder
+            text = str(cleaned[name])
+        elif isinstance(field, ChoiceField):  # month, satisfaction: the option's own text
+            text = str(dict(field.choices).get(str(value), value))
+        else:
+            text = str(value)
+        shown.append((str(field.label), text))
+    return shown
 
 
 @require_GET

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,18 @@ DATE_WIDGET = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
 
 def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+class OverdueSelect(forms.NullBooleanSelect):
+    """Django's yes/no/unknown select read "Overdue only: unknown" for "no filter"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [
+            ("unknown", _("All cases")),
+            ("true", _("Overdue only")),
+            ("false", _("Not overdue")),
+        ]
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -51,13 +64,16 @@ class CaseFilter(django_filters.FilterSet):
     created_to = django_filters.DateFilter(
         label=_("To"), method="filter_created_to", widget=DATE_WIDGET
     )
-    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue")
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"), method="filter_overdue", widget=OverdueSelect
+    )
     ordering = django_filters.OrderingFilter(
         label=_("Sort"),
         fields=(("created_at", "created"), ("deadline", "deadline"), ("number", "number")),
         field_labels={
+            # Descending labels are keyed by the parameter ("-created"), not the field name.
             "created_at": _("Registered, oldest first"),
-            "-created_at": _("Registered, newest first"),
+            "-created": _("Registered, newest first"),
             "deadline": _("Deadline, earliest first"),
             "-deadline": _("Deadline, latest first"),
             "number": _("Case number, ascending"),

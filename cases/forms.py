@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -171,6 +172,16 @@ class StatusLookupForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"placeholder": "SW-YYYYMMDD-NNNN", "autocomplete": "off"}),
     )
+    # The receipt prints the code in two groups ("HDWB XSYD"); typed with its space, a dash or
+    # in lower case it is the same code, and matching it is no failed attempt.
     query_code = forms.CharField(
-        label=_("Query code"), max_length=8, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label=_("Query code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
+
+    def clean_number(self) -> str:
+        return re.sub(r"\s+", "", self.cleaned_data["number"]).upper()
+
+    def clean_query_code(self) -> str:
+        return re.sub(r"[\s\-‐-―－]+", "", self.cleaned_data["query_code"]).upper()

@@ -20,7 +20,7 @@ from accounts import permissions
 from accounts.models import Department
 from accounts.security import client_ip
 
-from . import privacy, selectors, services, throttle
+from . import hooks, privacy, selectors, services, throttle
 from .errors import CaseError
 from .filters import CaseFilter
 from .forms import ExtendDeadlineForm, IntakeForm, ReassignOwnerForm, StatusLookupForm
@@ -378,6 +378,11 @@ def _client_ip(request: HttpRequest) -> str:
 
 
 def _status_response(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    """The status page; for a case found, the departments now working on it (names only) and
+    what the higher apps add (the complaint channel)."""
+    if context.get("found") is not None:
+        context["handling"] = hooks.departments_handling(context["found"])
+    context["sections"] = hooks.status_page_sections
     response = render(request, "cases/status.html", context, status=status)
     response["Cache-Control"] = "no-store"
     return response

@@ -157,6 +157,18 @@ REFERRAL_EVENTS = frozenset({"referral_requested", "referral_created"})
 HANDOFF_EVENTS = frozenset({"handoff_requested", "handoff_submitted"})
 
 
+def departments_working_on(case: Case) -> list[str]:
+    """Registered in cases.hooks.handling_departments: the departments holding an open referral
+    or assignment on the case, by name (the public status page shows names only)."""
+    referral = Referral.objects.filter(case=case, status__in=REFERRAL_ACTIVE).values_list(
+        "department__name", flat=True
+    )
+    assignment = Assignment.objects.filter(
+        handoff__case=case, status__in=ASSIGNMENT_OPEN
+    ).values_list("department__name", flat=True)
+    return list(dict.fromkeys(referral.union(assignment, all=True)))  # one query for both
+
+
 def holds_work_on(*, user: User, case: Case) -> bool:
     """The user's department holds an open referral or assignment on the case: PRV-1 says the
     visitor's phone is shown in full to such a member. Registered in
