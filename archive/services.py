@@ -32,10 +32,9 @@ logger = logging.getLogger(__name__)
 def enqueue(task, *args) -> None:
     """Queue a Celery task without ever failing the caller: a broker outage only delays the
     work, which the periodic sweep picks up (ARCHITECTURE, Background work)."""
-    try:
-        task.apply_async(args=args, retry=False)
-    except Exception:
-        logger.warning("could not queue %s%r; the sweep will do it", task.name, args)
+    from firstask.broker import task_enqueue
+
+    task_enqueue(task, args=args)
 
 
 def can_archive_by_hand(user: User, case: Case) -> bool:

@@ -116,21 +116,22 @@ _db_options["options"] = (_db_options.get("options", "") + " -c jit=off").strip(
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="firstask"),
-        }
+# Redis when it answers, else the PostgreSQL table firstask_cache; PostgreSQL alone without
+# REDIS_URL (firstask/cache.py, docs/redis.md). A process that saw Redis (or the Celery broker)
+# fail leaves it alone for REDIS_RETRY_SECONDS.
+CACHES = {
+    "default": {
+        "BACKEND": f"firstask.cache.{'FallbackCache' if REDIS_URL else 'PostgresCache'}",
+        "LOCATION": REDIS_URL or "firstask_cache",
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="firstask"),
     }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-        }
-    }
+}
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5)
+# /healthz: a beat or worker heartbeat, or the oldest due notification, older than this fails.
+HEALTH_STALE_SECONDS = env.int("HEALTH_STALE_SECONDS", default=600)
+# A connection kept from an earlier request is checked before reuse: a restarted PostgreSQL
+# costs no request (a database that is down answers 503, firstask/errors.py).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -177,9 +178,11 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 # The idle clock restarts when a request saves the session: at most once a minute
 # (accounts.middleware.SessionLifetimeMiddleware), not on every request.
 SESSION_SAVE_EVERY_REQUEST = False
-# Sessions are read from the cache (Redis in production), written to both: one query less on
-# every page. Signing a user out everywhere deletes from both (accounts/signals.py).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With Redis, sessions are read from the cache (or its PostgreSQL stand-in while Redis is down),
+# written to both: one query less on every page. Signing a user out everywhere deletes from both
+# (accounts/signals.py); a deletion during an outage reaches Redis when it is back. Without Redis
+# the cache is a table too: sessions are read from their own.
+SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if REDIS_URL else 'db'}"
 SESSION_RENEW_SECONDS = 60
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

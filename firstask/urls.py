@@ -6,6 +6,8 @@ from django.urls import include, path
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language
 
+from firstask.health import healthz
+
 
 @login_not_required
 @require_GET
@@ -15,8 +17,11 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
     return HttpResponseRedirect(static("favicon.ico"))
 
 
+handler500 = "firstask.errors.server_error"  # a lost database answers 503
+
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
+    path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),

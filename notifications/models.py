@@ -100,3 +100,30 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class CacheEntry(models.Model):
+    """The table of the PostgreSQL cache (firstask/cache.py): the whole cache without Redis, the
+    fallback while Redis is down. Django's DatabaseCache reads and writes it; the columns are
+    those of ``createcachetable``. It lives here with the rest of the background plumbing."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "firstask_cache"
+
+    def __str__(self) -> str:
+        return self.cache_key
+
+
+class Heartbeat(models.Model):
+    """When a background part last showed life: ``beat`` when it last queued a task, ``worker``
+    when it last started one (firstask/celery.py). Read by /healthz."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

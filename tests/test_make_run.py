@@ -39,6 +39,7 @@ NOT_BY_LINK = {
     "accounts:login": "the crawl signs in before it starts",
     "accounts:logout": "signing out ends the crawl",
     "set_language": "a POST from the language menu",
+    "healthz": "read by load balancers and docker-compose's health check",
     "cases:status_token": "the QR link printed on the receipt, for the visitor",
     "cases:visitor_lookup": "htmx, fired while a phone number is typed",
     "closure:sign": "the one-time signing screen handed to the visitor",
