@@ -19,8 +19,9 @@ ALLOWED = frozenset(
         "Excel",
     }
 )
-# A token with a digit, a dot, an @ or a slash is a code, a number, an address or a path
-# (SW-20261206-0001, 010-62751234, qiantai@center.example); an upper-case token is a code, an
+# A token with a digit, a dot, a colon, an @ or a slash is a code, a number, an address or a path
+# (SW-20261206-0001, 010-62751234, qiantai@center.example, the audit trail's `audit:trail` and
+# `case.registered`, which an auditor reads as identifiers); an upper-case token is a code, an
 # acronym or a format: department and category codes (JW, JX), query codes (HDWBXSYD), PDF,
 # SW-YYYYMMDD-NNNN. The interface writes no English word in capitals.
 _TOKEN = re.compile(r"[\w@./:-]+")
@@ -70,7 +71,7 @@ def visible_text(html: str) -> str:
 def _english_in(text: str, allowed: frozenset[str]) -> list[str]:
     found = []
     for token in _TOKEN.findall(text):
-        if re.search(r"[\d@./]", token) or token.isupper():
+        if re.search(r"[\d@./:]", token) or token.isupper():
             continue
         found += [w for w in _WORD.findall(token) if w not in ALLOWED and w not in allowed]
     return found
