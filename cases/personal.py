@@ -59,3 +59,25 @@ def phone_key(phone: str) -> str:
     PII_HASH_KEY nobody can test a guessed number against it."""
     key = str(settings.PII_HASH_KEY).encode()
     return hmac.new(key, phone.encode(), hashlib.sha256).hexdigest()
+
+
+def phone_last4(phone: str) -> str:
+    digits = re.sub(r"\D", "", phone or "")
+    return digits[-4:]
+
+
+def visitor_snapshot(*, name: str, phone: str) -> dict[str, str]:
+    """The Case columns that keep what the visitor gave at a visit (VIS-1)."""
+    return {
+        "visitor_name": name,
+        "visitor_phone": phone,
+        "visitor_phone_hash": phone_key(phone) if phone else "",
+        "visitor_phone_last4": phone_last4(phone),
+    }
+
+
+def looks_like_phone(term: str) -> bool:
+    """A search term that may hold a phone number (seven digits or more, no letters): it stays
+    out of URLs and logs (cases.views.case_list). A case number has its letter prefix."""
+    term = term or ""
+    return len(re.sub(r"\D", "", term)) >= 7 and not re.search(r"[^\W\d_]", term)
