@@ -77,7 +77,10 @@ def visitor_snapshot(*, name: str, phone: str) -> dict[str, str]:
 
 
 def looks_like_phone(term: str) -> bool:
-    """A search term that may hold a phone number (seven digits or more, no letters): it stays
-    out of URLs and logs (cases.views.case_list). A case number has its letter prefix."""
-    term = term or ""
-    return len(re.sub(r"\D", "", term)) >= 7 and not re.search(r"[^\W\d_]", term)
+    """A search term that is a full phone number: it stays out of URLs and logs
+    (cases.views.case_list). A piece of a case number (20261206) is not one."""
+    try:
+        normalize_phone(term or "")
+    except ValidationError:
+        return False
+    return True

@@ -113,7 +113,12 @@ def case_text_condition(term: str, *, walk: bool = False, extras: list[Q] | None
     checked with ``icontains`` alone, without computing its bigrams. ``extras``: looked_up(term)
     when the caller builds the condition more than once."""
     condition = _text("subject", term, walk=walk) | _text("visitor_name", term, walk=walk)
-    for extra in (_number_part(term, walk=walk), _phone(term)):
+    phone = _phone(term)
+    if phone is not None and len(term) > 4:
+        # A full phone number is matched by its keyed hash alone: the number itself goes into
+        # no query (nor the query log).
+        return phone
+    for extra in (_number_part(term, walk=walk), phone):
         if extra is not None:
             condition |= extra
     for extra in looked_up(term) if extras is None else extras:
