@@ -51,7 +51,9 @@ CASE_COLUMNS = (
     "id,number,query_code,status_token,visitor_type,channel,subject,question,visit_time,outcome,"
     "status,deadline,deadline_version,overdue_flagged_at,reminded_at,extension_count,"
     "rework_count,answer,satisfaction,created_at,updated_at,closed_at,archived_at,version,"
-    "owner_id,owner_department_id,category_id,visitor_id"
+    "owner_id,owner_department_id,category_id,visitor_id,"
+    # What the visitor gave at the visit (VIS-1): filled from the visitors once they are copied.
+    "visitor_name,visitor_phone,visitor_phone_hash,visitor_phone_last4"
 )
 AUDIT_COLUMNS = (
     "id,created_at,actor_label,action,object_type,object_id,before,after,request_id,"
@@ -399,7 +401,7 @@ def seed(
              ts(final_deadline - DAY) if flagged else None, extensions, rework, answer,
              story.satisfaction if closed_at and story.outcome != "on_the_spot" else None,
              ts(created), ts(steps[-1].t), ts(closed_at), ts(archived_at), version,
-             owner, ref.dept_of[owner], category + 1, visitor + 1)
+             owner, ref.dept_of[owner], category + 1, visitor + 1, "", "", "", "")
         )  # fmt: skip
         started_work = any(s.kind in ("referral_requested", "handoff_requested") for s in steps)
         for dept in story.involved if started_work else ():

@@ -125,10 +125,11 @@ class Case(models.Model):
     # What the visitor gave at this visit (VIS-1): the case page, the list, the search, the
     # archive and its PDF read these, never the live Visitor row. Only an audited correction
     # (cases.privacy) or the retention erasure changes them once the case is archived.
-    visitor_name = models.CharField(_("visitor's name"), max_length=40, blank=True)
-    visitor_phone = models.CharField(_("visitor's phone"), max_length=20, blank=True)
-    visitor_phone_hash = models.CharField(max_length=64, blank=True)
-    visitor_phone_last4 = models.CharField(max_length=4, blank=True)
+    # db_default: a row written by raw SQL (the bench, a data fix) without them is still valid.
+    visitor_name = models.CharField(_("visitor's name"), max_length=40, blank=True, db_default="")
+    visitor_phone = models.CharField(_("visitor's phone"), max_length=20, blank=True, db_default="")
+    visitor_phone_hash = models.CharField(max_length=64, blank=True, db_default="")
+    visitor_phone_last4 = models.CharField(max_length=4, blank=True, db_default="")
     visitor_corrected_at = models.DateTimeField(
         _("visitor's data corrected"), null=True, blank=True
     )

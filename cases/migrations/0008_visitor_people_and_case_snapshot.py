@@ -72,22 +72,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='case',
             name='visitor_name',
-            field=models.CharField(blank=True, max_length=40, verbose_name="visitor's name"),
+            field=models.CharField(blank=True, db_default='', max_length=40, verbose_name="visitor's name"),
         ),
         migrations.AddField(
             model_name='case',
             name='visitor_phone',
-            field=models.CharField(blank=True, max_length=20, verbose_name="visitor's phone"),
+            field=models.CharField(blank=True, db_default='', max_length=20, verbose_name="visitor's phone"),
         ),
         migrations.AddField(
             model_name='case',
             name='visitor_phone_hash',
-            field=models.CharField(blank=True, max_length=64),
+            field=models.CharField(blank=True, db_default='', max_length=64),
         ),
         migrations.AddField(
             model_name='case',
             name='visitor_phone_last4',
-            field=models.CharField(blank=True, max_length=4),
+            field=models.CharField(blank=True, db_default='', max_length=4),
         ),
         migrations.AddField(
             model_name='visitor',
