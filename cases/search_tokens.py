@@ -14,7 +14,7 @@ KEPT = 10
 
 
 def _ttl() -> int:
-    return int(getattr(settings, "SEARCH_TOKEN_MINUTES", 30)) * 60
+    return settings.SEARCH_TOKEN_MINUTES * 60
 
 
 def search_token_store(session, term: str) -> str:

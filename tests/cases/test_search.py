@@ -2,6 +2,8 @@
 or archive number, the visitor's name as given, or subject words; a phone number never goes
 into a URL (the form posts; the URL carries a session token)."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +13,13 @@ from cases.views import CappedPaginator
 pytestmark = pytest.mark.django_db
 
 PHONE = "13912345678"
+
+
+def expired_message() -> str:
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return translation.gettext("That search has expired; type it again.")
 
 
 def found(client, q, **params):
@@ -63,7 +72,7 @@ def test_a_token_of_another_session_or_expired_finds_nothing(client, center_head
     client.force_login(center_head)
     response = client.get("/cases/", {"qs": "not-a-token"})
     assert response.status_code == 200
-    assert "expired" in response.content.decode()
+    assert expired_message() in response.content.decode()
 
 
 def test_paging_links_carry_the_token_not_the_phone(client, center_head, family):
@@ -148,3 +157,17 @@ def test_the_query_holds_the_phone_hash_never_the_number(client, center_head, fa
     with CaptureQueriesContext(connection) as captured:
         client.get(location)
     assert not any(PHONE in query["sql"] for query in captured.captured_queries)
+
+
+def test_a_search_token_expires(client, center_head, family, settings):
+    import time_machine
+    from django.utils import timezone
+
+    settings.SEARCH_TOKEN_MINUTES = 5
+    client.force_login(center_head)
+    location = client.post("/cases/", {"q": PHONE})["Location"]
+    assert len(client.get(location).context["page"].object_list) == 3
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=6)):
+        response = client.get(location)
+    assert expired_message() in response.content.decode()
+    assert response.context["filter"].form["q"].value() == ""  # an empty box to type it again
