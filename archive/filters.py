@@ -63,7 +63,10 @@ class ArchiveFilter(django_filters.FilterSet):
         if not value:
             return queryset
         # extras=[]: the archive number is matched here, on the records themselves.
-        cases = Case.objects.filter(case_text_condition(value, extras=[])).values("pk")
+        # phones=False: this form is a GET, so a phone number typed here would sit in the URL;
+        # the case list's search (a POST) finds cases by phone.
+        condition = case_text_condition(value, extras=[], phones=False)
+        cases = Case.objects.filter(condition).values("pk")
         return queryset.filter(Q(number__startswith=value.upper()) | Q(case__in=cases))
 
     def filter_satisfaction(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

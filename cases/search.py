@@ -106,14 +106,17 @@ def looked_up(term: str) -> list[Q]:
     return [extra for ask in search_conditions if (extra := ask(term)) is not None]
 
 
-def case_text_condition(term: str, *, walk: bool = False, extras: list[Q] | None = None) -> Q:
+def case_text_condition(
+    term: str, *, walk: bool = False, extras: list[Q] | None = None, phones: bool = True
+) -> Q:
     """The cases the search box finds for ``term`` (already stripped, not empty).
 
     ``walk``: the form for walking a sort index (see selectors.visible_cases): each row is
     checked with ``icontains`` alone, without computing its bigrams. ``extras``: looked_up(term)
-    when the caller builds the condition more than once."""
+    when the caller builds the condition more than once. ``phones=False``: no phone matching,
+    for a search form whose terms go into its URL (the archive browser's GET form)."""
     condition = _text("subject", term, walk=walk) | _text("visitor_name", term, walk=walk)
-    phone = _phone(term)
+    phone = _phone(term) if phones else None
     if phone is not None and len(term) > 4:
         # A full phone number is matched by its keyed hash alone: the number itself goes into
         # no query (nor the query log).

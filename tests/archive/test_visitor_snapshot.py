@@ -130,3 +130,11 @@ def test_retention_erases_the_snapshot_and_the_record_says_so(settings, make_cas
     assert data["visitor"]["name"] == "" and "erased_at" in data["visitor"]
     event = AuditEvent.objects.get(action="case.retention_erase")
     assert "case.visitor_snapshot" in event.after["steps"]
+
+
+def test_the_archive_browser_does_not_search_by_phone(client, auditor, archived):
+    """Its form is a GET: phone search is the case list's (a POST, the number out of URLs)."""
+    _case, record = archived
+    client.force_login(auditor)
+    assert record.number not in client.get("/archive/", {"q": PHONE}).content.decode()
+    assert record.number in client.get("/archive/", {"q": "退费进度"}).content.decode()
