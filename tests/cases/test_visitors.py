@@ -241,3 +241,37 @@ def test_visitor_page_of_someone_you_may_not_see_is_a_404(client, make_case, col
     client.force_login(colleague)
     assert client.get(f"/cases/visitors/{case.visitor_id}/").status_code == 404
     assert client.get("/cases/visitors/999999/").status_code == 404
+
+
+def test_owner_corrects_a_typo_from_the_visitor_page(client, make_case, front_desk):
+    case = make_case(visitor_name="王小民", phone=PHONE)
+    client.force_login(front_desk)
+    page = client.get(f"/cases/visitors/{case.visitor_id}/").content.decode()
+    assert 'id="visitor-rename-form"' in page
+    response = client.post(
+        f"/cases/visitors/{case.visitor_id}/rename/", {"name": "王小明", "reason": "输入错误"}
+    )
+    assert response.status_code == 302
+    assert Visitor.objects.get(pk=case.visitor_id).name == "王小明"
+    assert Case.objects.get(pk=case.pk).visitor_name == "王小民"
+
+
+def test_a_rename_without_a_reason_is_refused_with_a_message(client, make_case, front_desk):
+    case = make_case(visitor_name="王小民", phone=PHONE)
+    client.force_login(front_desk)
+    response = client.post(
+        f"/cases/visitors/{case.visitor_id}/rename/", {"name": "王小明"}, follow=True
+    )
+    assert response.status_code == 200
+    assert list(response.context["messages"])
+    assert Visitor.objects.get(pk=case.visitor_id).name == "王小民"
+
+
+def test_case_page_says_when_the_visitor_data_was_corrected(client, make_case, center_head):
+    from cases import privacy
+
+    case = make_case(visitor_name="王小民", phone=PHONE)
+    privacy.visitor_correct(center_head, case=case, name="王小明", phone=PHONE, reason="更正")
+    client.force_login(center_head)
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert 'id="visitor-corrected"' in page and "王小明" in page
