@@ -24,6 +24,10 @@ class ArchiveConfig(AppConfig):
         events.register("archived", hooks.describe_archived)
         # Auditors read archives: they land there after signing in, not on an empty desk.
         account_views.LANDING_PAGES[AUDITOR] = "archive:list"
+        from cases import search
+
+        if hooks.search_archive_number not in search.search_conditions:
+            search.search_conditions.append(hooks.search_archive_number)
         # The case page's archive banner: the record comes with the case, not a query more.
         if "archive_record" not in case_hooks.case_page_related:
             case_hooks.case_page_related.append("archive_record")

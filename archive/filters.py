@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
 from cases.models import Case, Category
-from cases.search import case_text_condition, visitors_matching
+from cases.search import case_text_condition
 from cases.widgets import FastSelect
 from closure.models import Satisfaction
 
@@ -64,9 +64,11 @@ class ArchiveFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        cases = Case.objects.filter(
-            case_text_condition(value, visitors=visitors_matching(value))
-        ).values("pk")
+        # extras=[]: the archive number is matched here, on the records themselves.
+        # phones=False: this form is a GET, so a phone number typed here would sit in the URL;
+        # the case list's search (a POST) finds cases by phone.
+        condition = case_text_condition(value, extras=[], phones=False)
+        cases = Case.objects.filter(condition).values("pk")
         return queryset.filter(Q(number__startswith=value.upper()) | Q(case__in=cases))
 
     def filter_satisfaction(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

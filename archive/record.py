@@ -49,6 +49,18 @@ def _case(case: Case) -> dict[str, Any]:
     }
 
 
+def _visitor(case: Case) -> dict[str, Any]:
+    """What the visitor gave at the visit (VIS-1), masked, from the case itself: nothing done
+    later to the visitor's record changes it. The two exceptions say so on the record."""
+    data = {"name": mask_name(case.visitor_name), "phone": mask_phone(case.visitor_phone)}
+    if case.visitor_corrected_at:
+        data["corrected_at"] = _iso(case.visitor_corrected_at)
+    erasure = getattr(case, "erasure", None)
+    if erasure is not None:
+        data["erased_at"] = _iso(erasure.erased_at)
+    return data
+
+
 def _events(case: Case) -> list[dict[str, Any]]:
     return [
         {
@@ -106,7 +118,7 @@ def _callbacks(case: Case) -> list[dict[str, Any]]:
 
 def record_data(record: ArchiveRecord) -> dict[str, Any]:
     case = (
-        Case.objects.select_related("category", "owner", "owner_department", "visitor")
+        Case.objects.select_related("category", "owner", "owner_department", "erasure")
         .prefetch_related("involved_departments")
         .get(pk=record.case_id)
     )
@@ -120,7 +132,7 @@ def record_data(record: ArchiveRecord) -> dict[str, Any]:
             "archived_by": _user(record.archived_by),
         },
         "case": _case(case),
-        "visitor": {"name": mask_name(case.visitor.name), "phone": mask_phone(case.visitor.phone)},
+        "visitor": _visitor(case),
         "events": _events(case),
         "rounds": _rounds(case),
         "callbacks": _callbacks(case),

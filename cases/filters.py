@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, User
 
 from .models import ACTIVE_STATUSES, Case, Category
-from .search import case_text_condition, visitors_matching
+from .search import case_text_condition, looked_up
 from .selectors import involved_condition
 from .widgets import FastSelect
 
@@ -35,7 +35,12 @@ class OverdueSelect(forms.NullBooleanSelect):
 
 
 class CaseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_text",
+        max_length=100,
+        help_text=_("Phone or its last 4 digits, case or archive number (or part), name, subject"),
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Case.Status.choices, widget=FastSelect
     )
@@ -104,10 +109,9 @@ class CaseFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        if getattr(self, "_visitors", (None,))[0] != value:  # looked up once per request
-            self._visitors = (value, visitors_matching(value))
-        condition = case_text_condition(value, visitors=self._visitors[1], walk=self.walk)
-        return queryset.filter(condition)
+        if getattr(self, "_extras", (None,))[0] != value:  # looked up once per request
+            self._extras = (value, looked_up(value))
+        return queryset.filter(case_text_condition(value, walk=self.walk, extras=self._extras[1]))
 
     def filter_department(self, queryset, name, value):
         if not value:

@@ -71,6 +71,9 @@ class IntakeForm(DeadlineFieldsMixin):
         max_length=30,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
+    # The person picked among those on file for the phone (cases/_visitor_history.html); empty:
+    # the person with this phone and name, added if new (VIS-1).
+    visitor = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     visitor_type = forms.ChoiceField(label=_("Visitor type"), choices=VisitorType.choices)
     channel = forms.ChoiceField(
         label=_("Channel"), choices=Channel.choices, initial=Channel.IN_PERSON

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, visitor_views
 
 app_name = "cases"
 
@@ -10,6 +10,16 @@ urlpatterns = [
     path("cases/new/", views.case_new, name="new"),
     path("cases/visitor-lookup/", views.visitor_lookup, name="visitor_lookup"),
     path("cases/department-card/", views.department_card, name="department_card"),
+    # Before cases/<number>/: "visitors" is not a case number.
+    path("cases/visitors/duplicates/", visitor_views.visitor_duplicates, name="visitor_duplicates"),
+    path("cases/visitors/merge/", visitor_views.visitor_merge, name="visitor_merge"),
+    path(
+        "cases/visitors/merges/<int:pk>/undo/",
+        visitor_views.visitor_merge_undo,
+        name="visitor_merge_undo",
+    ),
+    path("cases/visitors/<int:pk>/", visitor_views.visitor_detail, name="visitor"),
+    path("cases/visitors/<int:pk>/rename/", visitor_views.visitor_rename, name="visitor_rename"),
     path("cases/<str:number>/", views.case_detail, name="detail"),
     path("cases/<str:number>/receipt/", views.case_receipt, name="receipt"),
     path("cases/<str:number>/extend/", views.case_extend, name="extend"),

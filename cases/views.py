@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -20,13 +20,14 @@ from accounts import permissions
 from accounts.models import Department
 from accounts.security import client_ip
 
-from . import hooks, privacy, selectors, services, throttle
+from . import hooks, privacy, selectors, services, throttle, visitor_selectors
 from .errors import CaseError
 from .filters import CaseFilter
 from .forms import ExtendDeadlineForm, IntakeForm, ReassignOwnerForm, StatusLookupForm
 from .models import Case
-from .personal import normalize_phone
+from .personal import looks_like_phone, normalize_phone
 from .privacy_forms import RevealForm, VisitorCorrectForm, VisitorExportForm
+from .search_tokens import search_token_read, search_token_store
 
 PAGE_SIZES = (25, 50, 100)
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -147,6 +148,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 answer=data["answer"],
                 confirmation_note=data["confirmation_note"],
                 department=data["department"],
+                visitor_id=data["visitor"],
             )
         except CaseError as error:
             form.add_error(None, str(error))
@@ -158,16 +160,20 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def visitor_lookup(request: HttpRequest) -> HttpResponse:
-    """htmx: earlier cases of the visitor with the phone typed so far (INT-2). POST, so that the
-    number stays out of URLs, proxy logs and browser history (PRV-1); it changes nothing."""
-    visitor, cases = None, []
+    """htmx: the people on file for the phone typed so far, each with their earlier cases
+    (INT-2, VIS-1), to pick one or add another person. POST, so that the number stays out of
+    URLs, proxy logs and browser history (PRV-1); it changes nothing."""
     try:
         phone = normalize_phone(request.POST.get("phone", ""))
     except Exception:  # noqa: BLE001 - an incomplete number simply shows nothing yet
         phone = ""
-    if phone:
-        visitor, cases = selectors.visitor_earlier_cases(user=request.user, phone=phone)
-    return render(request, "cases/_visitor_history.html", {"visitor": visitor, "cases": cases})
+    context = visitor_selectors.intake_people(
+        user=request.user,
+        phone=phone,
+        name=request.POST.get("visitor_name", ""),
+        picked=request.POST.get("visitor", ""),
+    )
+    return render(request, "cases/_visitor_history.html", context)
 
 
 @require_GET
@@ -181,21 +187,63 @@ def department_card(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/_department_card.html", {"department": department})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def case_list(request: HttpRequest) -> HttpResponse:
-    case_filter = CaseFilter(request.GET or None, queryset=selectors.visible_cases(request.user))
+    """The search form posts; a phone number in it goes to the session and the URL carries a
+    token instead (cases.search_tokens), so no full number is in a URL or an access log."""
+    if request.method == "POST":
+        params = request.POST.copy()
+        params.pop("csrfmiddlewaretoken", None)
+        target = _list_url(request, params)
+        if not request.htmx:
+            return redirect(target)
+        response = _case_list_page(request, QueryDict(target.partition("?")[2]))
+        response["HX-Push-Url"] = target
+        return response
+    if looks_like_phone(request.GET.get("q", "")):  # typed into the address bar
+        return redirect(_list_url(request, request.GET.copy()))
+    return _case_list_page(request, request.GET)
+
+
+def _list_url(request: HttpRequest, params: QueryDict) -> str:
+    term = params.get("q", "").strip()
+    if looks_like_phone(term):
+        params["qs"] = search_token_store(request.session, term)
+        del params["q"]
+    params.pop("page", None)
+    return reverse("cases:list") + ("?" + params.urlencode() if params else "")
+
+
+def _case_list_page(request: HttpRequest, params: QueryDict) -> HttpResponse:
+    shown = params.copy()
+    shown.pop("page", None)
+    data = params.copy()
+    if "qs" in data:
+        term = search_token_read(request.session, data.pop("qs")[-1])
+        if term is None:
+            messages.info(request, _("That search has expired; type it again."))
+        data["q"] = term or ""
+    case_filter = CaseFilter(data or None, queryset=selectors.visible_cases(request.user))
     walk = case_filter.walking(selectors.visible_cases(request.user, walk=True))
     try:
-        per_page = int(request.GET.get("per_page", 25))
+        per_page = int(params.get("per_page", 25))
     except ValueError:
         per_page = 25
     per_page = per_page if per_page in PAGE_SIZES else 25
     # The id breaks ties of the chosen order, so that every way of finding a page agrees.
     cases, walk = (_by_id_last(queryset) for queryset in (case_filter.qs, walk))
     page = CappedPaginator(cases, per_page, walk=walk, rows=selectors.listed_cases()).get_page(
-        request.GET.get("page")
+        params.get("page")
     )
-    context = {"filter": case_filter, "page": page, "page_sizes": PAGE_SIZES, "per_page": per_page}
+    context = {
+        "filter": case_filter,
+        "page": page,
+        "page_sizes": PAGE_SIZES,
+        "per_page": per_page,
+        # The links to other pages: the filters as in the URL (a phone stays a token).
+        "query": shown.urlencode() + "&" if shown else "",
+        "can_merge": permissions.can_manage_personal_data(request.user),
+    }
     template = "cases/case_list.html#results" if request.htmx else "cases/case_list.html"
     return render(request, template, context)
 

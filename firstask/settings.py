@@ -299,6 +299,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Personal data (PRV-1): key of the phone hash (matching without the raw number in logs).
 PII_HASH_KEY = env("PII_HASH_KEY", default=SECRET_KEY)
+# Minutes a phone number searched from the case list stays behind its URL token (VIS-2).
+SEARCH_TOKEN_MINUTES = env.int("SEARCH_TOKEN_MINUTES", default=30)
 # Retention: days after archiving before a visitor's name, phone and signatures are erased.
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=3 * 365)
 CELERY_IMPORTS = ["cases.retention"]

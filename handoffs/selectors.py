@@ -314,7 +314,7 @@ _CASE_ROW = (
     "subject",
     "status",
     "deadline",
-    "visitor__name",
+    "visitor_name",
     "category__name",
     *(f"owner__{name}" for name in _USER_LABEL),
 )
@@ -355,7 +355,7 @@ def center_desk(*, now: dt.datetime | None = None, limit: int = 20) -> CenterDes
     overdue_rule = Q(status__in=ASSIGNMENT_DEPARTMENT_TURN, deadline__lt=now)
     open_assignments = Assignment.objects.filter(status__in=ASSIGNMENT_OPEN)
     open_disputes = Dispute.objects.filter(status=Dispute.Status.OPEN)
-    cases = Case.objects.select_related("owner", "category", "visitor").only(*_CASE_ROW)
+    cases = Case.objects.select_related("owner", "category").only(*_CASE_ROW)
     overdue_cases = cases.filter(status__in=ACTIVE_STATUSES, deadline__lt=now).order_by("deadline")
     awaiting = cases.filter(status=Case.Status.AWAITING_CONFIRMATION).order_by("updated_at")
     # Each count keeps its own WHERE, and so its own index.

@@ -52,6 +52,11 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "cases:reveal":            r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
     "cases:visitor_export":    r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
     "cases:visitor_correct":   r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
+    "cases:visitor":           r((302, 200, 404, 404, 200, 200)),
+    "cases:visitor_rename":    r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
+    "cases:visitor_duplicates":r((302, 403, 403, 403, 200, 403)),
+    "cases:visitor_merge":     r((302, 405, 405, 405, 405, 405), (302, 403, 403, 403, 302, 403)),
+    "cases:visitor_merge_undo":r((302, 405, 405, 405, 405, 405), (302, 403, 403, 403, 404, 403)),
     "cases:status":            r((200, 200, 200, 200, 200, 200), (200, 200, 200, 200, 200, 200)),
     "cases:status_token":      r((200, 200, 200, 200, 200, 200)),
     "handoffs:desk":                  r((302, 403, 403, 403, 200, 403)),
@@ -175,7 +180,12 @@ def _row(name: str) -> dict[str, tuple[int, ...]] | None:
 def _urls(case: Case) -> list[tuple[str, str, dict[str, tuple[int, ...]]]]:
     # A staff pk (training record, KPI page) is the case owner's: their own record.
     values = {**PARAMS, "number": case.number, "token": case.status_token, "pk": str(case.owner_id)}
-    per_url = {"handoffs:slip": {"pk": str(case.owner.department_id)}}  # a department's slip
+    per_url = {
+        "handoffs:slip": {"pk": str(case.owner.department_id)},  # a department's slip
+        "cases:visitor": {"pk": str(case.visitor_id)},  # the case's visitor
+        "cases:visitor_rename": {"pk": str(case.visitor_id)},
+        "cases:visitor_merge_undo": {"pk": "999999"},  # no such merge
+    }
     urls, missing = [], []
     for name, namespace, pattern in _patterns():
         if name is None:
