@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("audit/", include("audit.urls")),
     path("handoffs/", include("handoffs.urls")),
     path("archive/", include("archive.urls")),
