@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.cache import cache
 from jsonschema import Draft202012Validator
@@ -78,7 +80,8 @@ def conforms(openapi):
         schema = content["application/json"]["schema"]
         validator = Draft202012Validator({**schema, "components": openapi["components"]})
         errors = [
-            f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(response.json())
+            f"{list(e.absolute_path)}: {e.message}"
+            for e in validator.iter_errors(json.loads(response.content))
         ]
         assert errors == [], f"{method} {path} {status}: {errors}"
 
