@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.core.cache import cache
 from jsonschema import Draft202012Validator
 from rest_framework.test import APIClient
 
@@ -11,14 +10,6 @@ from api.models import Scope
 from api.services import api_token_create
 
 ALL_SCOPES = list(Scope.values)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    """Throttle counters live in Redis; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
