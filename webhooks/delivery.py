@@ -98,6 +98,10 @@ def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> bool:
     )
     if row is None:  # sent, not due yet, or being sent by another worker right now
         return False
+    if not row.endpoint.is_active:  # turned off since the row was written: not sent at all
+        row.state, row.next_attempt_at, row.last_error = State.FAILED, None, "endpoint turned off"
+        row.save(update_fields=["state", "next_attempt_at", "last_error"])
+        return False
     row.attempts += 1
     try:
         status = post(row)
@@ -107,7 +111,7 @@ def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> bool:
     row.last_status, row.last_error = status, error
     if not error:
         row.state, row.sent_at, row.next_attempt_at = State.SENT, timezone.now(), None
-    elif row.attempts >= settings.WEBHOOK_MAX_ATTEMPTS or not row.endpoint.is_active:
+    elif row.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
         row.state, row.next_attempt_at = State.FAILED, None
         logger.error("webhook delivery %s given up: %s", row.uuid, error)
     else:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from django.core.management import call_command
@@ -122,3 +123,31 @@ def test_the_command_makes_lists_and_revokes(front_desk, capsys):
     call_command("api_token", "revoke", row.prefix)
     row.refresh_from_db()
     assert row.revoked_at is not None
+
+
+def test_the_admin_shows_a_new_token_once(client, front_desk, django_user_model, api):
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw-1-root-pw")
+    client.force_login(admin)
+    response = client.post(
+        "/admin/api/apitoken/add/",
+        {"user": front_desk.pk, "name": "website", "scopes": ["reference:read"]},
+        follow=True,
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    (token,) = re.findall(r"fa_[0-9a-f]+\.[\w-]+", " ".join(shown))
+    assert api(token=token).get(URL).status_code == 200
+    row = ApiToken.objects.get(name="website")
+    page = client.get(f"/admin/api/apitoken/{row.pk}/change/").content.decode()
+    assert token.split(".", 1)[1] not in page
+
+
+def test_the_admin_revokes(client, front_desk, django_user_model, api, token_for):
+    token = token_for(front_desk)
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw-1-root-pw")
+    client.force_login(admin)
+    row = ApiToken.objects.get(user=front_desk)
+    client.post(
+        "/admin/api/apitoken/",
+        {"action": "revoke", "_selected_action": [row.pk]},
+    )
+    assert api(token=token).get(URL).status_code == 401

@@ -197,3 +197,11 @@ def test_the_delivery_log_is_in_the_admin(client, make_case, endpoint, django_us
     assert response.status_code == 302
     added = Endpoint.objects.get(name="website")
     assert added.events == ["case.closed"] and len(added.secret) == 64
+
+
+def test_an_endpoint_turned_off_is_not_called(make_case, endpoint, receiver):
+    make_case()
+    Endpoint.objects.update(is_active=False)
+    assert deliveries_send_due() == 0
+    assert receiver.calls == []
+    assert Delivery.objects.get().state == "failed"
