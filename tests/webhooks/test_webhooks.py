@@ -205,3 +205,17 @@ def test_an_endpoint_turned_off_is_not_called(make_case, endpoint, receiver):
     assert deliveries_send_due() == 0
     assert receiver.calls == []
     assert Delivery.objects.get().state == "failed"
+
+
+def test_the_task_sends_what_is_due(make_case, endpoint, receiver):
+    from webhooks.tasks import deliver_due
+
+    make_case()
+    assert deliver_due.apply().get() == 1
+    assert len(receiver.calls) == 1
+
+
+def test_the_sweep_is_on_the_beat_schedule(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["webhooks-sweep"]
+    assert entry["task"] == "webhooks.deliver_due"
+    assert entry["schedule"] == settings.WEBHOOK_SWEEP_SECONDS
