@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from cases.errors import CaseError
 
 from .models import ApiToken, Scope
@@ -44,7 +47,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         try:
             token, secret = api_token_create(
-                request.user, user=data["user"], name=data["name"], scopes=data["scopes"]
+                cast(User, request.user),
+                user=data["user"],
+                name=data["name"],
+                scopes=data["scopes"],
             )
         except CaseError as error:
             messages.error(request, str(error))
@@ -59,5 +65,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset.select_related("user"):
-            api_token_revoke(request.user, token=token)
+            api_token_revoke(cast(User, request.user), token=token)
         messages.success(request, _("Revoked."))

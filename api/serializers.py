@@ -63,7 +63,7 @@ class CaseCreateSerializer(StrictSerializer):
         return value
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         outcome = data["outcome"]
         if outcome == Outcome.ON_THE_SPOT:
             if not data.get("answer", "").strip():
