@@ -165,3 +165,11 @@ def test_the_schema_check_catches_an_undocumented_answer(conforms):
     with pytest.raises(AssertionError):
         conforms(wrong, URL, "POST")
     assert json.loads(wrong.content) == {"number": 5}
+
+
+def test_a_token_write_needs_no_csrf_token(token_for, front_desk, category):
+    from rest_framework.test import APIClient
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(front_desk, ['cases:write'])}")
+    assert client.post(URL, intake(category), format="json").status_code == 201
