@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 from psycopg import sql
 
@@ -27,6 +28,9 @@ from .models import ArchiveRecord, ArchiveTally
 from .numbers import allocate_archive_number
 
 logger = logging.getLogger(__name__)
+
+# Sent inside the transaction that files a case; webhooks tell other systems of it.
+case_archived = Signal()  # sender=Case, case=, actor=, record=
 
 
 def enqueue(task, *args) -> None:
@@ -78,6 +82,7 @@ def case_archive(actor: User | None, *, case: Case, version: int | None = None) 
         before=before,
         after={"case": case.number, "number": number, "year": local.year, "month": local.month},
     )
+    case_archived.send(sender=Case, case=case, actor=actor, record=record)
     from .tasks import archive_render_pdf
 
     transaction.on_commit(lambda: enqueue(archive_render_pdf, record.pk))

@@ -379,3 +379,37 @@ AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=3600)
 AUDIT_CHECKPOINT_KEY = env("AUDIT_CHECKPOINT_KEY", default="")
 # Failed sign-ins from one IP, over all usernames, before it is locked out (password spraying).
 LOGIN_MAX_FAILURES_PER_IP = env.int("LOGIN_MAX_FAILURES_PER_IP", default=20)
+# --- REST API and outgoing webhooks (api/, webhooks/) ---
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "webhooks", "api"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    # Calls per token, counted in the cache (Redis): e.g. "120/min", "5000/hour".
+    "DEFAULT_THROTTLE_RATES": {"api_token": env("API_THROTTLE_RATE", default="120/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "firstask API",
+    "DESCRIPTION": "Cases, their timeline and results; departments and categories. "
+    "Every call runs as the token's user, within the token's scopes.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+# Webhook deliveries: seconds to wait for an endpoint, first retry delay (doubling), attempts.
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5)
+WEBHOOK_RETRY_SECONDS = env.int("WEBHOOK_RETRY_SECONDS", default=60)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=10)
+WEBHOOK_SWEEP_SECONDS = env.int("WEBHOOK_SWEEP_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "webhooks-sweep": {"task": "webhooks.deliver_due", "schedule": WEBHOOK_SWEEP_SECONDS},
+}

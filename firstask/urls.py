@@ -25,6 +25,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("audit/", include("audit.urls")),
     path("handoffs/", include("handoffs.urls")),
     path("archive/", include("archive.urls")),

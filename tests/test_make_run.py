@@ -49,6 +49,14 @@ NOT_BY_LINK = {
     "archive:export_download": "exists once an export was started (POST)",
     "archive:export_progress": "exists once an export was started (POST)",
     "supervision:complaint_thanks": "shown after a complaint is posted",
+    "api:docs": "for the integrators of other systems (README), not a page of the desk",
+    "api:schema": "read by the API docs page and by other systems' tooling",
+    "api:cases": "called by other systems with a bearer token",
+    "api:case_detail": "called by other systems with a bearer token",
+    "api:case_timeline": "called by other systems with a bearer token",
+    "api:case_result": "called by other systems with a bearer token",
+    "api:departments": "called by other systems with a bearer token",
+    "api:categories": "called by other systems with a bearer token",
 }
 
 

@@ -137,6 +137,16 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "closure:signature":              r((302, 404, 404, 404, 404, 404)),
     "closure:confirm_other":          r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
     "closure:callback":               r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
+    # The API takes bearer tokens only: a signed-in session is not enough (tests/api/ has the
+    # token × role matrix). The schema opens with a session or a token; the docs with a session.
+    "api:schema":                     r((401, 200, 200, 200, 200, 200)),
+    "api:docs":                       r((302, 200, 200, 200, 200, 200)),
+    "api:cases":                      r((401, 401, 401, 401, 401, 401), (401, 401, 401, 401, 401, 401)),
+    "api:case_detail":                r((401, 401, 401, 401, 401, 401)),
+    "api:case_timeline":              r((401, 401, 401, 401, 401, 401)),
+    "api:case_result":                r((401, 401, 401, 401, 401, 401), (401, 401, 401, 401, 401, 401)),
+    "api:departments":                r((401, 401, 401, 401, 401, 401)),
+    "api:categories":                 r((401, 401, 401, 401, 401, 401)),
 }
 # fmt: on
 
