@@ -17,11 +17,11 @@ $(PY):
 	$(PIP) install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(PY)
-	$(PIP) install --quiet -e .
+	$(PY) bin/requirements.py | $(PIP) install --quiet -r /dev/stdin
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(PY)
-	$(PIP) install --quiet -e ".[dev]"
+	$(PY) bin/requirements.py dev | $(PIP) install --quiet -r /dev/stdin
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
