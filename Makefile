@@ -14,14 +14,14 @@ PYTEST_WORKERS ?= 2
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
+	$(PIP) install -qq --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) bin/requirements.py | $(PIP) install --quiet -r /dev/stdin
+	$(PY) bin/requirements.py | $(PIP) install -qq -r /dev/stdin
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(PY)
-	$(PY) bin/requirements.py dev | $(PIP) install --quiet -r /dev/stdin
+	$(PY) bin/requirements.py dev | $(PIP) install -qq -r /dev/stdin
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
