@@ -50,7 +50,6 @@ NOT_BY_LINK = {
     "archive:export_progress": "exists once an export was started (POST)",
     "supervision:complaint_thanks": "shown after a complaint is posted",
     "closure:decide": "the center head's POST on a closure awaiting approval, from its case page",
-    "cases:visitor_merge": "a POST from the duplicate finder naming two visitor records",
     "favicon": "browsers ask for /favicon.ico themselves; pages link the static icon",
     "api:case_detail": "called by other systems with a bearer token",
     "api:case_timeline": "called by other systems with a bearer token",
@@ -258,7 +257,7 @@ def paths_for(name: str, met: list[dict]) -> list[str]:
     """URLs of `name` built from keyword arguments met elsewhere in the crawl (a case number,
     a round, an id), one per distinct fitting set."""
     paths = set()
-    for kwargs in met:
+    for kwargs in [{}, *met]:
         for candidate in [kwargs] + [{key: value} for key, value in kwargs.items()]:
             try:
                 paths.add(reverse(name, kwargs=candidate))
