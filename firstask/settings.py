@@ -374,3 +374,6 @@ AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=3600)
 AUDIT_CHECKPOINT_KEY = env("AUDIT_CHECKPOINT_KEY", default="")
 # Failed sign-ins from one IP, over all usernames, before it is locked out (password spraying).
 LOGIN_MAX_FAILURES_PER_IP = env.int("LOGIN_MAX_FAILURES_PER_IP", default=20)
+# --- integrations: SSO, directory import, metrics and logs, backup (issue 18) ---
+# The project package is an app too: its management commands (backup, restore) live there.
+INSTALLED_APPS += ["firstask"]

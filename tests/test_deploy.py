@@ -148,7 +148,7 @@ def test_the_beat_schedule_is_registered_in_code():
 
 def test_dockerfile_builds_a_slim_non_root_image_with_pdf_libraries():
     dockerfile = (ROOT / "Dockerfile").read_text()
-    assert dockerfile.startswith("#") and "\nFROM python:3.11-slim\n" in dockerfile
+    assert dockerfile.startswith("#") and "\nFROM python:3.11-slim-bookworm\n" in dockerfile
     for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-noto-cjk"):
         assert package in dockerfile
     assert "collectstatic --no-input" in dockerfile
