@@ -13,6 +13,8 @@ from celery import Celery
 from celery.exceptions import SecurityWarning
 from celery.signals import beat_init
 
+from firstask import metrics
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firstask.settings")
 
 logger = logging.getLogger(__name__)
@@ -25,6 +27,7 @@ if os.environ.get("DEBUG") == "1":
 app = Celery("firstask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+metrics.celery_signals_connect()  # task outcomes for /metrics
 
 # Beat entry → (task, setting holding its interval in seconds).
 SCHEDULE = {

@@ -377,3 +377,19 @@ LOGIN_MAX_FAILURES_PER_IP = env.int("LOGIN_MAX_FAILURES_PER_IP", default=20)
 # --- integrations: SSO, directory import, metrics and logs, backup (issue 18) ---
 # The project package is an app too: its management commands (backup, restore) live there.
 INSTALLED_APPS += ["firstask"]
+# Metrics (firstask/metrics.py): /metrics answers a client in METRICS_ALLOWED_IPS (addresses or
+# networks) or one sending "Authorization: Bearer <METRICS_TOKEN>"; anyone else gets 403.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# Prometheus scrapes over the internal network without TLS: no redirect to https for /metrics.
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
+# A Celery worker serves its task counters on this port (0: off; docker-compose sets 9808).
+METRICS_WORKER_PORT = env.int("METRICS_WORKER_PORT", default=0)
+METRICS_WORKER_ADDR = env("METRICS_WORKER_ADDR", default="0.0.0.0")  # noqa: S104 - container
+# First: the latency measured covers every other middleware.
+MIDDLEWARE.insert(0, "firstask.metrics.RequestMetricsMiddleware")
+# LOG_FORMAT=json: one JSON object per log line, with the request id (X-Request-ID).
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+if LOG_FORMAT == "json":
+    LOGGING["formatters"]["json"] = {"()": "firstask.logjson.JsonFormatter"}
+    LOGGING["handlers"]["console"]["formatter"] = "json"

@@ -3,10 +3,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from firstask.metrics import metrics_view
+
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("metrics", metrics_view, name="metrics"),
     path("audit/", include("audit.urls")),
     path("handoffs/", include("handoffs.urls")),
     path("archive/", include("archive.urls")),

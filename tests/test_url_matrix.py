@@ -36,6 +36,8 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "accounts:logout":         r((302, 405, 405, 405, 405, 405), (302, 302, 302, 302, 302, 302)),
     "accounts:csp_report":     r((405, 405, 405, 405, 405, 405), (400, 400, 400, 400, 400, 400)),
     "set_language":            r((302, 302, 302, 302, 302, 302), (302, 302, 302, 302, 302, 302)),
+    # The test client is 127.0.0.1, in METRICS_ALLOWED_IPS; tests/test_metrics.py refuses others.
+    "metrics":                 r((200, 200, 200, 200, 200, 200)),
     "admin:login":             r((200, 200, 200, 200, 200, 200)),
     "admin:*":                 r((302, 302, 302, 302, 302, 302)),  # no role is Django staff
     "cases:desk":              r((302, 200, 200, 200, 200, 200)),
