@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("metrics", metrics_view, name="metrics"),
+    path("directory/", include("directory.urls")),
     path("audit/", include("audit.urls")),
     path("handoffs/", include("handoffs.urls")),
     path("archive/", include("archive.urls")),
