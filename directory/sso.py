@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import requests
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousOperation
@@ -134,7 +135,13 @@ class DirectoryOIDCBackend(OIDCAuthenticationBackend):
     def authenticate(self, request, **kwargs):
         if not oidc_enabled() or request is None or "code" not in request.GET:
             return None
-        return super().authenticate(request, **kwargs)
+        try:
+            return super().authenticate(request, **kwargs)
+        except (SuspiciousOperation, requests.RequestException, ValueError) as error:
+            # A forged or misdirected token, or a provider that does not answer: this sign-in
+            # fails (back to the login page, which says so), nothing else does.
+            logger.warning("oidc: sign-in refused: %s", error)
+            return None
 
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
         payload = super().verify_token(token, **kwargs)
