@@ -222,7 +222,10 @@ def restore_read(*, archive: Path, alias: str = "default") -> dict[str, Any]:
         done = subprocess.run(  # noqa: S603
             [
                 str(client.pg_restore),
+                # Objects belong to whoever restores (the database owner); grants to the
+                # application's role are made again by `manage.py db_app_role` afterwards.
                 "--no-owner",
+                "--no-privileges",
                 "--exit-on-error",
                 "--single-transaction",
                 *args,

@@ -48,6 +48,10 @@ NOT_BY_LINK = {
     "archive:export_download": "exists once an export was started (POST)",
     "archive:export_progress": "exists once an export was started (POST)",
     "supervision:complaint_thanks": "shown after a complaint is posted",
+    "metrics": "scraped by Prometheus, not opened by people",
+    "directory:oidc_start": "on the login page only while OpenID Connect is configured",
+    "directory:oidc_callback": "the identity provider sends the browser here",
+    "directory:import_confirm": "the confirm button of a dry run (POST)",
 }
 
 

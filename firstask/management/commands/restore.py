@@ -27,3 +27,7 @@ class Command(BaseCommand):
                 f"restored the backup of {manifest['created_at']}: database and {media} media files"
             )
         )
+        self.stdout.write(
+            "If the application connects as a role of its own, grant it again: "
+            "python manage.py db_app_role <role>"
+        )
