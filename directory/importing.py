@@ -21,14 +21,14 @@ from typing import Any
 
 import tablib
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import validate_email
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Department, User
-from accounts.permissions import ROLES
+from accounts.permissions import ADMIN, ROLES, has_role
 from audit.services import audit_record
 from cases.models import Category
 
@@ -58,6 +58,7 @@ class Kind:
     key: str
     columns: tuple[str, ...]
     required: tuple[str, ...]
+    unique: tuple[str, ...] = ()  # besides the key: columns no two records share
 
 
 KINDS = {
@@ -69,6 +70,7 @@ KINDS = {
         ("code", "name", "responsibilities", "contact_person", "phone", "email", "location",
          "head", "is_active"),
         ("code", "name"),
+        ("name",),
     ),
     "staff": Kind(
         "staff",
@@ -86,6 +88,7 @@ KINDS = {
         "code",
         ("code", "name", "sort_order", "is_active"),
         ("code", "name"),
+        ("name",),
     ),
 }  # fmt: skip
 
@@ -173,7 +176,7 @@ def dataset_read(*, content: bytes, filename: str) -> list[dict[str, str]]:
 def _max_length(model: type[models.Model], name: str) -> int | None:
     try:
         return getattr(model._meta.get_field(name), "max_length", None)
-    except Exception:  # noqa: BLE001 - columns that are not fields (roles)
+    except FieldDoesNotExist:  # roles: not a field
         return None
 
 
@@ -274,7 +277,22 @@ def _shown(value: Any) -> Any:
     return value
 
 
-def import_plan(*, kind: str, rows: list[dict[str, str]]) -> Plan:
+def _roles_allowed(actor: Any, row: Row, values: dict[str, Any], obj: models.Model | None) -> None:
+    """Role changes an import may not make: the admin role is granted or taken away only by an
+    administrator, and nobody changes their own roles (actor None: the command line)."""
+    if actor is None or "roles" not in values:
+        return
+    before = set(_current(KINDS["staff"], obj, "roles") or [])
+    after = set(values["roles"])
+    if before == after:
+        return
+    if obj is not None and obj.pk == actor.pk:
+        row.errors.append(_("You cannot change your own roles by an import."))
+    elif ADMIN in before ^ after and not has_role(actor, ADMIN):
+        row.errors.append(_("Only an administrator may grant or take away the admin role."))
+
+
+def import_plan(*, kind: str, rows: list[dict[str, str]], actor: Any = None) -> Plan:
     """What the rows would do, without writing anything."""
     spec = KINDS[kind]
     missing = [c for c in spec.required if rows and c not in rows[0]]
@@ -285,8 +303,7 @@ def import_plan(*, kind: str, rows: list[dict[str, str]]) -> Plan:
             _("Missing column(s): %(columns)s. The columns are: %(all)s.")
             % {"columns": ", ".join(missing), "all": ", ".join(spec.columns)}
         )
-    unique = [c for c in ("name",) if c in spec.columns and kind != "staff"]
-    seen: dict[str, dict[str, int]] = {c: {} for c in (spec.key, *unique)}
+    seen: dict[str, dict[str, int]] = {c: {} for c in (spec.key, *spec.unique)}
     plan = Plan(spec, [])
     for line, raw in enumerate(rows, start=2):  # line 1 holds the headers
         row = Row(line=line, key=raw.get(spec.key, ""))
@@ -302,8 +319,8 @@ def import_plan(*, kind: str, rows: list[dict[str, str]]) -> Plan:
                 )
             seen[column].setdefault(value, line)
         obj = spec.model.objects.filter(**{spec.key: row.key}).first() if row.key else None
-        for column in unique:
-            other = spec.model.objects.filter(name=values.get(column)).exclude(
+        for column in spec.unique:
+            other = spec.model.objects.filter(**{column: values.get(column)}).exclude(
                 **{spec.key: row.key}
             )
             if values.get(column) and other.exists():
@@ -311,6 +328,8 @@ def import_plan(*, kind: str, rows: list[dict[str, str]]) -> Plan:
                     _("Name %(value)s belongs to another record already.")
                     % {"value": values[column]}
                 )
+        if spec.model is User:
+            _roles_allowed(actor, row, values, obj)
         if row.errors:
             row.action = "error"
         else:
@@ -354,7 +373,7 @@ def import_apply(
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('firstask.directory.import'))")
     spec = KINDS[kind]
-    plan = import_plan(kind=kind, rows=rows)
+    plan = import_plan(kind=kind, rows=rows, actor=actor)
     if plan.fingerprint() != fingerprint:
         raise PlanChanged
     for row in plan.good:

@@ -48,7 +48,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         kind = form.cleaned_data["kind"]
         try:
             rows = importing.dataset_read(content=upload.read(), filename=upload.name)
-            plan = importing.import_plan(kind=kind, rows=rows)
+            plan = importing.import_plan(kind=kind, rows=rows, actor=request.user)
         except importing.ImportFileError as error:
             form.add_error("file", str(error))
         else:
@@ -81,7 +81,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
             filename=data["filename"],
         )
     except importing.PlanChanged:
-        plan = importing.import_plan(kind=data["kind"], rows=data["rows"])
+        plan = importing.import_plan(kind=data["kind"], rows=data["rows"], actor=request.user)
         messages.warning(
             request,
             _("The data changed since the dry run; nothing was imported. Check the new dry run."),

@@ -226,3 +226,24 @@ def test_the_export_command_writes_what_the_import_reads(directory, tmp_path):
     assert {row.action for row in plan.rows} == {"unchanged"}
     with pytest.raises(CommandError, match=".csv or .xlsx"):
         call_command("export_directory", "departments", str(tmp_path / "d.pdf"))
+
+
+def test_a_center_head_may_not_grant_the_admin_role(directory, manager):
+    page = dry_run(manager, "staff", csv_file("username,roles\njiaowu1,staff admin\n"))
+    (row,) = page.context["plan"].rows
+    assert "只有管理员才能授予或撤销管理员角色" in " ".join(row.errors)
+
+
+def test_nobody_changes_their_own_roles_by_import(directory, manager, center_head):
+    page = dry_run(manager, "staff", csv_file("username,roles\nzhuren,staff\n"))
+    (row,) = page.context["plan"].rows
+    assert "不能通过导入修改自己的角色" in " ".join(row.errors)
+    assert page.context["plan"].good == []
+
+
+def test_an_administrator_may_grant_the_admin_role(directory, client):
+    client.force_login(UserFactory(username="sysadmin", roles=["admin"]))
+    page = dry_run(client, "staff", csv_file("username,roles\njiaowu1,staff admin\n"))
+    confirm(client, page)
+    roles = set(User.objects.get(username="jiaowu1").groups.values_list("name", flat=True))
+    assert roles == {"staff", "admin"}

@@ -28,7 +28,7 @@ class Command(BaseCommand):
                 raise CommandError(f"no such user: {actor}")
         try:
             rows = importing.dataset_read(content=file.read_bytes(), filename=file.name)
-            plan = importing.import_plan(kind=kind, rows=rows)
+            plan = importing.import_plan(kind=kind, rows=rows, actor=actor_user)
         except OSError as error:
             raise CommandError(f"cannot read {file}: {error}") from error
         except importing.ImportFileError as error:
@@ -56,4 +56,4 @@ class Command(BaseCommand):
             )
         except importing.PlanChanged as error:
             raise CommandError("the data changed during the import; run it again") from error
-        self.stdout.write(self.style.SUCCESS(f"imported: {summary} (skipped)"))
+        self.stdout.write(self.style.SUCCESS(f"imported: {summary} (rows with errors skipped)"))
