@@ -247,3 +247,14 @@ def test_an_administrator_may_grant_the_admin_role(directory, client):
     confirm(client, page)
     roles = set(User.objects.get(username="jiaowu1").groups.values_list("name", flat=True))
     assert roles == {"staff", "admin"}
+
+
+def test_planning_reads_a_constant_number_of_queries(directory, django_assert_max_num_queries):
+    for n in range(40):
+        UserFactory(username=f"bulk{n}", department=Department.objects.get(code="JW"))
+    rows = importing.dataset_read(content=importing.export_bytes(kind="staff", fmt="csv"),
+                                  filename="staff.csv")  # fmt: skip
+    assert len(rows) > 40
+    with django_assert_max_num_queries(6):
+        plan = importing.import_plan(kind="staff", rows=rows)
+    assert {row.action for row in plan.rows} == {"unchanged"}
