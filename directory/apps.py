@@ -9,3 +9,6 @@ class DirectoryConfig(AppConfig):
 
     name = "directory"
     verbose_name = _("Staff directory")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the role-mapping check

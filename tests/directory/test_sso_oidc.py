@@ -243,3 +243,16 @@ def test_a_provider_that_stops_answering_fails_only_that_sign_in(oidc_on, client
         "/accounts/login/", {"username": "qiantai", "password": "pw-for-tests-1"}
     )
     assert signed_in.status_code == 302
+
+
+def test_a_role_mapping_that_cannot_work_fails_the_system_check(settings):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.OIDC_ROLE_MAP = {"firstask-staff": "boss"}
+    with pytest.raises(SystemCheckError, match="OIDC_ROLE_MAP"):
+        call_command("check")
+    settings.OIDC_ROLE_MAP = {}
+    settings.LDAP_ROLE_GROUPS = ["cn=staff"]
+    with pytest.raises(SystemCheckError, match="LDAP_ROLE_GROUPS must be a JSON object"):
+        call_command("check")
