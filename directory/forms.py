@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +15,8 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k.name, k.label) for k in KINDS.values()]
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = [(k.name, k.label) for k in KINDS.values()]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

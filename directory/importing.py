@@ -54,7 +54,7 @@ class PlanChanged(Exception):
 class Kind:
     name: str
     label: Any
-    model: type[models.Model]
+    model: Any  # Department, User or Category
     key: str
     columns: tuple[str, ...]
     required: tuple[str, ...]
@@ -243,7 +243,7 @@ class _Lookups:
     """What the rows refer to, read in a few queries for the whole file (500 staff: 5 queries,
     not 2,500)."""
 
-    existing: dict[str, models.Model]
+    existing: dict[str, Any]
     departments: dict[str, Department]
     heads: dict[str, User]
     taken: dict[tuple[str, str], str]  # (unique column, value) -> key of the record holding it
@@ -258,7 +258,7 @@ class _Lookups:
             query = query.select_related("department").prefetch_related("groups")
         elif spec.model is Department:
             query = query.select_related("head")
-        taken = {}
+        taken: dict[tuple[str, str], str] = {}
         for name in spec.unique:
             holders = spec.model.objects.filter(**{f"{name}__in": column(name)})
             taken |= {(name, v): k for v, k in holders.values_list(name, spec.key)}
@@ -295,7 +295,7 @@ def _resolve(values: dict[str, Any], errors: list[str], found: _Lookups) -> dict
     return values
 
 
-def _current(kind: Kind, obj: models.Model | None, name: str) -> Any:
+def _current(kind: Kind, obj: Any, name: str) -> Any:
     if obj is None:
         return None
     if name == "roles":  # groups are prefetched
@@ -311,7 +311,7 @@ def _shown(value: Any) -> Any:
     return value
 
 
-def _roles_allowed(actor: Any, row: Row, values: dict[str, Any], obj: models.Model | None) -> None:
+def _roles_allowed(actor: Any, row: Row, values: dict[str, Any], obj: Any) -> None:
     """Role changes an import may not make: the admin role is granted or taken away only by an
     administrator, and nobody changes their own roles (actor None: the command line)."""
     if actor is None or "roles" not in values:
@@ -428,7 +428,7 @@ def import_apply(
 # --- export ---
 
 
-def _exported(spec: Kind, obj: models.Model, column: str) -> Any:
+def _exported(spec: Kind, obj: Any, column: str) -> Any:
     if column == "roles":
         return ",".join(sorted(g.name for g in obj.groups.all() if g.name in ROLES))
     if column == "is_active":

@@ -30,7 +30,7 @@ def department_find(value: str) -> Department | None:
 def _facts(user: User) -> dict[str, Any]:
     return {
         "roles": sorted(user.groups.filter(name__in=ROLES).values_list("name", flat=True)),
-        "department": user.department.code if user.department_id else None,
+        "department": user.department.code if user.department else None,
         "name": user.name,
         "email": user.email,
     }
@@ -65,7 +65,7 @@ def sso_user_apply(
         user.set_unusable_password()  # only the provider signs them in
         user.save()
     before = None if created else _facts(user)
-    fields = []
+    fields: list[str] = []
     if name and user.name != name[:40]:
         user.name, fields = name[:40], [*fields, "name"]
     if email and user.email != email:

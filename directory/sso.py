@@ -57,6 +57,8 @@ def _local_account(username: str) -> bool:
 class DirectoryLDAPBackend(LDAPBackend):
     """django-auth-ldap configured from our LDAP_* settings (read at each sign-in)."""
 
+    _settings: LDAPSettings | None = None
+
     @property
     def settings(self) -> LDAPSettings:
         if self._settings is None:

@@ -86,8 +86,8 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
             request,
             _("The data changed since the dry run; nothing was imported. Check the new dry run."),
         )
-        form = ImportForm(initial={"kind": data["kind"]})
-        return _preview(request, form=form, plan=plan, data=data, status=409)
+        upload_form = ImportForm(initial={"kind": data["kind"]})
+        return _preview(request, form=upload_form, plan=plan, data=data, status=409)
     messages.success(
         request,
         _("Imported: %(created)d created, %(updated)d updated, %(bad)d rows with errors skipped.")
