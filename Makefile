@@ -34,12 +34,13 @@ run: install
 	$(PY) bin/devserver.py --host $(HOST) --port $(PORT)
 
 ## make test: set up what the suite needs (bin/test-setup: missing Debian packages, PostgreSQL and
-## Redis started when down), then the linters and the whole suite in parallel.
+## Redis started when down), install the dev dependencies, then the linters and the whole suite.
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production
 test: export TEST_DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: export TEST_REDIS_URL ?= $(TEST_REDIS_URL)
-test: install-dev
+test: | $(PY)
 	PY=$(PY) bin/test-setup
+	$(MAKE) --no-print-directory install-dev  # after test-setup: python-ldap builds on its headers
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	. var/test-env.sh && DATABASE_URL=$${DATABASE_URL%/*}/postgres DEBUG=1 $(PY) manage.py makemigrations --check --dry-run

@@ -148,3 +148,8 @@ def user_ids_with_role(role: str) -> list[int]:
 def can_read_audit_trail(user: Any) -> bool:
     """The audit trail and the personal-data access log: auditors and the center head (AUD-2)."""
     return has_role(user, AUDITOR, CENTER_HEAD, ADMIN)
+
+
+def can_manage_directory(user: Any) -> bool:
+    """Bulk import and export of departments, staff and categories (directory/)."""
+    return has_role(user, CENTER_HEAD, ADMIN)

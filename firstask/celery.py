@@ -14,6 +14,8 @@ from celery import Celery
 from celery.exceptions import SecurityWarning
 from celery.signals import after_task_publish, beat_embedded_init, beat_init, task_prerun
 
+from firstask import metrics
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firstask.settings")
 
 logger = logging.getLogger(__name__)
@@ -26,6 +28,7 @@ if os.environ.get("DEBUG") == "1":
 app = Celery("firstask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+metrics.celery_signals_connect()  # task outcomes for /metrics
 
 # Beat entry → (task, setting holding its interval in seconds).
 SCHEDULE = {

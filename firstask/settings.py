@@ -413,3 +413,72 @@ CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "webhooks-sweep": {"task": "webhooks.deliver_due", "schedule": WEBHOOK_SWEEP_SECONDS},
 }
+# --- integrations: SSO, directory import, metrics and logs, backup (issue 18) ---
+# The project package is an app too: its management commands (backup, restore) live there.
+INSTALLED_APPS += ["firstask"]
+# Metrics (firstask/metrics.py): /metrics answers a client in METRICS_ALLOWED_IPS (addresses or
+# networks) or one sending "Authorization: Bearer <METRICS_TOKEN>"; anyone else gets 403.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# Prometheus scrapes over the internal network without TLS: no redirect to https for /metrics.
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
+# A Celery worker serves its task counters on this port (0: off; docker-compose sets 9808).
+METRICS_WORKER_PORT = env.int("METRICS_WORKER_PORT", default=0)
+METRICS_WORKER_ADDR = env("METRICS_WORKER_ADDR", default="0.0.0.0")  # noqa: S104 - container
+# First: the latency measured covers every other middleware.
+MIDDLEWARE.insert(0, "firstask.metrics.RequestMetricsMiddleware")
+# LOG_FORMAT=json: one JSON object per log line, with the request id (X-Request-ID).
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+if LOG_FORMAT == "json":
+    LOGGING["formatters"]["json"] = {"()": "firstask.logjson.JsonFormatter"}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+# The staff directory from outside (directory/): single sign-on and bulk import/export.
+INSTALLED_APPS += ["directory"]
+# Single sign-on (directory/sso.py). Both backends are always listed and stay idle until their
+# settings are given; local accounts (usable password) keep signing in with ModelBackend.
+AUTHENTICATION_BACKENDS += [
+    "directory.sso.DirectoryLDAPBackend",
+    "directory.sso.DirectoryOIDCBackend",
+]
+# LDAP / Active Directory: on when LDAP_SERVER_URI is set (ldap://host:389 or ldaps://…).
+LDAP_SERVER_URI = env("LDAP_SERVER_URI", default="")
+LDAP_BIND_DN = env("LDAP_BIND_DN", default="")  # service account that searches; "" = anonymous
+LDAP_BIND_PASSWORD = env("LDAP_BIND_PASSWORD", default="")
+LDAP_START_TLS = env.bool("LDAP_START_TLS", default=False)
+LDAP_TIMEOUT = env.float("LDAP_TIMEOUT", default=5)
+LDAP_USER_SEARCH_BASE = env("LDAP_USER_SEARCH_BASE", default="")
+# %(user)s is the typed username; matches OpenLDAP's uid and Active Directory's sAMAccountName.
+LDAP_USER_FILTER = env("LDAP_USER_FILTER", default="(|(uid=%(user)s)(sAMAccountName=%(user)s))")
+LDAP_GROUP_SEARCH_BASE = env("LDAP_GROUP_SEARCH_BASE", default="")
+LDAP_GROUP_FILTER = env(
+    "LDAP_GROUP_FILTER", default="(|(objectClass=groupOfNames)(objectClass=group))"
+)
+LDAP_GROUP_MEMBER_ATTR = env("LDAP_GROUP_MEMBER_ATTR", default="member")
+# JSON: group DN -> role or list of roles, e.g. {"cn=heads,ou=groups,dc=x": ["staff",
+# "department_head"]}. Members of no listed group cannot sign in.
+LDAP_ROLE_GROUPS = env.json("LDAP_ROLE_GROUPS", default={})
+# Attribute naming the user's department by code (or name); unknown values leave it unchanged.
+LDAP_DEPARTMENT_ATTR = env("LDAP_DEPARTMENT_ATTR", default="departmentNumber")
+LDAP_NAME_ATTR = env("LDAP_NAME_ATTR", default="cn")  # Active Directory: displayName
+# OpenID Connect: on when OIDC_RP_CLIENT_ID is set; endpoints from the provider's discovery
+# document (/.well-known/openid-configuration). WeCom, DingTalk and Feishu through their
+# OIDC-compatible gateways, Keycloak, Azure AD alike.
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="OpenID Connect")  # on the login button
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", default="")  # checked against the id_token's iss when set
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10)
+OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="preferred_username")
+OIDC_NAME_CLAIM = env("OIDC_NAME_CLAIM", default="name")
+OIDC_ROLES_CLAIM = env("OIDC_ROLES_CLAIM", default="groups")
+# JSON: claim value -> role or list of roles; users with no mapped value cannot sign in.
+OIDC_ROLE_MAP = env.json("OIDC_ROLE_MAP", default={})
+OIDC_DEPARTMENT_CLAIM = env("OIDC_DEPARTMENT_CLAIM", default="department")
+OIDC_AUTHENTICATION_CALLBACK_URL = "directory:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from django.views.i18n import set_language
 
 from firstask.health import healthz
+from firstask.metrics import metrics_view
 
 
 @login_not_required
@@ -26,6 +27,8 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    path("metrics", metrics_view, name="metrics"),
+    path("directory/", include("directory.urls")),
     path("audit/", include("audit.urls")),
     path("handoffs/", include("handoffs.urls")),
     path("archive/", include("archive.urls")),

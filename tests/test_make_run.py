@@ -54,6 +54,10 @@ NOT_BY_LINK = {
     "api:case_detail": "called by other systems with a bearer token",
     "api:case_timeline": "called by other systems with a bearer token",
     "api:case_result": "called by other systems with a bearer token",
+    "metrics": "scraped by Prometheus, not opened by people",
+    "directory:oidc_start": "on the login page only while OpenID Connect is configured",
+    "directory:oidc_callback": "the identity provider sends the browser here",
+    "directory:import_confirm": "the confirm button of a dry run (POST)",
 }
 
 

@@ -38,6 +38,14 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "set_language":            r((302, 302, 302, 302, 302, 302), (302, 302, 302, 302, 302, 302)),
     "healthz":                 r((200, 200, 200, 200, 200, 200)),  # no beat/worker: degraded
     "favicon":                 r((302, 302, 302, 302, 302, 302)),
+    # The test client is 127.0.0.1, in METRICS_ALLOWED_IPS; tests/test_metrics.py refuses others.
+    "metrics":                 r((200, 200, 200, 200, 200, 200)),
+    # OpenID Connect is off here (tests/directory/test_sso_oidc.py turns it on): 404.
+    "directory:oidc_start":    r((404, 404, 404, 404, 404, 404)),
+    "directory:oidc_callback": r((404, 404, 404, 404, 404, 404)),
+    "directory:import":        r((302, 403, 403, 403, 200, 403), (302, 403, 403, 403, 200, 403)),
+    "directory:import_confirm":r((302, 405, 405, 405, 405, 405), (302, 403, 403, 403, 302, 403)),
+    "directory:export":        r((302, 403, 403, 403, 200, 403)),
     "admin:login":             r((200, 200, 200, 200, 200, 200)),
     "admin:*":                 r((302, 302, 302, 302, 302, 302)),  # no role is Django staff
     "cases:desk":              r((302, 200, 200, 200, 200, 200)),
@@ -161,6 +169,8 @@ PARAMS = {
     "item_pk": "1",
     "job_id": "1",
     "round": "1",
+    "kind": "staff",  # directory export
+    "fmt": "csv",
 }
 
 
