@@ -170,6 +170,7 @@ def test_the_beat_schedule_is_registered_in_code():
         "notifications.deliver_due",
         "archive.tasks.archive_sweep",
         "audit.write_checkpoint",
+        "webhooks.deliver_due",
         "cases.retention.retention_sweep_task",
     }
     assert schedule["flag-overdue"]["schedule"] == settings.OVERDUE_SCAN_SECONDS
