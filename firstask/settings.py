@@ -224,9 +224,10 @@ import datetime as _dt  # noqa: E402
 from csp.constants import NONE as _CSP_NONE  # noqa: E402
 from csp.constants import SELF as _CSP_SELF  # noqa: E402
 
-# Behind TLS in production: HTTPS=1 turns on redirect, HSTS and the proxy header; cookies are
-# Secure unless DEBUG (above). `manage.py check --deploy --fail-level WARNING` passes with HTTPS=1.
-HTTPS = env.bool("HTTPS", default=False)
+# Behind TLS in production: HTTPS turns on redirect, HSTS and the proxy header; cookies are
+# Secure unless DEBUG (above). On by default when DEBUG is off (HTTPS=0 turns it off), so
+# `manage.py check --deploy --fail-level WARNING` passes with only SECRET_KEY and ALLOWED_HOSTS.
+HTTPS = env.bool("HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env.bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
