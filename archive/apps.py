@@ -18,6 +18,7 @@ class ArchiveConfig(AppConfig):
         from closure.services import case_closed
 
         from . import hooks
+        from . import retention as _retention  # noqa: F401  registers the erasure step
 
         events.register("archived", hooks.describe_archived)
         # The case page's archive banner: the record comes with the case, not a query more.

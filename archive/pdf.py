@@ -101,10 +101,13 @@ def _label(choices: Any, value: Any) -> str:
         return str(value)
 
 
-def _signatures(record: ArchiveRecord) -> dict[str, tuple[bytes, str]]:
+def _signatures(record: ArchiveRecord, data: dict[str, Any]) -> dict[str, tuple[bytes, str]]:
     """The rounds' signature images still stored: the retention policy deletes them after
-    three years, and such a round is printed with a note instead (``signature_removed``)."""
-    found = {}
+    three years, and such a round is printed with a note instead (``signature_removed``). Once
+    the case is erased none is printed, even while the files await their deletion at commit."""
+    found: dict[str, tuple[bytes, str]] = {}
+    if data.get("erasure"):
+        return found
     for round_ in ResultRound.objects.filter(case_id=record.case_id).exclude(signature=""):
         try:
             handle = default_storage.open(round_.signature.name, "rb")
@@ -192,7 +195,7 @@ def render_record_pdf(record: ArchiveRecord) -> tuple[bytes, str]:
     """The PDF of the record and the SHA-256 of its data (printed in the PDF)."""
     data = record_data(record)
     checksum = data_checksum(data)
-    signatures = _signatures(record)
+    signatures = _signatures(record, data)
     with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
         html = render_to_string(
             "archive/record_pdf.html",
@@ -203,6 +206,7 @@ def render_record_pdf(record: ArchiveRecord) -> tuple[bytes, str]:
                 "when": {k: _when(v) for k, v in _times(data).items()},
                 "satisfaction": rating_label(data["case"]["satisfaction"]),
                 "static_css": f"{STATIC_SCHEME}css/archive-pdf.css",
+                "erased_when": _when(data["erasure"]["erased_at"]) if "erasure" in data else "",
             },
         )
     return html_to_pdf(html, resources=signatures), checksum

@@ -58,9 +58,11 @@ def case_erase_personal_data(*, case: Case) -> None:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if CaseErasure.objects.filter(case=case).exists():
         return
+    # The row goes first: the hooks render the case as erased (the archive PDF) and the
+    # archive trigger allows the stored PDF to be replaced only for an erased case.
+    CaseErasure.objects.create(case=case)
     for hook in _HOOKS:
         hook(case)
-    CaseErasure.objects.create(case=case)
     audit_record(
         actor=None,
         action="case.retention_erase",
