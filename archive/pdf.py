@@ -19,7 +19,7 @@ from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_datetime
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -72,9 +72,15 @@ def html_to_pdf(
     *,
     resources: dict[str, tuple[bytes, str]] | None = None,
     fetcher: LockedFetcher | None = None,
+    stylesheets: tuple[str, ...] = (),
 ) -> bytes:
+    """Every PDF the application renders goes through here (archive records, the KPI report):
+    ``stylesheets`` are static paths, loaded through the same locked fetcher."""
     fetcher = fetcher or LockedFetcher(resources)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(font_config=_font_config())
+    styles = [CSS(url=f"{STATIC_SCHEME}{path}", url_fetcher=fetcher) for path in stylesheets]
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(
+        stylesheets=styles, font_config=_font_config()
+    )
 
 
 _local = threading.local()

@@ -23,6 +23,7 @@ from audit.models import PersonalDataAccess
 from audit.services import personal_data_access_record
 
 from . import privacy, selectors, services, throttle
+from .downloads import sandboxed
 from .errors import CaseError
 from .filters import CaseFilter
 from .forms import ExtendDeadlineForm, IntakeForm, ReassignOwnerForm, StatusLookupForm
@@ -323,7 +324,7 @@ def visitor_export(request: HttpRequest, number: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="visitor-{case.visitor_id}.json"'
     response["Cache-Control"] = "no-store"
-    return response
+    return sandboxed(response)
 
 
 @require_POST
