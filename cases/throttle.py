@@ -17,6 +17,11 @@ from django.core.cache import cache
 IP_FACTOR = 4
 
 
+def throttled_context(seconds: int) -> dict:
+    """What every 429 page says: when to try again and whom to call (templates/_throttled.html)."""
+    return {"minutes": max(1, -(-seconds // 60)), "hotline": settings.SUPERVISION_HOTLINE}
+
+
 def _keys(ip: str, number: str) -> dict[str, int]:
     """Cache key -> the failures it allows."""
     limit = settings.STATUS_MAX_FAILURES

@@ -192,7 +192,7 @@ LOOKUP_REASON_NONE = "intake: visitor lookup by phone, no visitor has it"
 
 def _lookup_throttled(request: HttpRequest, seconds: int) -> HttpResponse:
     context = {
-        "throttle": throttled_context(seconds),
+        "throttle": throttle.throttled_context(seconds),
         "throttle_message": _("Too many visitor lookups from your account."),
         "throttle_id": "lookup-throttled",
     }
@@ -414,14 +414,9 @@ def _status_response(request: HttpRequest, context: dict, status: int = 200) -> 
     return response
 
 
-def throttled_context(seconds: int) -> dict:
-    """What a 429 page says: when to try again and whom to call (templates/_throttled.html)."""
-    return {"minutes": max(1, -(-seconds // 60)), "hotline": settings.SUPERVISION_HOTLINE}
-
-
 def _status_throttled(request: HttpRequest, form, *, ip: str, number: str = "") -> HttpResponse:
     seconds = throttle.retry_after(ip=ip, number=number)
-    context = {"form": form, "throttled": throttled_context(seconds)}
+    context = {"form": form, "throttled": throttle.throttled_context(seconds)}
     response = _status_response(request, context, status=429)
     response["Retry-After"] = str(seconds)
     return response
