@@ -41,6 +41,18 @@ $$ LANGUAGE plpgsql;
 """
 
 
+# PostgreSQL only, like the database it is written for: the embedded SQLite database (being
+# removed) keeps its plain freeze.
+def forwards(apps, schema_editor):
+    for sql in {"postgresql": [FROZEN_WITH_REDACTION]}.get(schema_editor.connection.vendor, []):
+        schema_editor.execute(sql, params=None)
+
+
+def backwards(apps, schema_editor):
+    for sql in {"postgresql": [FROZEN]}.get(schema_editor.connection.vendor, []):
+        schema_editor.execute(sql, params=None)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -54,5 +66,5 @@ class Migration(migrations.Migration):
             name='redacted_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='personal data removed'),
         ),
-        migrations.RunSQL(FROZEN_WITH_REDACTION, FROZEN),
+        migrations.RunPython(forwards, backwards),
     ]

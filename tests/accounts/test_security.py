@@ -278,3 +278,14 @@ def test_the_log_filter_is_installed_and_rewrites_records():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "phone %s", ("13812345678",), None)
     RedactPersonalData().filter(record)
     assert record.getMessage() == "phone 138****5678"
+
+
+def test_with_https_plain_http_is_redirected_but_health_probes_are_not(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/status/")
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+    assert client.get("/healthz").status_code != 301
+    # The compose health check speaks as the TLS proxy does.
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert client.get("/status/", headers={"X-Forwarded-Proto": "https"}).status_code == 200
