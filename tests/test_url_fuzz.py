@@ -9,6 +9,7 @@ from tests/test_url_matrix.py, so a new page is fuzzed as soon as it is in its t
 from __future__ import annotations
 
 import datetime as dt
+import os
 from html.parser import HTMLParser
 
 import django_filters
@@ -22,8 +23,9 @@ from tests.test_url_matrix import ROLES, _client, _patterns, _urls
 
 pytestmark = pytest.mark.django_db
 
+# Modest by default (the whole file runs in about a minute); FUZZ_EXAMPLES=50 digs deeper.
 FUZZ = settings(
-    max_examples=5,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "5")),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
