@@ -98,3 +98,18 @@ def test_the_locked_fetcher_refuses_files_and_the_network():
     html = '<link rel="stylesheet" href="file:///etc/passwd"><img src="http://127.0.0.1:9/x.png">'
     assert html_to_pdf(html, fetcher=fetcher).startswith(b"%PDF")
     assert fetcher.refused == ["file:///etc/passwd", "http://127.0.0.1:9/x.png"]
+
+
+def test_every_download_the_url_table_reaches_is_sandboxed(make_case, front_desk, center_head):
+    """A new download view fails here unless it goes through cases.downloads.sandboxed."""
+    from tests.test_url_matrix import _client, _urls
+
+    case = make_case(actor=front_desk)
+    client = _client(center_head)
+    downloads = []
+    for name, url, _row in _urls(case):
+        response = client.get(url)
+        if response.has_header("Content-Disposition"):
+            downloads.append(name)
+            assert response["Content-Security-Policy"].startswith("sandbox"), name
+    assert {"supervision:kpi_export_csv", "supervision:kpi_report_pdf"} <= set(downloads)
