@@ -20,6 +20,7 @@ class ArchiveConfig(AppConfig):
         from closure.services import case_closed
 
         from . import hooks
+        from . import retention as _retention  # noqa: F401  registers the erasure step
 
         events.register("archived", hooks.describe_archived)
         # Auditors read archives: they land there after signing in, not on an empty desk.

@@ -146,4 +146,7 @@ def archive_sweep(*, now: dt.datetime | None = None) -> int:
             continue
     for record in ArchiveRecord.objects.filter(pdf_sha256="").order_by("pk")[:50]:
         archive_render_pdf(record=record)
+    from .retention import exports_expire
+
+    exports_expire(now=now)
     return filed

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
+from cases.downloads import sandboxed
 from cases.errors import CaseError
 from cases.selectors import case_get_for_user
 
@@ -45,12 +46,13 @@ def archive_pdf(request: HttpRequest, number: str) -> FileResponse:
     if not record.pdf_sha256:
         record = services.archive_render_pdf(record=record)
     exports.pdf_download_record(request.user, record=record)
-    return FileResponse(
+    response = FileResponse(
         default_storage.open(record.pdf.name, "rb"),
         content_type="application/pdf",
         as_attachment=True,
         filename=f"{record.number}.pdf",
     )
+    return sandboxed(response)
 
 
 @require_POST
@@ -125,9 +127,10 @@ def export_download(request: HttpRequest, job_id: int) -> FileResponse:
     if job.state != job.State.DONE or not job.file.name:
         raise Http404
     exports.export_download_record(request.user, job=job)
-    return FileResponse(
+    response = FileResponse(
         default_storage.open(job.file.name, "rb"),
         content_type="application/zip",
         as_attachment=True,
         filename=f"archive-export-{job.pk}.zip",
     )
+    return sandboxed(response)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
 
+from .inputs import validate_date_in_range
 from .models import ACTIVE_STATUSES, Case, Category
 from .search import case_text_condition, looked_up
 from .selectors import involved_condition
@@ -64,10 +65,16 @@ class CaseFilter(django_filters.FilterSet):
     # Bounds on created_at itself (local midnights), not on its date: a range the
     # registration-time index answers, where ``created_at__date`` would read every case.
     created_from = django_filters.DateFilter(
-        label=_("From"), method="filter_created_from", widget=DATE_WIDGET
+        label=_("From"),
+        method="filter_created_from",
+        widget=DATE_WIDGET,
+        validators=[validate_date_in_range],
     )
     created_to = django_filters.DateFilter(
-        label=_("To"), method="filter_created_to", widget=DATE_WIDGET
+        label=_("To"),
+        method="filter_created_to",
+        widget=DATE_WIDGET,
+        validators=[validate_date_in_range],
     )
     overdue = django_filters.BooleanFilter(
         label=_("Overdue"), method="filter_overdue", widget=OverdueSelect

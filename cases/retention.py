@@ -61,11 +61,14 @@ def case_erase_personal_data(*, case: Case) -> None:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if CaseErasure.objects.filter(case=case).exists():
         return
-    for hook in _HOOKS:
-        hook(case)
+    # The row goes first: the hooks render the case as erased (the archive PDF) and the
+    # archive trigger allows the stored PDF to be replaced only for an erased case.
+    CaseErasure.objects.create(case=case)
+    # The case's own copy of the visitor goes before the hooks re-render the stored PDF from it.
     with archived_visitor_writes():
         Case.objects.filter(pk=case.pk).update(**visitor_snapshot(name="", phone=""))
-    CaseErasure.objects.create(case=case)
+    for hook in _HOOKS:
+        hook(case)
     audit_record(
         actor=None,
         action="case.retention_erase",

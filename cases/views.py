@@ -19,8 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import permissions
 from accounts.models import Department
 from accounts.security import client_ip
+from audit.models import PersonalDataAccess
+from audit.services import personal_data_access_record
 
 from . import hooks, privacy, selectors, services, throttle, visitor_selectors
+from .downloads import sandboxed
 from .errors import CaseError
 from .filters import CaseFilter
 from .forms import ExtendDeadlineForm, IntakeForm, ReassignOwnerForm, StatusLookupForm
@@ -162,18 +165,49 @@ def case_new(request: HttpRequest) -> HttpResponse:
 def visitor_lookup(request: HttpRequest) -> HttpResponse:
     """htmx: the people on file for the phone typed so far, each with their earlier cases
     (INT-2, VIS-1), to pick one or add another person. POST, so that the number stays out of
-    URLs, proxy logs and browser history (PRV-1); it changes nothing."""
+    URLs, proxy logs and browser history (PRV-1); it changes nothing. Only for those who register
+    visits; each complete number is counted per user (cases.throttle) and written to the
+    personal-data access log, found or not."""
+    if not permissions.can_register_case(request.user):
+        raise PermissionDenied
     try:
         phone = normalize_phone(request.POST.get("phone", ""))
     except Exception:  # noqa: BLE001 - an incomplete number simply shows nothing yet
         phone = ""
+    if phone:
+        wait = throttle.lookup_take(user_id=request.user.pk)
+        if wait:
+            return _lookup_throttled(request, wait)
     context = visitor_selectors.intake_people(
         user=request.user,
         phone=phone,
         name=request.POST.get("visitor_name", ""),
         picked=request.POST.get("visitor", ""),
     )
+    if phone:
+        for person in context["people"] or [None]:
+            personal_data_access_record(
+                request.user,
+                kind=PersonalDataAccess.Kind.VIEW,
+                visitor_id=person.visitor.pk if person else 0,
+                reason=LOOKUP_REASON if person else LOOKUP_REASON_NONE,
+            )
     return render(request, "cases/_visitor_history.html", context)
+
+
+LOOKUP_REASON = "intake: visitor lookup by phone"
+LOOKUP_REASON_NONE = "intake: visitor lookup by phone, no visitor has it"
+
+
+def _lookup_throttled(request: HttpRequest, seconds: int) -> HttpResponse:
+    context = {
+        "throttle": throttle.throttled_context(seconds),
+        "throttle_message": _("Too many visitor lookups from your account."),
+        "throttle_id": "lookup-throttled",
+    }
+    response = render(request, "_throttled.html", context, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 @require_GET
@@ -341,7 +375,7 @@ def visitor_export(request: HttpRequest, number: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="visitor-{case.visitor_id}.json"'
     response["Cache-Control"] = "no-store"
-    return response
+    return sandboxed(response)
 
 
 @require_POST
@@ -436,17 +470,26 @@ def _status_response(request: HttpRequest, context: dict, status: int = 200) -> 
     return response
 
 
+def _status_throttled(request: HttpRequest, form, *, ip: str, number: str = "") -> HttpResponse:
+    seconds = throttle.retry_after(ip=ip, number=number)
+    context = {"form": form, "throttled": throttle.throttled_context(seconds)}
+    response = _status_response(request, context, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def status_lookup(request: HttpRequest) -> HttpResponse:
-    """PRV-2: public, no personal data; wrong pair and unknown number answer alike."""
+    """PRV-2: public, no personal data; wrong pair and unknown number answer alike. A number is
+    locked for the address that guessed wrong, not for everyone (cases.throttle)."""
     ip = _client_ip(request)
     form = StatusLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["number"]
         if throttle.is_blocked(ip=ip, number=number):
-            return _status_response(request, {"form": form, "throttled": True}, status=429)
+            return _status_throttled(request, form, ip=ip, number=number)
         case = selectors.case_for_status_lookup(
             number=number, query_code=form.cleaned_data["query_code"]
         )
@@ -463,13 +506,13 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def status_token(request: HttpRequest, token: str) -> HttpResponse:
+    """The receipt's QR link. A valid token always answers, whatever the address did before:
+    its 128 random bits cannot be guessed, so only wrong tokens count and get locked."""
     ip = _client_ip(request)
-    if throttle.is_blocked(ip=ip):
-        return _status_response(
-            request, {"form": StatusLookupForm(), "throttled": True}, status=429
-        )
     case = selectors.case_for_status_token(token=token)
     if case is None:
-        throttle.record_failure(ip=ip, number="token")
+        if throttle.is_blocked(ip=ip):
+            return _status_throttled(request, StatusLookupForm(), ip=ip)
+        throttle.record_failure(ip=ip)
         return _status_response(request, {"form": StatusLookupForm(), "not_found": True})
     return _status_response(request, {"form": StatusLookupForm(), "found": case})

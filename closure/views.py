@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.downloads import sandboxed
 from cases.errors import CaseError
 from cases.selectors import case_get_for_user
 
@@ -168,4 +169,4 @@ def signature(request: HttpRequest, number: str, round: int) -> FileResponse:  #
     response = FileResponse(default_storage.open(round_.signature.name), content_type="image/png")
     response["Cache-Control"] = "private, max-age=300"
     response["Content-Disposition"] = "inline"
-    return response
+    return sandboxed(response)

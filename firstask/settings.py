@@ -243,10 +243,13 @@ import datetime as _dt  # noqa: E402
 from csp.constants import NONE as _CSP_NONE  # noqa: E402
 from csp.constants import SELF as _CSP_SELF  # noqa: E402
 
-# Behind TLS in production: HTTPS=1 turns on redirect, HSTS and the proxy header; cookies are
-# Secure unless DEBUG (above). `manage.py check --deploy --fail-level WARNING` passes with HTTPS=1.
-HTTPS = env.bool("HTTPS", default=False)
+# Behind TLS in production: HTTPS turns on redirect, HSTS and the proxy header; cookies are
+# Secure unless DEBUG (above). On by default when DEBUG is off (HTTPS=0 turns it off), so
+# `manage.py check --deploy --fail-level WARNING` passes with only SECRET_KEY and ALLOWED_HOSTS.
+HTTPS = env.bool("HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
+# Health probes speak plain http to the container, past the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env.bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = HTTPS and env.bool("HSTS_PRELOAD", default=True)
@@ -320,6 +323,8 @@ ARCHIVE_QUIET_HOURS = env.int("ARCHIVE_QUIET_HOURS", default=0)
 ARCHIVE_NUMBER_PREFIX = env("ARCHIVE_NUMBER_PREFIX", default="GD")
 ARCHIVE_SWEEP_MINUTES = env.int("ARCHIVE_SWEEP_MINUTES", default=5)
 ARCHIVE_SWEEP_BATCH = env.int("ARCHIVE_SWEEP_BATCH", default=200)
+# ZIP exports are deleted this many days after they were made (retention reaches every copy).
+ARCHIVE_EXPORT_KEEP_DAYS = env.int("ARCHIVE_EXPORT_KEEP_DAYS", default=30)
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "archive-sweep": {
@@ -371,6 +376,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Handoff form numbers look like JB-2026-0001; answer attachments up to this size.
 HANDOFF_NUMBER_PREFIX = env("HANDOFF_NUMBER_PREFIX", default="JB")
 HANDOFF_ATTACHMENT_MAX_BYTES = env.int("HANDOFF_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Largest image attachment in pixels, read from the header before anything is decoded.
+HANDOFF_ATTACHMENT_MAX_PIXELS = env.int("HANDOFF_ATTACHMENT_MAX_PIXELS", default=40_000_000)
 # --- audit checkpoints and sign-in throttles ---
 # Seconds between signed checkpoints of the audit chain's head (mailed to the auditors).
 AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=3600)

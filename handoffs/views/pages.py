@@ -16,7 +16,8 @@ from .. import rules, selectors
 
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:60]
+    # A NUL cannot be stored nor searched for in PostgreSQL text: it is dropped, not a 500.
+    query = request.GET.get("q", "")[:60].replace("\x00", "")
     number = request.GET.get("case", "")
     case = case_get_for_user(user=request.user, number=number) if number else None
     departments = selectors.departments_directory(query=query)

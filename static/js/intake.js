@@ -8,6 +8,13 @@
   phone.setAttribute("hx-post", phone.dataset.lookupUrl || "/cases/visitor-lookup/");
   phone.setAttribute("hx-trigger", "keyup changed delay:400ms, change, load");
   phone.setAttribute("hx-target", "#visitor-history");
+  // A 429 (too many lookups) carries the message to show: swap it in like a page.
+  phone.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 429) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   const dept = form.querySelector("[name=department]");
   dept.setAttribute("hx-get", "/cases/department-card/");
   dept.setAttribute("hx-trigger", "change, load");

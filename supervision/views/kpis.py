@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
+from cases.downloads import sandboxed
 
 from .. import exports, kpis, selectors
 from ..forms import MonthForm
@@ -84,7 +85,7 @@ def _export_report(request: HttpRequest) -> kpis.KpiReport | HttpResponse:
 def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return sandboxed(response)
 
 
 @require_GET
