@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 
+from firstask.downloads import sandboxed
+
 from . import views
 from .authentication import BearerTokenAuthentication
 
@@ -16,6 +18,11 @@ class SchemaView(SpectacularAPIView):
 
     authentication_classes = [BearerTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # A file handed out (it carries Content-Disposition): sandboxed like every download.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return sandboxed(response) if response.has_header("Content-Disposition") else response
 
 
 urlpatterns = [

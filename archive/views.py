@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
-from cases.downloads import sandboxed
 from cases.errors import CaseError
 from cases.selectors import case_get_for_user
+from firstask.downloads import sandboxed
 
 from . import exports, selectors, services
 from .filters import ArchiveFilter

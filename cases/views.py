@@ -21,9 +21,9 @@ from accounts.models import Department
 from accounts.security import client_ip
 from audit.models import PersonalDataAccess
 from audit.services import personal_data_access_record
+from firstask.downloads import sandboxed
 
 from . import hooks, privacy, selectors, services, throttle, visitor_selectors
-from .downloads import sandboxed
 from .errors import CaseError
 from .filters import CaseFilter
 from .forms import ExtendDeadlineForm, IntakeForm, ReassignOwnerForm, StatusLookupForm

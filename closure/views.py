@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.downloads import sandboxed
 from cases.errors import CaseError
 from cases.selectors import case_get_for_user
+from firstask.downloads import sandboxed
 
 from . import callbacks, selectors, services
 from .forms import CallbackForm, DecisionForm, OtherConfirmationForm, ResultForm, SignForm

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import can_manage_directory
+from firstask.downloads import sandboxed
 
 from . import importing
 from .forms import ConfirmForm, ImportForm
@@ -107,4 +108,4 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     }[fmt]
     response = HttpResponse(importing.export_bytes(kind=kind, fmt=fmt), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="firstask-{kind}.{fmt}"'
-    return response
+    return sandboxed(response)

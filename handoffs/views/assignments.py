@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.downloads import sandboxed
+from firstask.downloads import sandboxed
 
 from .. import rules, services
 from ..forms import AnswerForm, DeadlineForm, GiveToMemberForm, ReviewForm

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
-from cases.downloads import sandboxed
+from firstask.downloads import sandboxed
 
 from .. import exports, kpis, selectors
 from ..forms import MonthForm

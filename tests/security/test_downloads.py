@@ -101,7 +101,7 @@ def test_the_locked_fetcher_refuses_files_and_the_network():
 
 
 def test_every_download_the_url_table_reaches_is_sandboxed(make_case, front_desk, center_head):
-    """A new download view fails here unless it goes through cases.downloads.sandboxed."""
+    """A new download view fails here unless it goes through firstask.downloads.sandboxed."""
     from tests.test_url_matrix import _client, _urls
 
     case = make_case(actor=front_desk)
