@@ -309,3 +309,19 @@ class CaseErasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} erased {self.erased_at:%Y-%m-%d}"
+
+
+class CaseContact(models.Model):
+    """The visitor asked at intake to be told about this case: by SMS to the phone given and,
+    when they left one, by e-mail (cases.visitor_messages). No row: nothing is sent."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="contact")
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("visitor's contact for messages")
+        verbose_name_plural = _("visitors' contacts for messages")
+
+    def __str__(self) -> str:
+        return f"contact of {self.case_id}"

@@ -147,6 +147,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 answer=data["answer"],
                 confirmation_note=data["confirmation_note"],
                 department=data["department"],
+                notify_visitor=data["notify_visitor"],
+                visitor_email=data["visitor_email"] or "",
             )
         except CaseError as error:
             form.add_error(None, str(error))

@@ -13,5 +13,6 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("notifications/", include("notifications.urls")),
     path("cases/", include("closure.urls")),
+    path("", include("closure.public_urls")),
     path("", include("cases.urls")),
 ]

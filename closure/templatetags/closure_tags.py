@@ -9,7 +9,13 @@ from cases.models import Case
 
 from .. import callbacks, selectors
 from ..events import rating_label
-from ..forms import CallbackForm, DecisionForm, OtherConfirmationForm, ResultForm
+from ..forms import (
+    CallbackForm,
+    DecisionForm,
+    KioskHandForm,
+    OtherConfirmationForm,
+    ResultForm,
+)
 from ..models import ResultRound
 
 register = template.Library()
@@ -59,6 +65,7 @@ def _closure_context(case: Case, user) -> dict[str, Any]:
         ),
         "result_form": ResultForm(initial={"version": case.version}),
         "can_confirm": owner_or_head and pending,
+        "kiosk_form": KioskHandForm() if owner_or_head and pending else None,
         "other_form": OtherConfirmationForm(),
         "can_decide": awaiting_approval and permissions.can_approve_closure(user),
         "decision_form": DecisionForm(),
