@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "handoffs",
     "closure",
     "archive",
+    "answers",
     "supervision",
 ]
 
