@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import notes_views, views
 
 app_name = "cases"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("cases/<str:number>/personal-data/", views.case_reveal, name="reveal"),
     path("cases/<str:number>/visitor/export/", views.visitor_export, name="visitor_export"),
     path("cases/<str:number>/visitor/correct/", views.visitor_correct, name="visitor_correct"),
+    path("cases/<str:number>/notes/", notes_views.note_add, name="note_add"),
+    path("cases/<str:number>/links/", notes_views.link_add, name="link_add"),
     path("status/", views.status_lookup, name="status"),
     path("status/t/<str:token>/", views.status_token, name="status_token"),
 ]

@@ -20,11 +20,12 @@ from accounts import permissions
 from accounts.models import Department
 from accounts.security import client_ip
 
-from . import privacy, selectors, services, throttle
+from . import notes, privacy, selectors, services, throttle
 from .errors import CaseError
 from .filters import CaseFilter
 from .forms import ExtendDeadlineForm, IntakeForm, ReassignOwnerForm, StatusLookupForm
 from .models import Case
+from .notes_forms import LinkForm, NoteForm
 from .personal import normalize_phone
 from .privacy_forms import RevealForm, VisitorCorrectForm, VisitorExportForm
 
@@ -247,6 +248,10 @@ def _render_case(request: HttpRequest, case, *, show_personal: bool) -> HttpResp
             and (request.user.pk == case.owner_id or permissions.is_center_head(request.user)),
             "can_reassign": permissions.can_reassign_owner(request.user)
             and case.status not in ("closed", "archived"),
+            "links": notes.case_links(case=case, user=request.user),
+            "can_note": notes.can_write_notes(request.user) and case.status != "archived",
+            "note_form": NoteForm(auto_id="note_%s"),
+            "link_form": LinkForm(auto_id="link_%s"),
         },
     )
     if show_personal:
