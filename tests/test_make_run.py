@@ -48,6 +48,10 @@ NOT_BY_LINK = {
     "archive:export_download": "exists once an export was started (POST)",
     "archive:export_progress": "exists once an export was started (POST)",
     "supervision:complaint_thanks": "shown after a complaint is posted",
+    "signing:phone": "the link in the visitor's result-ready SMS",
+    "signing:kiosk": "only a kiosk's own session opens it",
+    "signing:kiosk_poll": "htmx, polled by the kiosk's waiting screen",
+    "signing:kiosk_sign": "only a kiosk's own session opens it",
 }
 
 

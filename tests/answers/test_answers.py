@@ -132,3 +132,15 @@ def test_the_kpi_page_lists_the_most_used(answer, front_desk, center_head):
     page = client_for(center_head).get(reverse("supervision:kpi_overview")).content.decode()
     assert 'id="kpi-canned-answers"' in page
     assert "成绩单怎么开？" in page
+
+
+def test_the_demo_seeds_answers_through_the_service(center_head, front_desk, department, category):
+    import io
+    import random
+
+    from answers import demo
+
+    demo.seed(rng=random.Random(1), stdout=io.StringIO())
+    titles = set(CannedAnswer.objects.values_list("title", flat=True))
+    assert titles == {"怎么打印成绩单？", "补考什么时候报名？"}  # the JX answers of 教务处
+    assert AuditEvent.objects.filter(action="answers.create").count() == 2

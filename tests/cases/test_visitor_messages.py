@@ -118,3 +118,14 @@ def test_a_landline_without_email_cannot_opt_in(client, front_desk, category, wo
     response = intake_post(client, category, phone="010-62751234", notify_visitor="on")
     assert response.status_code == 200
     assert response.context["form"].errors["notify_visitor"]
+
+
+def test_retention_erases_the_visitors_email(make_case, work_calendar):
+    from cases import retention
+    from cases.models import CaseContact
+    from tests.archive.factories import archived_case
+
+    case, _record = archived_case(make_case, notify_visitor=True, visitor_email="z@example.com")
+    assert CaseContact.objects.filter(case=case).exists()
+    retention.case_erase_personal_data(case=case)
+    assert not CaseContact.objects.filter(case=case).exists()
