@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import notes, selectors
+from . import notes, selectors, visitor_messages
 from .errors import CaseError
 from .notes_forms import LinkForm, NoteForm
 
@@ -37,6 +37,19 @@ def note_add(request: HttpRequest, number: str) -> HttpResponse:
         NoteForm(request.POST),
         lambda case, d: notes.note_add(request.user, case=case, text=d["text"]),
     )
+
+
+@require_POST
+def messages_stop(request: HttpRequest, number: str) -> HttpResponse:
+    """The visitor asked for no more SMS or e-mail about this case."""
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    try:
+        visitor_messages.contact_stop(request.user, case=case)
+    except CaseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("No more messages go to the visitor about this case."))
+    return redirect(case)
 
 
 @require_POST

@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/<str:number>/visitor/correct/", views.visitor_correct, name="visitor_correct"),
     path("cases/<str:number>/notes/", notes_views.note_add, name="note_add"),
     path("cases/<str:number>/links/", notes_views.link_add, name="link_add"),
+    path("cases/<str:number>/messages/stop/", notes_views.messages_stop, name="messages_stop"),
     path("status/", views.status_lookup, name="status"),
     path("status/t/<str:token>/", views.status_token, name="status_token"),
 ]

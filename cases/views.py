@@ -20,7 +20,7 @@ from accounts import permissions
 from accounts.models import Department
 from accounts.security import client_ip
 
-from . import notes, privacy, selectors, services, throttle
+from . import notes, privacy, selectors, services, throttle, visitor_messages
 from .errors import CaseError
 from .filters import CaseFilter
 from .forms import ExtendDeadlineForm, IntakeForm, ReassignOwnerForm, StatusLookupForm
@@ -249,6 +249,7 @@ def _render_case(request: HttpRequest, case, *, show_personal: bool) -> HttpResp
             "can_reassign": permissions.can_reassign_owner(request.user)
             and case.status not in ("closed", "archived"),
             "links": notes.case_links(case=case, user=request.user),
+            "visitor_contact": visitor_messages.contact_of(case=case),
             "can_note": notes.can_write_notes(request.user) and case.status != "archived",
             "note_form": NoteForm(auto_id="note_%s"),
             "link_form": LinkForm(auto_id="link_%s"),

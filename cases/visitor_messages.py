@@ -8,13 +8,19 @@ from __future__ import annotations
 from functools import partial
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
+from accounts import permissions
+from accounts.models import User
+from audit.services import audit_record
 from notifications.visitor import Contact, VisitorMessage, resolvers, visitor_notify
 
 from . import calendar, retention
-from .models import Case, CaseContact
+from .errors import NotAllowed, WrongState
+from .models import Case, CaseContact, CaseEvent
 
 
 def _contact(number: str) -> Contact | None:
@@ -40,6 +46,26 @@ def erase_contact(case: Case) -> None:
 
 def contact_register(*, case: Case, email: str = "") -> CaseContact:
     return CaseContact.objects.create(case=case, email=email.strip())
+
+
+def contact_of(*, case: Case) -> CaseContact | None:
+    return CaseContact.objects.filter(case=case).first()
+
+
+@transaction.atomic
+def contact_stop(actor: User, *, case: Case) -> None:
+    """The visitor asked for no more messages: what is queued is not sent either."""
+    if not permissions.can_register_case(actor):
+        raise NotAllowed()
+    deleted, _rows = CaseContact.objects.filter(case=case).delete()
+    if not deleted:
+        raise WrongState(gettext("The visitor gets no messages about this case."))
+    if case.status != Case.Status.ARCHIVED:
+        # (not services.event_add: services imports this module)
+        CaseEvent.objects.create(case=case, actor=actor, kind="visitor_messages_stopped")
+    audit_record(
+        actor=actor, action="case.visitor_messages_stop", object_type="case", object_id=case.number
+    )
 
 
 def wants_messages(*, case: Case) -> bool:

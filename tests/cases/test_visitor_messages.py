@@ -129,3 +129,27 @@ def test_retention_erases_the_visitors_email(make_case, work_calendar):
     assert CaseContact.objects.filter(case=case).exists()
     retention.case_erase_personal_data(case=case)
     assert not CaseContact.objects.filter(case=case).exists()
+
+
+def test_staff_stop_the_messages_and_nothing_queued_is_sent(opted_in, front_desk, client):
+    from audit.models import AuditEvent
+    from notifications import delivery
+
+    client.force_login(front_desk)
+    page = client.get(opted_in.get_absolute_url()).content.decode()
+    assert 'id="messages-stop-form"' in page
+    response = client.post(reverse("cases:messages_stop", args=[opted_in.number]))
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="case.visitor_messages_stop").exists()
+    delivery.notifications_deliver_due()
+    assert message("visitor_receipt").sms_state == Notification.State.SKIPPED
+    record_result(opted_in)
+    assert not Notification.objects.filter(kind="visitor_result_ready").exists()
+
+
+def test_stopping_twice_says_so(opted_in, front_desk, client):
+    client.force_login(front_desk)
+    url = reverse("cases:messages_stop", args=[opted_in.number])
+    client.post(url)
+    response = client.post(url, follow=True)
+    assert [str(m) for m in response.context["messages"]][-1] == "该事项不会向访客发送消息。"
