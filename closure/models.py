@@ -111,11 +111,6 @@ class ResultRound(models.Model):
                 name="resultround_public_token_idx",
                 condition=~Q(public_token_hash=""),
             ),
-            models.Index(
-                fields=["signing_token_hash"],
-                name="resultround_signing_token_idx",
-                condition=~Q(signing_token_hash=""),
-            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["case", "number"], name="resultround_case_number"),

@@ -11,9 +11,9 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -51,11 +51,7 @@ def _record_failure(ip: str) -> None:
 
 def _round_by_token(token: str) -> ResultRound | None:
     digest = hashlib.sha256(token.encode()).hexdigest()
-    round_ = (
-        ResultRound.objects.select_related("case")
-        .filter(Q(public_token_hash=digest) | Q(signing_token_hash=digest))
-        .first()
-    )
+    round_ = ResultRound.objects.select_related("case").filter(public_token_hash=digest).first()
     return round_ if round_ is not None and services.public_token_valid(round_, token) else None
 
 
@@ -142,9 +138,9 @@ def kiosk_poll(request: HttpRequest) -> HttpResponse:
     if request.session.get("kiosk_minute") != minute:
         request.session["kiosk_minute"] = minute
     if request.GET.get("back"):
-        return HttpResponseClientRedirect("/kiosk/")
+        return HttpResponseClientRedirect(reverse("signing:kiosk"))
     if kiosks.handed_round(kiosk) is not None:
-        return HttpResponseClientRedirect("/kiosk/sign/")
+        return HttpResponseClientRedirect(reverse("signing:kiosk_sign"))
     return HttpResponse(status=204)
 
 

@@ -169,10 +169,8 @@ def signing_token_valid(round_: ResultRound, token: str) -> bool:
 
 
 def public_token_valid(round_: ResultRound, token: str) -> bool:
-    """The visitor's phone link, or a screen handed to a kiosk (the staff token, used without
-    the staff session): either opens the public signing page while it lasts."""
-    if signing_token_valid(round_, token):
-        return True
+    """The visitor's phone link. The staff screen's token never works here: without the staff
+    session only this link (or a kiosk's hand-off, closure.kiosk) opens a signing screen."""
     if not round_.public_token_hash or not round_.public_expires_at:
         return False
     if round_.public_expires_at <= timezone.now():

@@ -43,10 +43,6 @@ class Migration(migrations.Migration):
             model_name='resultround',
             index=models.Index(condition=models.Q(('public_token_hash', ''), _negated=True), fields=['public_token_hash'], name='resultround_public_token_idx'),
         ),
-        migrations.AddIndex(
-            model_name='resultround',
-            index=models.Index(condition=models.Q(('signing_token_hash', ''), _negated=True), fields=['signing_token_hash'], name='resultround_signing_token_idx'),
-        ),
         migrations.AddField(
             model_name='kiosk',
             name='handed_by',

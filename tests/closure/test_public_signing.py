@@ -172,3 +172,11 @@ def test_an_auditor_cannot_start_a_kiosk(auditor):
     client.force_login(auditor)
     assert client.post("/kiosk/start/", {"name": "x"}).status_code == 403
     assert not Kiosk.objects.exists()
+
+
+def test_the_staff_screens_token_does_not_open_the_public_page(make_case, work_calendar):
+    from closure import services
+
+    case = make_case()
+    token = services.signing_start(case.owner, round_=record_result(case))
+    assert Client().get(f"/sign/{token}/").status_code == 410
