@@ -49,6 +49,8 @@ NOT_BY_LINK = {
     "archive:export_progress": "exists once an export was started (POST)",
     "supervision:complaint_thanks": "shown after a complaint is posted",
     "signing:phone": "the link in the visitor's result-ready SMS",
+    "closure:kiosk_hand": "offered only while a kiosk is running",
+    "cases:messages_stop": "offered only for a visitor who asked for messages at intake",
     "signing:kiosk": "only a kiosk's own session opens it",
     "signing:kiosk_poll": "htmx, polled by the kiosk's waiting screen",
     "signing:kiosk_sign": "only a kiosk's own session opens it",

@@ -45,6 +45,9 @@ def test_kiosk_signs_and_cannot_reach_staff_pages(
     assert kiosk.evaluate("document.getElementById('signature-data').value").startswith(
         "data:image/png;base64,"
     )
+    kiosk.click("label[for=rating-1]")  # the reasons box opens: still no scrolling
+    kiosk.wait_for_selector("#sign-reasons")
+    assert kiosk.evaluate("document.documentElement.scrollHeight") <= 768
     kiosk.click("label[for=rating-4]")
     kiosk.click("#sign-submit")  # the kept signature is sent again, not redrawn
     kiosk.wait_for_selector("#signed-outcome")
