@@ -108,6 +108,13 @@ class IntakeForm(DeadlineFieldsMixin):
         queryset=Department.objects.filter(is_active=True),
         required=False,
     )
+    notify_visitor = forms.BooleanField(
+        label=_("Send the visitor messages about this case (SMS to the phone above)"),
+        required=False,
+    )
+    visitor_email = forms.EmailField(
+        label=_("Visitor's e-mail (optional)"), required=False, max_length=254
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -137,7 +144,20 @@ class IntakeForm(DeadlineFieldsMixin):
             data["deadline"] = self.clean_deadline()
         if outcome == Outcome.REFERRAL and not data.get("department"):
             self.add_error("department", _("Choose the department the visitor is referred to."))
+        self._clean_messages(data)
         return data
+
+    def _clean_messages(self, data: dict) -> None:
+        if data.get("visitor_email") and not data.get("notify_visitor"):
+            self.add_error(
+                "visitor_email", _("Tick “send the visitor messages” to use this address.")
+            )
+        landline = "-" in (data.get("phone") or "")
+        if data.get("notify_visitor") and landline and not data.get("visitor_email"):
+            self.add_error(
+                "notify_visitor",
+                _("A landline cannot receive SMS: give the visitor's e-mail for messages."),
+            )
 
 
 class ExtendDeadlineForm(DeadlineFieldsMixin):

@@ -375,3 +375,48 @@ class VisitorMerge(models.Model):
 
     def __str__(self) -> str:
         return f"visitor {self.source_id} -> {self.target_id}"
+
+
+class CaseContact(models.Model):
+    """The visitor asked at intake to be told about this case: by SMS to the phone given and,
+    when they left one, by e-mail (cases.visitor_messages). No row: nothing is sent."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="contact")
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("visitor's contact for messages")
+        verbose_name_plural = _("visitors' contacts for messages")
+
+    def __str__(self) -> str:
+        return f"contact of {self.case_id}"
+
+
+class CaseLink(models.Model):
+    """Two related cases (the same matter asked again, a follow-up); one row per pair, stored
+    lower id first, and shown on both case pages (cases.notes)."""
+
+    first = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("linked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("linked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case link")
+        verbose_name_plural = _("case links")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="caselink_once"),
+            models.CheckConstraint(
+                condition=Q(first__lt=models.F("second")), name="caselink_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["second"], name="caselink_second_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.first_id}↔{self.second_id}"

@@ -21,7 +21,7 @@ from accounts.models import Department, User
 from audit.services import audit_record
 from firstask.sql import db_table, render
 
-from . import calendar
+from . import calendar, visitor_messages
 from .errors import ArchivedCase, NotAllowed, StaleVersion, WrongState
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -163,9 +163,12 @@ def case_register(
     confirmation_note: str = "",
     department: Department | None = None,
     visitor_id: int | None = None,
+    notify_visitor: bool = False,
+    visitor_email: str = "",
 ) -> Case:
     """Log a visit; the actor becomes the first responder (INT-1..4, OWN-1). ``visitor_id``:
-    the person picked among those on file for the phone (VIS-1)."""
+    the person picked among those on file for the phone (VIS-1). With ``notify_visitor`` the
+    visitor is sent the receipt and later news (visitor_messages)."""
     if not permissions.can_register_case(actor):
         raise NotAllowed()
     now = timezone.now()
@@ -235,6 +238,9 @@ def case_register(
     elif outcome == Outcome.HANDOFF:
         event_add(case=case, actor=actor, kind="handoff_requested")
         case_transition(actor, case=case, to=Case.Status.COORDINATING, record_event=False)
+    if notify_visitor:
+        visitor_messages.contact_register(case=case, email=visitor_email)
+        visitor_messages.tell_receipt(case=case)
     case_registered.send(sender=Case, case=case, actor=actor, department=department)
     return case
 
@@ -347,6 +353,7 @@ def case_extend_deadline(
         before=before,
         after={**case_snapshot(case), "reason": reason.strip()},
     )
+    visitor_messages.tell_extension(case=case, reason=reason)
     return case
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, visitor_views
+from . import notes_views, views, visitor_views
 
 app_name = "cases"
 
@@ -27,6 +27,9 @@ urlpatterns = [
     path("cases/<str:number>/personal-data/", views.case_reveal, name="reveal"),
     path("cases/<str:number>/visitor/export/", views.visitor_export, name="visitor_export"),
     path("cases/<str:number>/visitor/correct/", views.visitor_correct, name="visitor_correct"),
+    path("cases/<str:number>/notes/", notes_views.note_add, name="note_add"),
+    path("cases/<str:number>/links/", notes_views.link_add, name="link_add"),
+    path("cases/<str:number>/messages/stop/", notes_views.messages_stop, name="messages_stop"),
     path("status/", views.status_lookup, name="status"),
     path("status/t/<str:token>/", views.status_token, name="status_token"),
 ]

@@ -23,11 +23,21 @@ from audit.models import PersonalDataAccess
 from audit.services import personal_data_access_record
 from firstask.downloads import sandboxed
 
-from . import hooks, privacy, selectors, services, throttle, visitor_selectors
+from . import (
+    hooks,
+    notes,
+    privacy,
+    selectors,
+    services,
+    throttle,
+    visitor_messages,
+    visitor_selectors,
+)
 from .errors import CaseError
 from .filters import CaseFilter
 from .forms import ExtendDeadlineForm, IntakeForm, ReassignOwnerForm, StatusLookupForm
 from .models import Case
+from .notes_forms import LinkForm, NoteForm
 from .personal import looks_like_phone, normalize_phone
 from .privacy_forms import RevealForm, VisitorCorrectForm, VisitorExportForm
 from .search_tokens import search_token_read, search_token_store
@@ -152,6 +162,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 confirmation_note=data["confirmation_note"],
                 department=data["department"],
                 visitor_id=data["visitor"],
+                notify_visitor=data["notify_visitor"],
+                visitor_email=data["visitor_email"] or "",
             )
         except CaseError as error:
             form.add_error(None, str(error))
@@ -327,6 +339,11 @@ def _render_case(request: HttpRequest, case, *, show_personal: bool) -> HttpResp
             and (request.user.pk == case.owner_id or permissions.is_center_head(request.user)),
             "can_reassign": permissions.can_reassign_owner(request.user)
             and case.status not in ("closed", "archived"),
+            "links": notes.case_links(case=case, user=request.user),
+            "visitor_contact": visitor_messages.contact_of(case=case),
+            "can_note": notes.can_write_notes(request.user) and case.status != "archived",
+            "note_form": NoteForm(auto_id="note_%s"),
+            "link_form": LinkForm(auto_id="link_%s"),
         },
     )
     if show_personal:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "handoffs",
     "closure",
     "archive",
+    "answers",
     "supervision",
 ]
 
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "closure.kiosk.KioskMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -316,6 +318,10 @@ CELERY_BEAT_SCHEDULE = {
 CLOSURE_SIGNING_MINUTES = env.int("CLOSURE_SIGNING_MINUTES", default=15)
 # Working days promised for a rework round after a dissatisfied confirmation (CLO-2).
 CLOSURE_REWORK_WORKING_DAYS = env.int("CLOSURE_REWORK_WORKING_DAYS", default=3)
+# Hours the "confirm and sign on your phone" link sent to the visitor stays valid.
+CLOSURE_PHONE_SIGNING_HOURS = env.int("CLOSURE_PHONE_SIGNING_HOURS", default=72)
+# Failed public signing links per client IP in the status page's window before a pause.
+CLOSURE_PHONE_SIGNING_MAX_FAILURES = env.int("CLOSURE_PHONE_SIGNING_MAX_FAILURES", default=10)
 
 # --- archive ---
 # Hours a closed case stays open to call-backs before it is archived; 0 archives at once (CLO-4).
@@ -354,6 +360,23 @@ NOTIFY_WEBHOOK_URL = env("NOTIFY_WEBHOOK_URL", default="")
 NOTIFY_WEBHOOK_SECRET = env("NOTIFY_WEBHOOK_SECRET", default="")
 NOTIFY_WEBHOOK_TIMEOUT = env.float("NOTIFY_WEBHOOK_TIMEOUT", default=5)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Messages to the visitor (notifications/sms.py): "console" prints them (make run), "aliyun"
+# (Dysmsapi SendSms) and "tencent" (SMS SendSms 2021-01-11) send them; "" sends no SMS.
+SMS_BACKEND = env("SMS_BACKEND", default="console" if DEBUG else "")
+SMS_ACCESS_KEY_ID = env("SMS_ACCESS_KEY_ID", default="")
+SMS_ACCESS_KEY_SECRET = env("SMS_ACCESS_KEY_SECRET", default="")
+SMS_SIGN_NAME = env("SMS_SIGN_NAME", default="")
+SMS_APP_ID = env("SMS_APP_ID", default="")  # Tencent's SmsSdkAppId
+SMS_REGION = env("SMS_REGION", default="")  # default: cn-hangzhou (Aliyun), ap-guangzhou
+SMS_ENDPOINT = env("SMS_ENDPOINT", default="")  # default: the provider's public endpoint
+SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=5)
+# The provider's approved template id per message kind.
+SMS_TEMPLATES = {
+    "visitor_receipt": env("SMS_TEMPLATE_RECEIPT", default=""),
+    "visitor_extension": env("SMS_TEMPLATE_EXTENSION", default=""),
+    "visitor_result_ready": env("SMS_TEMPLATE_RESULT_READY", default=""),
+    "visitor_rework": env("SMS_TEMPLATE_REWORK", default=""),
+}
 # A web request that queues a task gives up on an unreachable broker within this many seconds;
 # the outbox row is already committed and the sweep delivers it once the broker is back.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2)

@@ -33,7 +33,9 @@ urlpatterns = [
     path("handoffs/", include("handoffs.urls")),
     path("archive/", include("archive.urls")),
     path("supervision/", include("supervision.urls")),
+    path("answers/", include("answers.urls")),
     path("notifications/", include("notifications.urls")),
     path("cases/", include("closure.urls")),
+    path("", include("closure.public_urls")),
     path("", include("cases.urls")),
 ]

@@ -58,6 +58,12 @@ NOT_BY_LINK = {
     "directory:oidc_start": "on the login page only while OpenID Connect is configured",
     "directory:oidc_callback": "the identity provider sends the browser here",
     "directory:import_confirm": "the confirm button of a dry run (POST)",
+    "signing:phone": "the link in the visitor's result-ready SMS",
+    "closure:kiosk_hand": "offered only while a kiosk is running",
+    "cases:messages_stop": "offered only for a visitor who asked for messages at intake",
+    "signing:kiosk": "only a kiosk's own session opens it",
+    "signing:kiosk_poll": "htmx, polled by the kiosk's waiting screen",
+    "signing:kiosk_sign": "only a kiosk's own session opens it",
 }
 
 
