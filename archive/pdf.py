@@ -23,6 +23,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from audit.selectors import checkpoint_for_day
 from cases import events
 from cases.models import Channel, Outcome, VisitorType
 from closure.events import rating_label
@@ -216,6 +217,9 @@ def render_record_pdf(record: ArchiveRecord) -> tuple[bytes, str]:
                 "satisfaction": rating_label(data["case"]["satisfaction"]),
                 "static_css": f"{STATIC_SCHEME}css/archive-pdf.css",
                 "erased_when": _when(data["erasure"]["erased_at"]) if "erasure" in data else "",
+                # The audit chain's signed head as of today, kept outside the database's reach
+                # in every PDF rendered today (audit_verify --checkpoint reads it back).
+                "audit_checkpoint": checkpoint_for_day(timezone.localdate()),
             },
         )
     return html_to_pdf(html, resources=signatures), checksum
