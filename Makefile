@@ -14,14 +14,14 @@ PYTEST_WORKERS ?= 2
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
+	$(PIP) install -qq --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(PY)
-	$(PIP) install --quiet -e .
+	$(PY) bin/requirements.py | $(PIP) install -qq -r /dev/stdin
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(PY)
-	$(PIP) install --quiet -e ".[dev]"
+	$(PY) bin/requirements.py dev | $(PIP) install -qq -r /dev/stdin
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -34,15 +34,16 @@ run: install
 	$(PY) bin/devserver.py --host $(HOST) --port $(PORT)
 
 ## make test: set up what the suite needs (bin/test-setup: missing Debian packages, PostgreSQL and
-## Redis started when down), then the linters and the whole suite in parallel.
+## Redis started when down), install the dev dependencies, then the linters and the whole suite.
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production
 test: export TEST_DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: export TEST_REDIS_URL ?= $(TEST_REDIS_URL)
-test: install-dev
+test: | $(PY)
 	PY=$(PY) bin/test-setup
+	$(MAKE) --no-print-directory install-dev  # after test-setup: python-ldap builds on its headers
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	. var/test-env.sh && DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	. var/test-env.sh && DATABASE_URL=$${DATABASE_URL%/*}/postgres DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py compilemessages_py --check
 	. var/test-env.sh && $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 

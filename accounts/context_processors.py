@@ -12,4 +12,5 @@ def roles(request: HttpRequest) -> dict[str, object]:
         "is_auditor": permissions.AUDITOR in names,
         "can_register_case": permissions.can_register_case(user),
         "can_read_audit_trail": permissions.can_read_audit_trail(user),
+        "can_manage_directory": permissions.can_manage_directory(user),
     }

@@ -44,13 +44,14 @@ def _kept_roles(user: Any) -> frozenset[str]:
 
 
 def roles_changed() -> None:
-    """Forget every kept role list (a membership or a group changed)."""
+    """Forget every kept role list (a membership or a group changed). A new version, not an
+    increment: counted from nothing while Redis was down (firstask/cache.py), an increment
+    could return to a version whose lists Redis still holds."""
+    import time
+
     from django.core.cache import cache
 
-    try:
-        cache.incr(ROLES_VERSION_KEY)
-    except ValueError:  # no version yet
-        cache.set(ROLES_VERSION_KEY, 1, None)
+    cache.set(ROLES_VERSION_KEY, time.time_ns(), None)
 
 
 def has_role(user: Any, *roles: str) -> bool:
@@ -147,3 +148,8 @@ def user_ids_with_role(role: str) -> list[int]:
 def can_read_audit_trail(user: Any) -> bool:
     """The audit trail and the personal-data access log: auditors and the center head (AUD-2)."""
     return has_role(user, AUDITOR, CENTER_HEAD, ADMIN)
+
+
+def can_manage_directory(user: Any) -> bool:
+    """Bulk import and export of departments, staff and categories (directory/)."""
+    return has_role(user, CENTER_HEAD, ADMIN)

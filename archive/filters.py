@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
 from cases.models import Case, Category
-from cases.search import case_text_condition, visitors_matching
+from cases.search import case_text_condition
 from cases.widgets import FastSelect
 from closure.models import Satisfaction
 
@@ -22,8 +22,10 @@ class ArchiveFilter(django_filters.FilterSet):
         method="filter_text",
         help_text=_("Archive or case number, subject, or visitor name"),
     )
-    year = django_filters.NumberFilter(label=_("Year"))
-    month = django_filters.ChoiceFilter(label=_("Month"), choices=MONTHS, widget=FastSelect)
+    year = django_filters.NumberFilter(label=_("Year archived"))
+    month = django_filters.ChoiceFilter(
+        label=_("Month archived"), choices=MONTHS, widget=FastSelect
+    )
     category = django_filters.ModelChoiceFilter(
         label=_("Category"), queryset=Category.objects.all(), widget=FastSelect
     )
@@ -62,9 +64,11 @@ class ArchiveFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        cases = Case.objects.filter(
-            case_text_condition(value, visitors=visitors_matching(value))
-        ).values("pk")
+        # extras=[]: the archive number is matched here, on the records themselves.
+        # phones=False: this form is a GET, so a phone number typed here would sit in the URL;
+        # the case list's search (a POST) finds cases by phone.
+        condition = case_text_condition(value, extras=[], phones=False)
+        cases = Case.objects.filter(condition).values("pk")
         return queryset.filter(Q(number__startswith=value.upper()) | Q(case__in=cases))
 
     def filter_satisfaction(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -3,15 +3,35 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cases.models import Case
 
 logger = logging.getLogger(__name__)
+
+
+# An archive number or its beginning: GD-2026-JX-00012, GD-2026-JX.
+_ARCHIVE_TERM = re.compile(r"[A-Za-z]{1,6}-\d{4}(-[A-Za-z0-9-]*)?")
+ARCHIVE_MATCHES_LISTED = 1000
+
+
+def search_archive_number(term: str) -> Q | None:
+    """The case list's search box finds a case by its archive number (cases.search): the cases
+    of the records whose number starts with the term, as a list of ids (one indexed query)."""
+    if not _ARCHIVE_TERM.fullmatch(term):
+        return None
+    from cases.selectors import id_in
+
+    from .models import ArchiveRecord
+
+    records = ArchiveRecord.objects.filter(number__startswith=term.upper()).order_by()
+    return id_in(list(records.values_list("case_id", flat=True)[: ARCHIVE_MATCHES_LISTED + 1]))
 
 
 def describe_archived(data: dict[str, Any]) -> str:

@@ -34,6 +34,9 @@ class ArchiveRecord(models.Model):
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
     data_sha256 = models.CharField(_("record data SHA-256"), max_length=64, blank=True)
     pdf_rendered_at = models.DateTimeField(_("PDF rendered"), null=True, blank=True)
+    # Set once, when a retention erasure re-rendered the stored PDF without personal data: the
+    # only change the database allows to a final record (migration 0007, archive.retention).
+    redacted_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-archived_at", "-id"]

@@ -19,10 +19,11 @@ from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_datetime
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from audit.selectors import checkpoint_for_day
 from cases import events
 from cases.models import Channel, Outcome, VisitorType
 from closure.events import rating_label
@@ -72,9 +73,15 @@ def html_to_pdf(
     *,
     resources: dict[str, tuple[bytes, str]] | None = None,
     fetcher: LockedFetcher | None = None,
+    stylesheets: tuple[str, ...] = (),
 ) -> bytes:
+    """Every PDF the application renders goes through here (archive records, the KPI report):
+    ``stylesheets`` are static paths, loaded through the same locked fetcher."""
     fetcher = fetcher or LockedFetcher(resources)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(font_config=_font_config())
+    styles = [CSS(url=f"{STATIC_SCHEME}{path}", url_fetcher=fetcher) for path in stylesheets]
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(
+        stylesheets=styles, font_config=_font_config()
+    )
 
 
 _local = threading.local()
@@ -101,10 +108,13 @@ def _label(choices: Any, value: Any) -> str:
         return str(value)
 
 
-def _signatures(record: ArchiveRecord) -> dict[str, tuple[bytes, str]]:
+def _signatures(record: ArchiveRecord, data: dict[str, Any]) -> dict[str, tuple[bytes, str]]:
     """The rounds' signature images still stored: the retention policy deletes them after
-    three years, and such a round is printed with a note instead (``signature_removed``)."""
-    found = {}
+    three years, and such a round is printed with a note instead (``signature_removed``). Once
+    the case is erased none is printed, even while the files await their deletion at commit."""
+    found: dict[str, tuple[bytes, str]] = {}
+    if data.get("erasure"):
+        return found
     for round_ in ResultRound.objects.filter(case_id=record.case_id).exclude(signature=""):
         try:
             handle = default_storage.open(round_.signature.name, "rb")
@@ -192,7 +202,10 @@ def render_record_pdf(record: ArchiveRecord) -> tuple[bytes, str]:
     """The PDF of the record and the SHA-256 of its data (printed in the PDF)."""
     data = record_data(record)
     checksum = data_checksum(data)
-    signatures = _signatures(record)
+    signatures = _signatures(record, data)
+    # The filed copy is rendered once, stored and hashed: always in the default language
+    # (LANGUAGE_CODE, Simplified Chinese), whoever reads it. The other PDFs (the KPI report) and
+    # the printed handoff form are made per request, in the reader's language.
     with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
         html = render_to_string(
             "archive/record_pdf.html",
@@ -203,6 +216,10 @@ def render_record_pdf(record: ArchiveRecord) -> tuple[bytes, str]:
                 "when": {k: _when(v) for k, v in _times(data).items()},
                 "satisfaction": rating_label(data["case"]["satisfaction"]),
                 "static_css": f"{STATIC_SCHEME}css/archive-pdf.css",
+                "erased_when": _when(data["erasure"]["erased_at"]) if "erasure" in data else "",
+                # The audit chain's signed head as of today, kept outside the database's reach
+                # in every PDF rendered today (audit_verify --checkpoint reads it back).
+                "audit_checkpoint": checkpoint_for_day(timezone.localdate()),
             },
         )
     return html_to_pdf(html, resources=signatures), checksum

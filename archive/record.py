@@ -11,7 +11,7 @@ import hashlib
 from typing import Any
 
 from audit.chain import canonical
-from cases.models import Case
+from cases.models import Case, CaseErasure
 from cases.personal import mask_name, mask_phone
 
 from . import handoff_record
@@ -47,6 +47,18 @@ def _case(case: Case) -> dict[str, Any]:
         "closed_at": _iso(case.closed_at),
         "departments": sorted(d.name for d in case.involved_departments.all()),
     }
+
+
+def _visitor(case: Case) -> dict[str, Any]:
+    """What the visitor gave at the visit (VIS-1), masked, from the case itself: nothing done
+    later to the visitor's record changes it. The two exceptions say so on the record."""
+    data = {"name": mask_name(case.visitor_name), "phone": mask_phone(case.visitor_phone)}
+    if case.visitor_corrected_at:
+        data["corrected_at"] = _iso(case.visitor_corrected_at)
+    erasure = getattr(case, "erasure", None)
+    if erasure is not None:
+        data["erased_at"] = _iso(erasure.erased_at)
+    return data
 
 
 def _events(case: Case) -> list[dict[str, Any]]:
@@ -104,13 +116,28 @@ def _callbacks(case: Case) -> list[dict[str, Any]]:
     ]
 
 
+# What a retention erasure takes out of the record (codes, so the checksum is language-neutral).
+ERASED_PARTS = ["visitor.name", "visitor.phone", "rounds.signature_image"]
+
+
+def _erasure(case: Case) -> dict[str, Any] | None:
+    erasure = CaseErasure.objects.filter(case=case).first()
+    if erasure is None:
+        return None
+    return {"erased_at": _iso(erasure.erased_at), "removed": ERASED_PARTS}
+
+
 def record_data(record: ArchiveRecord) -> dict[str, Any]:
+    """The record's data. After a retention erasure the visitor is blank and an ``erasure``
+    entry says when and what was removed, so the checksum states what it covers; a record never
+    erased has no such entry and keeps the checksum it was filed with."""
     case = (
-        Case.objects.select_related("category", "owner", "owner_department", "visitor")
+        Case.objects.select_related("category", "owner", "owner_department", "erasure")
         .prefetch_related("involved_departments")
         .get(pk=record.case_id)
     )
-    return {
+    erasure = _erasure(case)
+    data = {
         "archive": {
             "number": record.number,
             "year": record.year,
@@ -120,13 +147,16 @@ def record_data(record: ArchiveRecord) -> dict[str, Any]:
             "archived_by": _user(record.archived_by),
         },
         "case": _case(case),
-        "visitor": {"name": mask_name(case.visitor.name), "phone": mask_phone(case.visitor.phone)},
+        "visitor": _visitor(case),
         "events": _events(case),
         "rounds": _rounds(case),
         "callbacks": _callbacks(case),
         "referrals": handoff_record.referrals(case),
         "handoffs": handoff_record.handoffs(case),
     }
+    if erasure:
+        data["erasure"] = erasure
+    return data
 
 
 def data_checksum(data: dict[str, Any]) -> str:

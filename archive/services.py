@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 from psycopg import sql
 
@@ -28,14 +29,16 @@ from .numbers import allocate_archive_number
 
 logger = logging.getLogger(__name__)
 
+# Sent inside the transaction that files a case; webhooks tell other systems of it.
+case_archived = Signal()  # sender=Case, case=, actor=, record=
+
 
 def enqueue(task, *args) -> None:
     """Queue a Celery task without ever failing the caller: a broker outage only delays the
     work, which the periodic sweep picks up (ARCHITECTURE, Background work)."""
-    try:
-        task.apply_async(args=args, retry=False)
-    except Exception:
-        logger.warning("could not queue %s%r; the sweep will do it", task.name, args)
+    from firstask.broker import task_enqueue
+
+    task_enqueue(task, args=args)
 
 
 def can_archive_by_hand(user: User, case: Case) -> bool:
@@ -79,6 +82,7 @@ def case_archive(actor: User | None, *, case: Case, version: int | None = None) 
         before=before,
         after={"case": case.number, "number": number, "year": local.year, "month": local.month},
     )
+    case_archived.send(sender=Case, case=case, actor=actor, record=record)
     from .tasks import archive_render_pdf
 
     transaction.on_commit(lambda: enqueue(archive_render_pdf, record.pk))
@@ -142,4 +146,7 @@ def archive_sweep(*, now: dt.datetime | None = None) -> int:
             continue
     for record in ArchiveRecord.objects.filter(pdf_sha256="").order_by("pk")[:50]:
         archive_render_pdf(record=record)
+    from .retention import exports_expire
+
+    exports_expire(now=now)
     return filed

@@ -6,6 +6,9 @@ The archive record itself cannot be deleted, nor changed once its PDF is stored.
 a row operation: test runs flush tables with it, and production connects as a role that does
 not own the tables.
 
+The one change allowed to a final record: after a retention erasure its stored PDF is replaced,
+once, by a rendering without personal data (migration 0007, ``archive.retention``).
+
 A later app protects its own case-linked table with a migration that runs
 ``guard_child_table(schema_editor, "handoffs_referral", "case_id")``.
 """

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.db.models import Model
+from django.forms import ChoiceField
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,8 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import permissions
 from cases.errors import CaseError
 from cases.selectors import case_get_for_user
+from firstask.downloads import sandboxed
 
 from . import exports, selectors, services
+from .filters import ArchiveFilter
+from .models import ArchiveRecord
 
 PAGE_SIZE = 50
 
@@ -41,12 +46,13 @@ def archive_pdf(request: HttpRequest, number: str) -> FileResponse:
     if not record.pdf_sha256:
         record = services.archive_render_pdf(record=record)
     exports.pdf_download_record(request.user, record=record)
-    return FileResponse(
+    response = FileResponse(
         default_storage.open(record.pdf.name, "rb"),
         content_type="application/pdf",
         as_attachment=True,
         filename=f"{record.number}.pdf",
     )
+    return sandboxed(response)
 
 
 @require_POST
@@ -83,7 +89,29 @@ def export_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = selectors.export_get_for_user(user=request.user, job_id=job_id)
-    return render(request, "archive/export_detail.html", {"job": job})
+    filters = _filters_shown(job.filters or {})
+    return render(request, "archive/export_detail.html", {"job": job, "filters_shown": filters})
+
+
+def _filters_shown(filters: dict) -> list[tuple[str, str]]:
+    """The export's filters as a person reads them: the field's label and the chosen option's
+    name ("Month: 12", "Category: 教学与课程"), not the query string ("month=12, category=3")."""
+    form = ArchiveFilter(data=filters, queryset=ArchiveRecord.objects.none()).form
+    form.is_valid()
+    cleaned = getattr(form, "cleaned_data", {})
+    shown = []
+    for name, value in filters.items():
+        if name not in form.fields or value in (None, ""):
+            continue
+        field = form.fields[name]
+        if isinstance(cleaned.get(name), Model):  # category, department, first responder
+            text = str(cleaned[name])
+        elif isinstance(field, ChoiceField):  # month, satisfaction: the option's own text
+            text = str(dict(field.choices).get(str(value), value))
+        else:
+            text = str(value)
+        shown.append((str(field.label), text))
+    return shown
 
 
 @require_GET
@@ -99,9 +127,10 @@ def export_download(request: HttpRequest, job_id: int) -> FileResponse:
     if job.state != job.State.DONE or not job.file.name:
         raise Http404
     exports.export_download_record(request.user, job=job)
-    return FileResponse(
+    response = FileResponse(
         default_storage.open(job.file.name, "rb"),
         content_type="application/zip",
         as_attachment=True,
         filename=f"archive-export-{job.pk}.zip",
     )
+    return sandboxed(response)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import can_read_audit_trail
+from firstask.downloads import sandboxed
 
 from . import selectors, services
 from .chain import canonical
@@ -96,7 +97,7 @@ def _csv(name: str, header: list[str], rows: Iterable[list[Any]]) -> StreamingHt
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return sandboxed(response)
 
 
 def _stamp() -> str:

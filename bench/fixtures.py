@@ -132,6 +132,10 @@ def build(*, rng: random.Random) -> dict:
         "terms": terms,
         "windows": windows,
         "phones": [phone for _name, phone in visitors],
+        "last4s": [phone[-4:] for _name, phone in visitors if phone] or ["1234"],
+        # A case number's date, then its sequence (SW-20261206-0007: 20261206, 0007).
+        "number_parts": [number.split("-")[i] for number, _code in sample[:20] for i in (1, 2)]
+        or ["0007"],
         "names": [stories.person_name(rng) for _ in range(50)],
         "subjects": [s for subjects in stories.SUBJECTS.values() for s in subjects],
     }

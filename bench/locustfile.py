@@ -73,6 +73,8 @@ class RoleUser(FastHttpUser):
             category=random.choice(FIXTURES["categories"]),
             department=random.choice(FIXTURES["departments"]),
             term=quote(random.choice(FIXTURES["terms"])),
+            last4=random.choice(FIXTURES.get("last4s") or ["1234"]),
+            part=random.choice(FIXTURES.get("number_parts") or ["0007"]),
             date_from=window[0],
             date_to=window[1],
             per_page=per_page,

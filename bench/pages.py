@@ -4,7 +4,8 @@ Every page is counted (SQL queries, through Django's test client) and loaded (lo
 gunicorn). ``path`` may hold placeholders that bench/fixtures.py fills per request:
 {case} a case the signed-in user may open, {number} any case number, {full} a closed or archived
 case with a handoff, its meeting, answers and a dispute (the longest case page), {owner},
-{category}, {department}, {term} (a visitor name, subject word or course), {date_from}/{date_to} (a
+{category}, {department}, {term} (a visitor name, subject word or course), {last4} (a phone's
+last four digits), {part} (a piece of a case number: its date or sequence), {date_from}/{date_to} (a
 three-month window), {per_page} (25 or 100: a list page is counted and loaded at both sizes).
 ``role`` chooses whose session sends it: desk (busy front-desk staff), staff (a staff member of
 a teaching department), head (department heads), center (the center head), auditor, public.
@@ -69,6 +70,10 @@ PAGES = [
     ),
     Page("cases: search number", "/cases/?q={number}&per_page={per_page}", "center"),
     Page("cases: search text", "/cases/?q={term}&per_page={per_page}", "center"),
+    # VIS-2: the one search box. Four digits (a phone's last four, or a number's sequence) and
+    # a piece of a case number (its date or its sequence). A full phone never goes in a URL.
+    Page("cases: search phone last 4", "/cases/?q={last4}&per_page={per_page}", "center"),
+    Page("cases: search part of a number", "/cases/?q={part}&per_page={per_page}", "center"),
     Page(
         "cases: search text + category (head)",
         "/cases/?q={term}&category={category}&ordering=-created&per_page={per_page}",

@@ -30,6 +30,8 @@ def fill(path: str, fixtures: dict, session: dict, per_page: int) -> str:
         category=fixtures["categories"][0],
         department=fixtures["departments"][0],
         term=quote(fixtures["terms"][0]),
+        last4=(fixtures.get("last4s") or ["1234"])[0],
+        part=(fixtures.get("number_parts") or ["0007"])[0],
         date_from=window[0],
         date_to=window[1],
         per_page=per_page,

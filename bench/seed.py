@@ -52,7 +52,9 @@ CASE_COLUMNS = (
     "id,number,query_code,status_token,visitor_type,channel,subject,question,visit_time,outcome,"
     "status,deadline,deadline_version,overdue_flagged_at,reminded_at,extension_count,"
     "rework_count,answer,satisfaction,created_at,updated_at,closed_at,archived_at,version,"
-    "owner_id,owner_department_id,category_id,visitor_id"
+    "owner_id,owner_department_id,category_id,visitor_id,"
+    # What the visitor gave at the visit (VIS-1): filled from the visitors once they are copied.
+    "visitor_name,visitor_phone,visitor_phone_hash,visitor_phone_last4"
 )
 AUDIT_COLUMNS = (
     "id,created_at,actor_label,action,object_type,object_id,before,after,request_id,"
@@ -407,7 +409,7 @@ def seed(
              ts(final_deadline - DAY) if flagged else None, extensions, rework, answer,
              story.satisfaction if closed_at and story.outcome != "on_the_spot" else None,
              ts(created), ts(steps[-1].t), ts(closed_at), ts(archived_at), version,
-             owner, ref.dept_of[owner], category + 1, visitor + 1)
+             owner, ref.dept_of[owner], category + 1, visitor + 1, "", "", "", "")
         )  # fmt: skip
         started_work = any(s.kind in ("referral_requested", "handoff_requested") for s in steps)
         for dept in story.involved if started_work else ():
@@ -502,17 +504,28 @@ def _write_step(writer: Writer, item) -> None:
 
 
 def _copy_visitors(conn, rng: random.Random, first: dict[int, int], n: int) -> None:
+    from cases.models import name_key  # what Visitor.save() keeps (VIS-1)
     from cases.personal import phone_key  # the keyed hash Visitor.save() keeps (PRV-1)
 
     with conn.cursor().copy(
-        "COPY cases_visitor (id, name, phone, phone_hash, created_at, updated_at) FROM STDIN"
+        "COPY cases_visitor (id, name, name_key, phone, phone_hash, created_at, updated_at)"
+        " FROM STDIN"
     ) as copy:
         for index in range(n):
             created = ts(first.get(index, now_us() - 400 * DAY))
             phone = stories.visitor_phone(index)
+            name = stories.person_name(rng)
             copy.write_row(
-                (index + 1, stories.person_name(rng), phone, phone_key(phone), created, created)
+                (index + 1, name, name_key(name), phone, phone_key(phone), created, created)
             )
+    # What each case says the visitor gave at the visit (VIS-1): the person's data, as the
+    # intake service writes it.
+    conn.execute(
+        "UPDATE cases_case c SET visitor_name = v.name, visitor_phone = v.phone,"
+        " visitor_phone_hash = v.phone_hash,"
+        " visitor_phone_last4 = right(regexp_replace(v.phone, '\\D', '', 'g'), 4)"
+        " FROM cases_visitor v WHERE v.id = c.visitor_id"
+    )
 
 
 def _reset_sequences(conn) -> None:

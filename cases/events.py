@@ -94,3 +94,6 @@ register(
 )
 register("status_changed", lambda d: _("Status changed to %(status)s") % {"status": _status(d)})
 register("overdue_flagged", lambda d: _("Flagged overdue"))
+register("internal_note", lambda d: _("Internal note"))
+register("visitor_messages_stopped", lambda d: _("Messages to the visitor stopped"))
+register("case_linked", lambda d: _("Linked to case %(other)s") % d)

@@ -3,14 +3,16 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
 
+from .inputs import validate_date_in_range
 from .models import ACTIVE_STATUSES, Case, Category
-from .search import case_text_condition, visitors_matching
+from .search import case_text_condition, looked_up
 from .selectors import involved_condition
 from .widgets import FastSelect
 
@@ -21,8 +23,25 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+class OverdueSelect(forms.NullBooleanSelect):
+    """Django's yes/no/unknown select read "Overdue only: unknown" for "no filter"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [
+            ("unknown", _("All cases")),
+            ("true", _("Overdue only")),
+            ("false", _("Not overdue")),
+        ]
+
+
 class CaseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_text",
+        max_length=100,
+        help_text=_("Phone or its last 4 digits, case or archive number (or part), name, subject"),
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Case.Status.choices, widget=FastSelect
     )
@@ -46,18 +65,27 @@ class CaseFilter(django_filters.FilterSet):
     # Bounds on created_at itself (local midnights), not on its date: a range the
     # registration-time index answers, where ``created_at__date`` would read every case.
     created_from = django_filters.DateFilter(
-        label=_("From"), method="filter_created_from", widget=DATE_WIDGET
+        label=_("From"),
+        method="filter_created_from",
+        widget=DATE_WIDGET,
+        validators=[validate_date_in_range],
     )
     created_to = django_filters.DateFilter(
-        label=_("To"), method="filter_created_to", widget=DATE_WIDGET
+        label=_("To"),
+        method="filter_created_to",
+        widget=DATE_WIDGET,
+        validators=[validate_date_in_range],
     )
-    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue")
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"), method="filter_overdue", widget=OverdueSelect
+    )
     ordering = django_filters.OrderingFilter(
         label=_("Sort"),
         fields=(("created_at", "created"), ("deadline", "deadline"), ("number", "number")),
         field_labels={
+            # Descending labels are keyed by the parameter ("-created"), not the field name.
             "created_at": _("Registered, oldest first"),
-            "-created_at": _("Registered, newest first"),
+            "-created": _("Registered, newest first"),
             "deadline": _("Deadline, earliest first"),
             "-deadline": _("Deadline, latest first"),
             "number": _("Case number, ascending"),
@@ -88,10 +116,9 @@ class CaseFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        if getattr(self, "_visitors", (None,))[0] != value:  # looked up once per request
-            self._visitors = (value, visitors_matching(value))
-        condition = case_text_condition(value, visitors=self._visitors[1], walk=self.walk)
-        return queryset.filter(condition)
+        if getattr(self, "_extras", (None,))[0] != value:  # looked up once per request
+            self._extras = (value, looked_up(value))
+        return queryset.filter(case_text_condition(value, walk=self.walk, extras=self._extras[1]))
 
     def filter_department(self, queryset, name, value):
         if not value:

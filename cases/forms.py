@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -70,6 +71,9 @@ class IntakeForm(DeadlineFieldsMixin):
         max_length=30,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
+    # The person picked among those on file for the phone (cases/_visitor_history.html); empty:
+    # the person with this phone and name, added if new (VIS-1).
+    visitor = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     visitor_type = forms.ChoiceField(label=_("Visitor type"), choices=VisitorType.choices)
     channel = forms.ChoiceField(
         label=_("Channel"), choices=Channel.choices, initial=Channel.IN_PERSON
@@ -103,6 +107,13 @@ class IntakeForm(DeadlineFieldsMixin):
         label=_("Refer to department"),
         queryset=Department.objects.filter(is_active=True),
         required=False,
+    )
+    notify_visitor = forms.BooleanField(
+        label=_("Send the visitor messages about this case (SMS to the phone above)"),
+        required=False,
+    )
+    visitor_email = forms.EmailField(
+        label=_("Visitor's e-mail (optional)"), required=False, max_length=254
     )
     pending_reason = forms.ChoiceField(
         label=_("Why it could not be answered on the spot"),
@@ -153,7 +164,20 @@ class IntakeForm(DeadlineFieldsMixin):
                 self.add_error("pending_note", _("Explain the other reason."))
         if outcome == Outcome.REFERRAL and not data.get("department"):
             self.add_error("department", _("Choose the department the visitor is referred to."))
+        self._clean_messages(data)
         return data
+
+    def _clean_messages(self, data: dict) -> None:
+        if data.get("visitor_email") and not data.get("notify_visitor"):
+            self.add_error(
+                "visitor_email", _("Tick “send the visitor messages” to use this address.")
+            )
+        landline = "-" in (data.get("phone") or "")
+        if data.get("notify_visitor") and landline and not data.get("visitor_email"):
+            self.add_error(
+                "notify_visitor",
+                _("A landline cannot receive SMS: give the visitor's e-mail for messages."),
+            )
 
 
 class ExtendDeadlineForm(DeadlineFieldsMixin):
@@ -191,6 +215,16 @@ class StatusLookupForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"placeholder": "SW-YYYYMMDD-NNNN", "autocomplete": "off"}),
     )
+    # The receipt prints the code in two groups ("HDWB XSYD"); typed with its space, a dash or
+    # in lower case it is the same code, and matching it is no failed attempt.
     query_code = forms.CharField(
-        label=_("Query code"), max_length=8, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label=_("Query code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
+
+    def clean_number(self) -> str:
+        return re.sub(r"\s+", "", self.cleaned_data["number"]).upper()
+
+    def clean_query_code(self) -> str:
+        return re.sub(r"[\s\-‐-―－]+", "", self.cleaned_data["query_code"]).upper()

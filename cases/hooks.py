@@ -14,6 +14,11 @@ case's timeline events; an app may skip reading what the timeline says never hap
 department (PRV-1) and answers True (the department holds work on the case: show the visitor's
 name and phone in full), False (it no longer does: mask them) or None (no opinion).
 ``cases.selectors.case_shows_personal_data`` takes the first answer that is not None.
+
+``handling_departments``: each callable takes a case and returns the names of the departments
+now working on it (an open referral, a handoff's open assignments); the public status page shows
+those names and nothing more. ``status_page_sections``: template names that higher apps add to the
+public status page (the complaint channel), rendered with the page's context.
 """
 
 from __future__ import annotations
@@ -55,3 +60,17 @@ def result_blocker(case: Case) -> str | None:
         if reason:
             return reason
     return None
+
+
+HandlingDepartments = Callable[["Case"], "list[str]"]
+handling_departments: list[HandlingDepartments] = []
+
+status_page_sections: list[str] = []
+
+
+def departments_handling(case: Case) -> list[str]:
+    """The names of the departments every app says are working on the case now, in order."""
+    names: list[str] = []
+    for ask in handling_departments:
+        names += [name for name in ask(case) if name not in names]
+    return names

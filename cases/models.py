@@ -29,15 +29,29 @@ class Category(models.Model):
         return self.name
 
 
+def name_key(name: str) -> str:
+    """What makes two spellings of a name the same person's on one phone: case and spacing."""
+    return " ".join((name or "").split()).casefold()
+
+
 class Visitor(models.Model):
-    """The person asking. One row per phone number (INT-2); personal data, shown masked (PRV-1)."""
+    """A person who asks (INT-2, VIS-1). A phone may belong to several people (a parent and a
+    student share one): one row per person, several rows may share a phone. What the person
+    said at each visit is kept on the case (Case.visitor_name …), not read from here."""
 
     name = models.CharField(_("name"), max_length=40)
     # NULL once erased by the retention sweep (cases.retention).
-    phone = models.CharField(_("phone"), max_length=20, unique=True, null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, null=True, blank=True)
     # Keyed hash (HMAC-SHA256 with PII_HASH_KEY) of the phone: a reference to the visitor that
     # logs and exports may carry instead of the number (PRV-1). Kept in step by save().
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # name_key(name), kept in step by save(): one person per phone and spelling.
+    name_key = models.CharField(max_length=40, blank=True, editable=False)
+    # Set when the center head merged this record into another (cases.visitors); undone by
+    # clearing it. A merged record is no longer offered at intake.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -45,6 +59,14 @@ class Visitor(models.Model):
     class Meta:
         verbose_name = _("visitor")
         verbose_name_plural = _("visitors")
+        constraints = [
+            # Two clerks adding the same new person at once get one row (services).
+            models.UniqueConstraint(
+                fields=["phone_hash", "name_key"],
+                condition=Q(erased_at__isnull=True, merged_into__isnull=True),
+                name="visitor_person_key",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Visitor #{self.pk}"
@@ -53,9 +75,12 @@ class Visitor(models.Model):
         from .personal import phone_key
 
         self.phone_hash = phone_key(self.phone) if self.phone else ""
+        self.name_key = name_key(self.name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "phone" in update_fields:
             kwargs["update_fields"] = {*update_fields, "phone_hash"}
+        if update_fields is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
         super().save(*args, **kwargs)
 
 
@@ -107,6 +132,17 @@ class Case(models.Model):
     status_token = models.CharField(max_length=43, unique=True)
     visitor = models.ForeignKey(
         Visitor, verbose_name=_("visitor"), on_delete=models.PROTECT, related_name="cases"
+    )
+    # What the visitor gave at this visit (VIS-1): the case page, the list, the search, the
+    # archive and its PDF read these, never the live Visitor row. Only an audited correction
+    # (cases.privacy) or the retention erasure changes them once the case is archived.
+    # db_default: a row written by raw SQL (the bench, a data fix) without them is still valid.
+    visitor_name = models.CharField(_("visitor's name"), max_length=40, blank=True, db_default="")
+    visitor_phone = models.CharField(_("visitor's phone"), max_length=20, blank=True, db_default="")
+    visitor_phone_hash = models.CharField(max_length=64, blank=True, db_default="")
+    visitor_phone_last4 = models.CharField(max_length=4, blank=True, db_default="")
+    visitor_corrected_at = models.DateTimeField(
+        _("visitor's data corrected"), null=True, blank=True
     )
     visitor_type = models.CharField(_("visitor type"), max_length=10, choices=VisitorType.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -196,7 +232,11 @@ class Case(models.Model):
             ),
             # The case list sorted by deadline over every case (center head, auditors).
             models.Index(fields=["deadline"], name="case_deadline_idx"),
-            # Text search on PostgreSQL also uses GIN bigram indexes (migration 0003).
+            # Text search on PostgreSQL also uses GIN bigram indexes (migration 0004), and the
+            # search by any part of a number a GIN index of its pieces (migration 0008).
+            # The one search box (cases.search): a full phone by its keyed hash, the last four.
+            models.Index(fields=["visitor_phone_hash"], name="case_phone_hash_idx"),
+            models.Index(fields=["visitor_phone_last4"], name="case_phone_last4_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -320,3 +360,74 @@ class CaseErasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} erased {self.erased_at:%Y-%m-%d}"
+
+
+class VisitorMerge(models.Model):
+    """The center head merged ``source`` into ``target`` (one person with two records): which
+    cases moved, so that the merge can be undone exactly (cases.visitors)."""
+
+    source = models.ForeignKey(Visitor, on_delete=models.PROTECT, related_name="+")
+    target = models.ForeignKey(Visitor, on_delete=models.PROTECT, related_name="+")
+    case_ids = models.JSONField(default=list)
+    reason = models.TextField(_("reason"), max_length=500)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(_("merged"), auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        verbose_name = _("visitor merge")
+        verbose_name_plural = _("visitor merges")
+
+    def __str__(self) -> str:
+        return f"visitor {self.source_id} -> {self.target_id}"
+
+
+class CaseContact(models.Model):
+    """The visitor asked at intake to be told about this case: by SMS to the phone given and,
+    when they left one, by e-mail (cases.visitor_messages). No row: nothing is sent."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="contact")
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("visitor's contact for messages")
+        verbose_name_plural = _("visitors' contacts for messages")
+
+    def __str__(self) -> str:
+        return f"contact of {self.case_id}"
+
+
+class CaseLink(models.Model):
+    """Two related cases (the same matter asked again, a follow-up); one row per pair, stored
+    lower id first, and shown on both case pages (cases.notes)."""
+
+    first = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("linked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("linked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case link")
+        verbose_name_plural = _("case links")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="caselink_once"),
+            models.CheckConstraint(
+                condition=Q(first__lt=models.F("second")), name="caselink_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["second"], name="caselink_second_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.first_id}↔{self.second_id}"

@@ -59,3 +59,28 @@ def phone_key(phone: str) -> str:
     PII_HASH_KEY nobody can test a guessed number against it."""
     key = str(settings.PII_HASH_KEY).encode()
     return hmac.new(key, phone.encode(), hashlib.sha256).hexdigest()
+
+
+def phone_last4(phone: str) -> str:
+    digits = re.sub(r"\D", "", phone or "")
+    return digits[-4:]
+
+
+def visitor_snapshot(*, name: str, phone: str) -> dict[str, str]:
+    """The Case columns that keep what the visitor gave at a visit (VIS-1)."""
+    return {
+        "visitor_name": name,
+        "visitor_phone": phone,
+        "visitor_phone_hash": phone_key(phone) if phone else "",
+        "visitor_phone_last4": phone_last4(phone),
+    }
+
+
+def looks_like_phone(term: str) -> bool:
+    """A search term that is a full phone number: it stays out of URLs and logs
+    (cases.views.case_list). A piece of a case number (20261206) is not one."""
+    try:
+        normalize_phone(term or "")
+    except ValidationError:
+        return False
+    return True

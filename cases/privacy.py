@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts import permissions
@@ -16,7 +17,7 @@ from audit.services import audit_record, personal_data_access_record
 from . import events
 from .errors import NotAllowed, WrongState
 from .models import Case, Visitor
-from .personal import mask_name, mask_phone, normalize_phone
+from .personal import mask_name, mask_phone, normalize_phone, visitor_snapshot
 
 Kind = PersonalDataAccess.Kind
 
@@ -81,6 +82,8 @@ def _case_export(case: Case) -> dict[str, Any]:
     return {
         "number": case.number,
         "registered": case.created_at.isoformat(),
+        "name_given": case.visitor_name,
+        "phone_given": case.visitor_phone,
         "visitor_type": case.visitor_type,
         "channel": case.channel,
         "category": case.category.name,
@@ -102,7 +105,11 @@ def _case_export(case: Case) -> dict[str, Any]:
 
 @transaction.atomic
 def visitor_correct(actor: User, *, case: Case, name: str, phone: str, reason: str) -> Visitor:
-    """The center head corrects the visitor's name or phone (the visitor's right to correction)."""
+    """The center head corrects the visitor's name or phone (the visitor's right to correction,
+    PIPL): on the person and on what every case of theirs says was given, archived cases
+    included, each marked as corrected (VIS-1). The audit event keeps the old values masked."""
+    from .visitors import archived_visitor_writes
+
     if not permissions.can_manage_personal_data(actor):
         raise NotAllowed()
     if not reason.strip():
@@ -110,12 +117,20 @@ def visitor_correct(actor: User, *, case: Case, name: str, phone: str, reason: s
     visitor = Visitor.objects.select_for_update(no_key=True).get(pk=case.visitor_id)
     if visitor.erased_at is not None:
         raise WrongState(gettext("The visitor's personal data has been erased (retention)."))
-    phone = normalize_phone(phone)
-    if Visitor.objects.filter(phone=phone).exclude(pk=visitor.pk).exists():
-        raise WrongState(gettext("Another visitor already has this phone number."))
+    name, phone = " ".join(name.split()), normalize_phone(phone)
     before = _masked(visitor)
-    visitor.name, visitor.phone = name.strip(), phone
-    visitor.save(update_fields=["name", "phone", "updated_at"])
+    visitor.name, visitor.phone = name, phone
+    try:
+        with transaction.atomic():
+            visitor.save(update_fields=["name", "phone", "updated_at"])
+    except IntegrityError:
+        raise WrongState(
+            gettext("Another person with this phone already has this name: merge them instead.")
+        ) from None
+    with archived_visitor_writes():
+        corrected = Case.objects.filter(visitor=visitor).update(
+            **visitor_snapshot(name=name, phone=phone), visitor_corrected_at=timezone.now()
+        )
     personal_data_access_record(
         actor,
         kind=Kind.CORRECT,
@@ -129,6 +144,6 @@ def visitor_correct(actor: User, *, case: Case, name: str, phone: str, reason: s
         object_type="visitor",
         object_id=visitor.pk,
         before=before,
-        after={**_masked(visitor), "reason": reason.strip()},
+        after={**_masked(visitor), "reason": reason.strip(), "cases_corrected": corrected},
     )
     return visitor

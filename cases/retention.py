@@ -1,10 +1,12 @@
 """Retention: some years after archiving, a case's personal data is erased (PRV-1, PIPL).
 
-What goes: the visitor's name and phone (and their keyed hash) once every case of that visitor
-has passed the period, and whatever higher apps registered here for the case (the closure app's
-signature images). What stays: the case row with its category, dates, owner, departments,
-status, satisfaction, counters and timeline, so statistics and KPIs do not change. Nothing in
-the audit trail is touched (it never held raw personal data), so the chain still verifies.
+What goes: the name and phone the case kept from the visit (VIS-1: its snapshot; the case's
+erasure row says so on the record and its archive data), the visitor's name and phone (and
+their keyed hash) once every case of that visitor has passed the period, and whatever higher
+apps registered here for the case (the closure app's signature images). What stays: the case
+row with its category, dates, owner, departments, status, satisfaction, counters and
+timeline, so statistics and KPIs do not change. Nothing in the audit trail is touched (it
+never held raw personal data), so the chain still verifies.
 
 A higher app registers a hook with ``cases.retention.register(fn)``; ``fn(case)`` runs inside the
 erasing transaction, must be idempotent, and should delete files with
@@ -26,7 +28,8 @@ from django.utils import timezone
 from audit.services import audit_record
 
 from .models import Case, CaseErasure, Visitor
-from .personal import mask_name, mask_phone
+from .personal import mask_name, mask_phone, visitor_snapshot
+from .visitors import archived_visitor_writes
 
 logger = logging.getLogger("firstask.retention")
 
@@ -58,9 +61,14 @@ def case_erase_personal_data(*, case: Case) -> None:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if CaseErasure.objects.filter(case=case).exists():
         return
+    # The row goes first: the hooks render the case as erased (the archive PDF) and the
+    # archive trigger allows the stored PDF to be replaced only for an erased case.
+    CaseErasure.objects.create(case=case)
+    # The case's own copy of the visitor goes before the hooks re-render the stored PDF from it.
+    with archived_visitor_writes():
+        Case.objects.filter(pk=case.pk).update(**visitor_snapshot(name="", phone=""))
     for hook in _HOOKS:
         hook(case)
-    CaseErasure.objects.create(case=case)
     audit_record(
         actor=None,
         action="case.retention_erase",
@@ -68,7 +76,10 @@ def case_erase_personal_data(*, case: Case) -> None:
         object_id=case.number,
         after={
             "archived_at": case.archived_at.isoformat() if case.archived_at else None,
-            "steps": [getattr(hook, "__qualname__", repr(hook)) for hook in _HOOKS],
+            "steps": [
+                "case.visitor_snapshot",
+                *(getattr(hook, "__qualname__", repr(hook)) for hook in _HOOKS),
+            ],
         },
     )
     visitor = Visitor.objects.select_for_update().get(pk=case.visitor_id)

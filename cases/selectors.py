@@ -19,7 +19,7 @@ from accounts.models import User
 from firstask.sql import db_table, render
 
 from . import calendar, hooks
-from .models import ACTIVE_STATUSES, OPEN_STATUSES, Case, Visitor
+from .models import ACTIVE_STATUSES, OPEN_STATUSES, Case
 
 
 def _base() -> QuerySet[Case]:
@@ -29,7 +29,7 @@ def _base() -> QuerySet[Case]:
 # What a row of a case table shows (templatetags/case_tags.case_rows): a list page loads only
 # these columns of its cases and of their visitor, category and owner.
 LISTED_FIELDS = (
-    "number", "subject", "status", "deadline", "visitor", "visitor__name", "category",
+    "number", "subject", "status", "deadline", "visitor_name", "category",
     "category__name", "owner", "owner__name", "owner__first_name", "owner__last_name",
     "owner__username",
 )  # fmt: skip
@@ -37,7 +37,7 @@ LISTED_FIELDS = (
 
 def listed_cases() -> QuerySet[Case]:
     """Cases as a case table shows them."""
-    return Case.objects.select_related("visitor", "category", "owner").only(*LISTED_FIELDS)
+    return Case.objects.select_related("category", "owner").only(*LISTED_FIELDS)
 
 
 # Beyond this many cases involving a department, they stay a subquery rather than a list.
@@ -159,17 +159,6 @@ def case_timeline_read(*, case: Case) -> list:
         events = case._timeline = list(case_timeline(case=case))
         case.timeline_kinds = frozenset(event.kind for event in events)
     return events
-
-
-def visitor_earlier_cases(
-    *, user: User, phone: str, limit: int = 10
-) -> tuple[Visitor | None, list[Case]]:
-    """INT-2: a returning visitor's earlier cases that the user may see."""
-    visitor = Visitor.objects.filter(phone=phone).first()
-    if visitor is None:
-        return None, []
-    cases = list(visible_cases(user).filter(visitor=visitor).order_by("-created_at")[:limit])
-    return visitor, cases
 
 
 @dataclass

@@ -21,7 +21,7 @@ from accounts.models import Department, User
 from audit.services import audit_record
 from firstask.sql import db_table, render
 
-from . import calendar
+from . import calendar, visitor_messages
 from .errors import ArchivedCase, NotAllowed, StaleVersion, WrongState
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -32,8 +32,9 @@ from .models import (
     Outcome,
     PendingReason,
     Visitor,
+    name_key,
 )
-from .personal import mask_name, mask_phone, normalize_phone
+from .personal import mask_name, mask_phone, normalize_phone, phone_key, visitor_snapshot
 
 # Sent inside the intake transaction; higher apps (handoffs) start their part of the work here.
 case_registered = Signal()  # sender=Case, case=, actor=, department=
@@ -118,16 +119,30 @@ def _save(case: Case, *fields: str) -> None:
     case.refresh_from_db(fields=["version"])
 
 
-def _visitor_upsert(*, name: str, phone: str) -> Visitor:
+def _visitor_for_intake(*, name: str, phone: str, visitor_id: int | None) -> Visitor:
+    """The person this visit is from (INT-2, VIS-1): the one the clerk picked among the people
+    on file for the phone, else the person with this phone and this name, created if new.
+
+    A phone may belong to several people, so a different name is another person, never a
+    rename. Two clerks adding the same new person at once: the unique (phone hash, name key)
+    constraint makes the second insert fail, and get_or_create then reads the first one's row."""
+    if visitor_id is not None:
+        picked = Visitor.objects.filter(
+            pk=visitor_id, phone=phone, erased_at__isnull=True, merged_into__isnull=True
+        ).first()
+        if picked is None:
+            raise WrongState(gettext("The person picked does not have this phone number."))
+        return picked
     # NO KEY: another intake for the same visitor that is committing checks its case's
     # foreign key with FOR KEY SHARE; a FOR UPDATE lock here made it wait for this
     # transaction while this one waited for its audit chain lock: a deadlock (bench, 32 users).
-    visitor, created = Visitor.objects.select_for_update(no_key=True).get_or_create(
-        phone=phone, defaults={"name": name}
+    visitor, _created = Visitor.objects.select_for_update(no_key=True).get_or_create(
+        phone_hash=phone_key(phone),
+        name_key=name_key(name),
+        erased_at__isnull=True,
+        merged_into__isnull=True,
+        defaults={"name": name, "phone": phone},
     )
-    if not created and visitor.name != name:
-        visitor.name = name
-        visitor.save(update_fields=["name", "updated_at"])
     return visitor
 
 
@@ -155,11 +170,16 @@ def case_register(
     answer: str = "",
     confirmation_note: str = "",
     department: Department | None = None,
+    visitor_id: int | None = None,
+    notify_visitor: bool = False,
+    visitor_email: str = "",
     pending_reason: str = "",
     pending_note: str = "",
 ) -> Case:
-    """Log a visit; the actor becomes the first responder (INT-1..4, OWN-1). A question not
-    answered on the spot needs the reason told to the visitor (2.1.2)."""
+    """Log a visit; the actor becomes the first responder (INT-1..4, OWN-1). ``visitor_id``:
+    the person picked among those on file for the phone (VIS-1). With ``notify_visitor`` the
+    visitor is sent the receipt and later news (visitor_messages). A question not answered on
+    the spot needs the reason told to the visitor (§2.1.2)."""
     if not permissions.can_register_case(actor):
         raise NotAllowed()
     now = timezone.now()
@@ -174,8 +194,12 @@ def case_register(
     if outcome == Outcome.REFERRAL and department is None:
         raise WrongState(gettext("Choose the department the visitor is referred to."))
 
-    visitor = _visitor_upsert(name=visitor_name.strip(), phone=normalize_phone(phone))
+    name, phone = " ".join(visitor_name.split()), normalize_phone(phone)
+    if not name:
+        raise WrongState(gettext("Enter the visitor's name."))
+    visitor = _visitor_for_intake(name=name, phone=phone, visitor_id=visitor_id)
     case = Case.objects.create(
+        **visitor_snapshot(name=name, phone=phone),
         number=_allocate_number(calendar.local_date(now)),
         query_code=new_query_code(),
         status_token=new_status_token(),
@@ -212,8 +236,8 @@ def case_register(
         after={
             **case_snapshot(case),
             "visitor": visitor.pk,
-            "visitor_name": mask_name(visitor.name),
-            "visitor_phone": mask_phone(visitor.phone),
+            "visitor_name": mask_name(name),
+            "visitor_phone": mask_phone(phone),
             "pending_reason": pending_reason,
         },
     )
@@ -232,6 +256,9 @@ def case_register(
     elif outcome == Outcome.HANDOFF:
         event_add(case=case, actor=actor, kind="handoff_requested")
         case_transition(actor, case=case, to=Case.Status.COORDINATING, record_event=False)
+    if notify_visitor:
+        visitor_messages.contact_register(case=case, email=visitor_email)
+        visitor_messages.tell_receipt(case=case)
     case_registered.send(sender=Case, case=case, actor=actor, department=department)
     return case
 
@@ -344,6 +371,7 @@ def case_extend_deadline(
         before=before,
         after={**case_snapshot(case), "reason": reason.strip()},
     )
+    visitor_messages.tell_extension(case=case, reason=reason)
     return case
 
 

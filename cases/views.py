@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -19,14 +19,28 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import permissions
 from accounts.models import Department
 from accounts.security import client_ip
+from audit.models import PersonalDataAccess
+from audit.services import personal_data_access_record
+from firstask.downloads import sandboxed
 
-from . import privacy, selectors, services, throttle
+from . import (
+    hooks,
+    notes,
+    privacy,
+    selectors,
+    services,
+    throttle,
+    visitor_messages,
+    visitor_selectors,
+)
 from .errors import CaseError
 from .filters import CaseFilter
 from .forms import ExtendDeadlineForm, IntakeForm, ReassignOwnerForm, StatusLookupForm
 from .models import Case
-from .personal import normalize_phone
+from .notes_forms import LinkForm, NoteForm
+from .personal import looks_like_phone, normalize_phone
 from .privacy_forms import RevealForm, VisitorCorrectForm, VisitorExportForm
+from .search_tokens import search_token_read, search_token_store
 
 PAGE_SIZES = (25, 50, 100)
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -147,6 +161,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 answer=data["answer"],
                 confirmation_note=data["confirmation_note"],
                 department=data["department"],
+                visitor_id=data["visitor"],
+                notify_visitor=data["notify_visitor"],
+                visitor_email=data["visitor_email"] or "",
                 pending_reason=data["pending_reason"],
                 pending_note=data["pending_note"],
             )
@@ -160,16 +177,51 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def visitor_lookup(request: HttpRequest) -> HttpResponse:
-    """htmx: earlier cases of the visitor with the phone typed so far (INT-2). POST, so that the
-    number stays out of URLs, proxy logs and browser history (PRV-1); it changes nothing."""
-    visitor, cases = None, []
+    """htmx: the people on file for the phone typed so far, each with their earlier cases
+    (INT-2, VIS-1), to pick one or add another person. POST, so that the number stays out of
+    URLs, proxy logs and browser history (PRV-1); it changes nothing. Only for those who register
+    visits; each complete number is counted per user (cases.throttle) and written to the
+    personal-data access log, found or not."""
+    if not permissions.can_register_case(request.user):
+        raise PermissionDenied
     try:
         phone = normalize_phone(request.POST.get("phone", ""))
     except Exception:  # noqa: BLE001 - an incomplete number simply shows nothing yet
         phone = ""
     if phone:
-        visitor, cases = selectors.visitor_earlier_cases(user=request.user, phone=phone)
-    return render(request, "cases/_visitor_history.html", {"visitor": visitor, "cases": cases})
+        wait = throttle.lookup_take(user_id=request.user.pk)
+        if wait:
+            return _lookup_throttled(request, wait)
+    context = visitor_selectors.intake_people(
+        user=request.user,
+        phone=phone,
+        name=request.POST.get("visitor_name", ""),
+        picked=request.POST.get("visitor", ""),
+    )
+    if phone:
+        for person in context["people"] or [None]:
+            personal_data_access_record(
+                request.user,
+                kind=PersonalDataAccess.Kind.VIEW,
+                visitor_id=person.visitor.pk if person else 0,
+                reason=LOOKUP_REASON if person else LOOKUP_REASON_NONE,
+            )
+    return render(request, "cases/_visitor_history.html", context)
+
+
+LOOKUP_REASON = "intake: visitor lookup by phone"
+LOOKUP_REASON_NONE = "intake: visitor lookup by phone, no visitor has it"
+
+
+def _lookup_throttled(request: HttpRequest, seconds: int) -> HttpResponse:
+    context = {
+        "throttle": throttle.throttled_context(seconds),
+        "throttle_message": _("Too many visitor lookups from your account."),
+        "throttle_id": "lookup-throttled",
+    }
+    response = render(request, "_throttled.html", context, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 @require_GET
@@ -183,21 +235,63 @@ def department_card(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/_department_card.html", {"department": department})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def case_list(request: HttpRequest) -> HttpResponse:
-    case_filter = CaseFilter(request.GET or None, queryset=selectors.visible_cases(request.user))
+    """The search form posts; a phone number in it goes to the session and the URL carries a
+    token instead (cases.search_tokens), so no full number is in a URL or an access log."""
+    if request.method == "POST":
+        params = request.POST.copy()
+        params.pop("csrfmiddlewaretoken", None)
+        target = _list_url(request, params)
+        if not request.htmx:
+            return redirect(target)
+        response = _case_list_page(request, QueryDict(target.partition("?")[2]))
+        response["HX-Push-Url"] = target
+        return response
+    if looks_like_phone(request.GET.get("q", "")):  # typed into the address bar
+        return redirect(_list_url(request, request.GET.copy()))
+    return _case_list_page(request, request.GET)
+
+
+def _list_url(request: HttpRequest, params: QueryDict) -> str:
+    term = params.get("q", "").strip()
+    if looks_like_phone(term):
+        params["qs"] = search_token_store(request.session, term)
+        del params["q"]
+    params.pop("page", None)
+    return reverse("cases:list") + ("?" + params.urlencode() if params else "")
+
+
+def _case_list_page(request: HttpRequest, params: QueryDict) -> HttpResponse:
+    shown = params.copy()
+    shown.pop("page", None)
+    data = params.copy()
+    if "qs" in data:
+        term = search_token_read(request.session, data.pop("qs")[-1])
+        if term is None:
+            messages.info(request, _("That search has expired; type it again."))
+        data["q"] = term or ""
+    case_filter = CaseFilter(data or None, queryset=selectors.visible_cases(request.user))
     walk = case_filter.walking(selectors.visible_cases(request.user, walk=True))
     try:
-        per_page = int(request.GET.get("per_page", 25))
+        per_page = int(params.get("per_page", 25))
     except ValueError:
         per_page = 25
     per_page = per_page if per_page in PAGE_SIZES else 25
     # The id breaks ties of the chosen order, so that every way of finding a page agrees.
     cases, walk = (_by_id_last(queryset) for queryset in (case_filter.qs, walk))
     page = CappedPaginator(cases, per_page, walk=walk, rows=selectors.listed_cases()).get_page(
-        request.GET.get("page")
+        params.get("page")
     )
-    context = {"filter": case_filter, "page": page, "page_sizes": PAGE_SIZES, "per_page": per_page}
+    context = {
+        "filter": case_filter,
+        "page": page,
+        "page_sizes": PAGE_SIZES,
+        "per_page": per_page,
+        # The links to other pages: the filters as in the URL (a phone stays a token).
+        "query": shown.urlencode() + "&" if shown else "",
+        "can_merge": permissions.can_manage_personal_data(request.user),
+    }
     template = "cases/case_list.html#results" if request.htmx else "cases/case_list.html"
     return render(request, template, context)
 
@@ -247,6 +341,11 @@ def _render_case(request: HttpRequest, case, *, show_personal: bool) -> HttpResp
             and (request.user.pk == case.owner_id or permissions.is_center_head(request.user)),
             "can_reassign": permissions.can_reassign_owner(request.user)
             and case.status not in ("closed", "archived"),
+            "links": notes.case_links(case=case, user=request.user),
+            "visitor_contact": visitor_messages.contact_of(case=case),
+            "can_note": notes.can_write_notes(request.user) and case.status != "archived",
+            "note_form": NoteForm(auto_id="note_%s"),
+            "link_form": LinkForm(auto_id="link_%s"),
         },
     )
     if show_personal:
@@ -295,7 +394,7 @@ def visitor_export(request: HttpRequest, number: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="visitor-{case.visitor_id}.json"'
     response["Cache-Control"] = "no-store"
-    return response
+    return sandboxed(response)
 
 
 @require_POST
@@ -380,8 +479,21 @@ def _client_ip(request: HttpRequest) -> str:
 
 
 def _status_response(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    """The status page; for a case found, the departments now working on it (names only) and
+    what the higher apps add (the complaint channel)."""
+    if context.get("found") is not None:
+        context["handling"] = hooks.departments_handling(context["found"])
+    context["sections"] = hooks.status_page_sections
     response = render(request, "cases/status.html", context, status=status)
     response["Cache-Control"] = "no-store"
+    return response
+
+
+def _status_throttled(request: HttpRequest, form, *, ip: str, number: str = "") -> HttpResponse:
+    seconds = throttle.retry_after(ip=ip, number=number)
+    context = {"form": form, "throttled": throttle.throttled_context(seconds)}
+    response = _status_response(request, context, status=429)
+    response["Retry-After"] = str(seconds)
     return response
 
 
@@ -389,13 +501,14 @@ def _status_response(request: HttpRequest, context: dict, status: int = 200) -> 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def status_lookup(request: HttpRequest) -> HttpResponse:
-    """PRV-2: public, no personal data; wrong pair and unknown number answer alike."""
+    """PRV-2: public, no personal data; wrong pair and unknown number answer alike. A number is
+    locked for the address that guessed wrong, not for everyone (cases.throttle)."""
     ip = _client_ip(request)
     form = StatusLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["number"]
         if throttle.is_blocked(ip=ip, number=number):
-            return _status_response(request, {"form": form, "throttled": True}, status=429)
+            return _status_throttled(request, form, ip=ip, number=number)
         case = selectors.case_for_status_lookup(
             number=number, query_code=form.cleaned_data["query_code"]
         )
@@ -412,13 +525,13 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def status_token(request: HttpRequest, token: str) -> HttpResponse:
+    """The receipt's QR link. A valid token always answers, whatever the address did before:
+    its 128 random bits cannot be guessed, so only wrong tokens count and get locked."""
     ip = _client_ip(request)
-    if throttle.is_blocked(ip=ip):
-        return _status_response(
-            request, {"form": StatusLookupForm(), "throttled": True}, status=429
-        )
     case = selectors.case_for_status_token(token=token)
     if case is None:
-        throttle.record_failure(ip=ip, number="token")
+        if throttle.is_blocked(ip=ip):
+            return _status_throttled(request, StatusLookupForm(), ip=ip)
+        throttle.record_failure(ip=ip)
         return _status_response(request, {"form": StatusLookupForm(), "not_found": True})
     return _status_response(request, {"form": StatusLookupForm(), "found": case})

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Callback, HowGiven, OtherMethod, Satisfaction
+from .models import Callback, HowGiven, Kiosk, OtherMethod, Satisfaction
 
 RATING_CHOICES = [(value, label) for value, label in Satisfaction.choices]
 OPTIONAL_RATING_CHOICES = [("", _("Not given")), *RATING_CHOICES]
@@ -87,4 +87,18 @@ class CallbackForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
+    )
+
+
+class KioskStartForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of this kiosk"),
+        max_length=40,
+        help_text=_("e.g. counter 1. Your session on this browser ends; sign in again to leave."),
+    )
+
+
+class KioskHandForm(forms.Form):
+    kiosk = forms.ModelChoiceField(
+        label=_("Kiosk"), queryset=Kiosk.objects.filter(ended_at__isnull=True)
     )

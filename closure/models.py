@@ -72,6 +72,10 @@ class ResultRound(models.Model):
     # The signing screen's one-time token (SHA-256 of it) and when it runs out.
     signing_token_hash = models.CharField(max_length=64, blank=True)
     signing_expires_at = models.DateTimeField(null=True, blank=True)
+    # The link sent to the visitor's phone ("your result is ready"): no staff session needed,
+    # valid for CLOSURE_PHONE_SIGNING_HOURS, used once.
+    public_token_hash = models.CharField(max_length=64, blank=True)
+    public_expires_at = models.DateTimeField(null=True, blank=True)
     confirmation_kind = models.CharField(
         _("confirmation"), max_length=8, choices=Kind.choices, blank=True
     )
@@ -104,6 +108,13 @@ class ResultRound(models.Model):
         ordering = ["case", "number"]
         verbose_name = _("result round")
         verbose_name_plural = _("result rounds")
+        indexes = [
+            models.Index(
+                fields=["public_token_hash"],
+                name="resultround_public_token_idx",
+                condition=~Q(public_token_hash=""),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["case", "number"], name="resultround_case_number"),
             models.CheckConstraint(
@@ -157,3 +168,43 @@ class Callback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} call-back {self.made_at:%Y-%m-%d}"
+
+
+class Kiosk(models.Model):
+    """A counter tablet turned into a signing kiosk (closure.kiosk): its browser session holds
+    nothing but this row's id, and it shows only the signing screen a staff member hands it."""
+
+    name = models.CharField(_("name"), max_length=40)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    round = models.ForeignKey(
+        ResultRound,
+        verbose_name=_("signing screen"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    handed_until = models.DateTimeField(_("handed until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("kiosk")
+        verbose_name_plural = _("kiosks")
+
+    def __str__(self) -> str:
+        return self.name

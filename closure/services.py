@@ -15,13 +15,14 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.dispatch import Signal
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts import permissions
 from accounts.models import User
 from audit.services import audit_record
-from cases import calendar, hooks
+from cases import calendar, hooks, visitor_messages
 from cases.errors import NotAllowed, WrongState
 from cases.models import ACTIVE_STATUSES, Case
 from cases.services import case_lock, case_transition, event_add
@@ -122,7 +123,22 @@ def result_record(
         how_given=how_given,
     )
     _audit(actor, "closure.result_record", round_, how_given=how_given)
+    if visitor_messages.wants_messages(case=case):
+        token = _public_token_mint(round_)
+        link = reverse("signing:phone", args=[token])
+        visitor_messages.tell_result_ready(case=case, round_number=round_.number, link=link)
     return round_
+
+
+def _public_token_mint(round_: ResultRound) -> str:
+    """The visitor's own signing link: a fresh token, only its hash kept."""
+    token = secrets.token_urlsafe(24)
+    round_.public_token_hash = _token_hash(token)
+    round_.public_expires_at = timezone.now() + dt.timedelta(
+        hours=settings.CLOSURE_PHONE_SIGNING_HOURS
+    )
+    round_.save(update_fields=["public_token_hash", "public_expires_at"])
+    return token
 
 
 def _token_hash(token: str) -> str:
@@ -154,6 +170,16 @@ def signing_token_valid(round_: ResultRound, token: str) -> bool:
     return hmac.compare_digest(round_.signing_token_hash, _token_hash(token))
 
 
+def public_token_valid(round_: ResultRound, token: str) -> bool:
+    """The visitor's phone link. The staff screen's token never works here: without the staff
+    session only this link (or a kiosk's hand-off, closure.kiosk) opens a signing screen."""
+    if not round_.public_token_hash or not round_.public_expires_at:
+        return False
+    if round_.public_expires_at <= timezone.now():
+        return False
+    return hmac.compare_digest(round_.public_token_hash, _token_hash(token))
+
+
 def _check_rating(rating: int | None, *, required: bool) -> None:
     if rating is None and not required:
         return
@@ -179,6 +205,63 @@ def result_sign(
     _require_owner_or_head(actor, round_.case)
     if round_.state != ResultRound.State.PENDING or not signing_token_valid(round_, token):
         raise WrongState(gettext("This signing screen has expired. Open it again."))
+    return _sign(actor, round_, signature, rating, comment, not_solved, reasons)
+
+
+@transaction.atomic
+def result_sign_public(
+    *,
+    round_: ResultRound,
+    token: str,
+    signature: str,
+    rating: int,
+    comment: str = "",
+    not_solved: bool = False,
+    reasons: str = "",
+) -> ResultRound:
+    """The same, from the visitor's own phone or a kiosk: no staff member acts; the token
+    (checked again under the lock) is the visitor's authority, and it works once."""
+    round_ = _lock_round(round_)
+    if round_.state != ResultRound.State.PENDING or not public_token_valid(round_, token):
+        raise WrongState(gettext("This signing link is no longer valid."))
+    return _sign(None, round_, signature, rating, comment, not_solved, reasons)
+
+
+def result_sign_handed(
+    *,
+    round_: ResultRound,
+    signature: str,
+    rating: int,
+    comment: str = "",
+    not_solved: bool = False,
+    reasons: str = "",
+) -> ResultRound:
+    """The visitor signs on a kiosk the round was handed to; the caller (closure.kiosk) holds
+    the kiosk's lock and has checked the hand-off, inside its transaction."""
+    round_ = _lock_round(round_)
+    if round_.state != ResultRound.State.PENDING:
+        raise WrongState(gettext("This signing screen has expired. Open it again."))
+    return _sign(None, round_, signature, rating, comment, not_solved, reasons)
+
+
+def lock_pending_round(actor: User, round_: ResultRound) -> ResultRound:
+    """The current round, locked, waiting for the visitor, and the actor's to hand out."""
+    round_ = _lock_round(round_)
+    _require_owner_or_head(actor, round_.case)
+    if round_.state != ResultRound.State.PENDING:
+        raise WrongState()
+    return round_
+
+
+def _sign(
+    actor: User | None,
+    round_: ResultRound,
+    signature: str,
+    rating: int,
+    comment: str,
+    not_solved: bool,
+    reasons: str,
+) -> ResultRound:
     _check_rating(rating, required=True)
     try:
         png = signature_png_from_data_url(signature)
@@ -194,6 +277,7 @@ def result_sign(
     round_.signature_sha256 = hashlib.sha256(png).hexdigest()
     round_.confirmation_kind = ResultRound.Kind.SIGNED
     round_.signing_token_hash, round_.signing_expires_at = "", None
+    round_.public_token_hash, round_.public_expires_at = "", None
     round_.comment, round_.reasons = comment.strip(), reasons.strip()
     round_.confirmed_at = timezone.now()
     if round_.is_dissatisfied:
@@ -206,7 +290,7 @@ def _finish_round(round_: ResultRound, state: str) -> None:
     round_.save()
 
 
-def _rework(actor: User, round_: ResultRound) -> ResultRound:
+def _rework(actor: User | None, round_: ResultRound) -> ResultRound:
     case = round_.case
     # A fresh promise, never earlier than one still running.
     deadline = calendar.deadline_in_working_days(settings.CLOSURE_REWORK_WORKING_DAYS)
@@ -234,10 +318,11 @@ def _rework(actor: User, round_: ResultRound) -> ResultRound:
         deadline=deadline.isoformat(),
     )
     _audit(actor, "closure.rework", round_, deadline=deadline.isoformat())
+    visitor_messages.tell_rework(case=case)
     return round_
 
 
-def _close(actor: User, round_: ResultRound, *, kind: str, action: str) -> ResultRound:
+def _close(actor: User | None, round_: ResultRound, *, kind: str, action: str) -> ResultRound:
     case = round_.case
     _finish_round(round_, ResultRound.State.CLOSED)
     case.closed_at = timezone.now()
@@ -291,6 +376,7 @@ def confirmation_other_record(
     round_.other_method, round_.other_detail = method, detail.strip()
     round_.reasons = reasons.strip()
     round_.signing_token_hash, round_.signing_expires_at = "", None
+    round_.public_token_hash, round_.public_expires_at = "", None
     round_.confirmed_at = timezone.now()
     event_add(
         case=round_.case,

@@ -71,7 +71,14 @@ def _open(raw: bytes) -> Image.Image:
             image.load()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Warning) as error:
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,  # a header claiming more pixels than Pillow will open
+        OSError,
+        SyntaxError,
+        ValueError,
+        Warning,
+    ) as error:
         raise ValidationError(_("The signature image is damaged."), code="corrupt") from error
     return image
 

@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from . import views
+from . import public_views, views
 
 app_name = "closure"
 
 urlpatterns = [
     path("<str:number>/result/", views.result_record, name="result"),
     path("<str:number>/sign/start/", views.signing_start, name="sign_start"),
+    path("<str:number>/sign/kiosk/", public_views.kiosk_hand, name="kiosk_hand"),
     path("<str:number>/sign/<str:token>/", views.sign, name="sign"),
     path("<str:number>/rounds/<int:round>/signed/", views.signed, name="signed"),
     path("<str:number>/rounds/<int:round>/decide/", views.decide, name="decide"),

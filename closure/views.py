@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.errors import CaseError
 from cases.selectors import case_get_for_user
+from firstask.downloads import sandboxed
 
 from . import callbacks, selectors, services
 from .forms import CallbackForm, DecisionForm, OtherConfirmationForm, ResultForm, SignForm
@@ -168,4 +169,4 @@ def signature(request: HttpRequest, number: str, round: int) -> FileResponse:  #
     response = FileResponse(default_storage.open(round_.signature.name), content_type="image/png")
     response["Cache-Control"] = "private, max-age=300"
     response["Content-Disposition"] = "inline"
-    return response
+    return sandboxed(response)

@@ -7,11 +7,14 @@ scans also hold a PostgreSQL advisory lock, so an accidental second beat does no
 
 import logging
 import os
+import time
 import warnings
 
 from celery import Celery
 from celery.exceptions import SecurityWarning
-from celery.signals import beat_init
+from celery.signals import after_task_publish, beat_embedded_init, beat_init, task_prerun
+
+from firstask import metrics
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firstask.settings")
 
@@ -25,6 +28,7 @@ if os.environ.get("DEBUG") == "1":
 app = Celery("firstask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+metrics.celery_signals_connect()  # task outcomes for /metrics
 
 # Beat entry → (task, setting holding its interval in seconds).
 SCHEDULE = {
@@ -52,8 +56,56 @@ def _catch_up(sender=None, **kwargs) -> None:
     """When beat starts, run every scheduled task at once instead of one interval later: what
     fell due while it was down is flagged and delivered now (and `make run`'s demo shows its
     overdue cases flagged within seconds)."""
+    _in_beat()  # before the first publish, so that it counts as beat's heartbeat
     for task, _setting in SCHEDULE.values():
         try:
             app.send_task(task, expires=300)
         except Exception:  # noqa: BLE001 - the regular schedule retries
             logger.warning("could not queue %s at beat start", task, exc_info=True)
+
+
+# Heartbeats for /healthz: beat's when it queues a task, a worker's when it starts one; at most
+# one upsert per HEARTBEAT_SECONDS and process. A worker's periodic task also moves what the cache
+# wrote to PostgreSQL during a Redis outage back to Redis (firstask/cache.py).
+HEARTBEAT_SECONDS = 10.0
+_beat_process = False
+_last_beat: dict[str, float] = {}
+
+
+@beat_init.connect
+@beat_embedded_init.connect
+def _in_beat(sender=None, **kwargs) -> None:
+    global _beat_process
+    _beat_process = True
+
+
+@after_task_publish.connect
+def _beat_heartbeat(sender=None, **kwargs) -> None:
+    if _beat_process:
+        _heartbeat("beat")
+
+
+@task_prerun.connect
+def _worker_heartbeat(sender=None, **kwargs) -> None:
+    if _heartbeat("worker"):
+        from .cache import cache_replay
+
+        cache_replay()
+
+
+def _heartbeat(name: str) -> bool:
+    now = time.monotonic()
+    if now - _last_beat.get(name, -HEARTBEAT_SECONDS) < HEARTBEAT_SECONDS:
+        return False
+    _last_beat[name] = now
+    try:
+        from django.db import close_old_connections
+
+        from notifications.heartbeat import heartbeat_record
+
+        if _beat_process:  # no request or task cycle checks beat's connection
+            close_old_connections()
+        heartbeat_record(name=name)
+    except Exception:  # noqa: BLE001 - a heartbeat must never stop beat or a task
+        logger.warning("could not record the %s heartbeat", name, exc_info=True)
+    return True

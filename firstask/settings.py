@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "handoffs",
     "closure",
     "archive",
+    "answers",
     "supervision",
 ]
 
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "closure.kiosk.KioskMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -116,21 +118,22 @@ _db_options["options"] = (_db_options.get("options", "") + " -c jit=off").strip(
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="firstask"),
-        }
+# Redis when it answers, else the PostgreSQL table firstask_cache; PostgreSQL alone without
+# REDIS_URL (firstask/cache.py, docs/redis.md). A process that saw Redis (or the Celery broker)
+# fail leaves it alone for REDIS_RETRY_SECONDS.
+CACHES = {
+    "default": {
+        "BACKEND": f"firstask.cache.{'FallbackCache' if REDIS_URL else 'PostgresCache'}",
+        "LOCATION": REDIS_URL or "firstask_cache",
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="firstask"),
     }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-        }
-    }
+}
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5)
+# /healthz: a beat or worker heartbeat, or the oldest due notification, older than this fails.
+HEALTH_STALE_SECONDS = env.int("HEALTH_STALE_SECONDS", default=600)
+# A connection kept from an earlier request is checked before reuse: a restarted PostgreSQL
+# costs no request (a database that is down answers 503, firstask/errors.py).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -144,7 +147,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -177,9 +180,11 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 # The idle clock restarts when a request saves the session: at most once a minute
 # (accounts.middleware.SessionLifetimeMiddleware), not on every request.
 SESSION_SAVE_EVERY_REQUEST = False
-# Sessions are read from the cache (Redis in production), written to both: one query less on
-# every page. Signing a user out everywhere deletes from both (accounts/signals.py).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With Redis, sessions are read from the cache (or its PostgreSQL stand-in while Redis is down),
+# written to both: one query less on every page. Signing a user out everywhere deletes from both
+# (accounts/signals.py); a deletion during an outage reaches Redis when it is back. Without Redis
+# the cache is a table too: sessions are read from their own.
+SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if REDIS_URL else 'db'}"
 SESSION_RENEW_SECONDS = 60
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -240,10 +245,13 @@ import datetime as _dt  # noqa: E402
 from csp.constants import NONE as _CSP_NONE  # noqa: E402
 from csp.constants import SELF as _CSP_SELF  # noqa: E402
 
-# Behind TLS in production: HTTPS=1 turns on redirect, HSTS and the proxy header; cookies are
-# Secure unless DEBUG (above). `manage.py check --deploy --fail-level WARNING` passes with HTTPS=1.
-HTTPS = env.bool("HTTPS", default=False)
+# Behind TLS in production: HTTPS turns on redirect, HSTS and the proxy header; cookies are
+# Secure unless DEBUG (above). On by default when DEBUG is off (HTTPS=0 turns it off), so
+# `manage.py check --deploy --fail-level WARNING` passes with only SECRET_KEY and ALLOWED_HOSTS.
+HTTPS = env.bool("HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
+# Health probes speak plain http to the container, past the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env.bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = HTTPS and env.bool("HSTS_PRELOAD", default=True)
@@ -296,6 +304,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Personal data (PRV-1): key of the phone hash (matching without the raw number in logs).
 PII_HASH_KEY = env("PII_HASH_KEY", default=SECRET_KEY)
+# Minutes a phone number searched from the case list stays behind its URL token (VIS-2).
+SEARCH_TOKEN_MINUTES = env.int("SEARCH_TOKEN_MINUTES", default=30)
 # Retention: days after archiving before a visitor's name, phone and signatures are erased.
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=3 * 365)
 CELERY_IMPORTS = ["cases.retention"]
@@ -308,6 +318,10 @@ CELERY_BEAT_SCHEDULE = {
 CLOSURE_SIGNING_MINUTES = env.int("CLOSURE_SIGNING_MINUTES", default=15)
 # Working days promised for a rework round after a dissatisfied confirmation (CLO-2).
 CLOSURE_REWORK_WORKING_DAYS = env.int("CLOSURE_REWORK_WORKING_DAYS", default=3)
+# Hours the "confirm and sign on your phone" link sent to the visitor stays valid.
+CLOSURE_PHONE_SIGNING_HOURS = env.int("CLOSURE_PHONE_SIGNING_HOURS", default=72)
+# Failed public signing links per client IP in the status page's window before a pause.
+CLOSURE_PHONE_SIGNING_MAX_FAILURES = env.int("CLOSURE_PHONE_SIGNING_MAX_FAILURES", default=10)
 
 # --- archive ---
 # Hours a closed case stays open to call-backs before it is archived; 0 archives at once (CLO-4).
@@ -315,6 +329,8 @@ ARCHIVE_QUIET_HOURS = env.int("ARCHIVE_QUIET_HOURS", default=0)
 ARCHIVE_NUMBER_PREFIX = env("ARCHIVE_NUMBER_PREFIX", default="GD")
 ARCHIVE_SWEEP_MINUTES = env.int("ARCHIVE_SWEEP_MINUTES", default=5)
 ARCHIVE_SWEEP_BATCH = env.int("ARCHIVE_SWEEP_BATCH", default=200)
+# ZIP exports are deleted this many days after they were made (retention reaches every copy).
+ARCHIVE_EXPORT_KEEP_DAYS = env.int("ARCHIVE_EXPORT_KEEP_DAYS", default=30)
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "archive-sweep": {
@@ -344,6 +360,23 @@ NOTIFY_WEBHOOK_URL = env("NOTIFY_WEBHOOK_URL", default="")
 NOTIFY_WEBHOOK_SECRET = env("NOTIFY_WEBHOOK_SECRET", default="")
 NOTIFY_WEBHOOK_TIMEOUT = env.float("NOTIFY_WEBHOOK_TIMEOUT", default=5)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Messages to the visitor (notifications/sms.py): "console" prints them (make run), "aliyun"
+# (Dysmsapi SendSms) and "tencent" (SMS SendSms 2021-01-11) send them; "" sends no SMS.
+SMS_BACKEND = env("SMS_BACKEND", default="console" if DEBUG else "")
+SMS_ACCESS_KEY_ID = env("SMS_ACCESS_KEY_ID", default="")
+SMS_ACCESS_KEY_SECRET = env("SMS_ACCESS_KEY_SECRET", default="")
+SMS_SIGN_NAME = env("SMS_SIGN_NAME", default="")
+SMS_APP_ID = env("SMS_APP_ID", default="")  # Tencent's SmsSdkAppId
+SMS_REGION = env("SMS_REGION", default="")  # default: cn-hangzhou (Aliyun), ap-guangzhou
+SMS_ENDPOINT = env("SMS_ENDPOINT", default="")  # default: the provider's public endpoint
+SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=5)
+# The provider's approved template id per message kind.
+SMS_TEMPLATES = {
+    "visitor_receipt": env("SMS_TEMPLATE_RECEIPT", default=""),
+    "visitor_extension": env("SMS_TEMPLATE_EXTENSION", default=""),
+    "visitor_result_ready": env("SMS_TEMPLATE_RESULT_READY", default=""),
+    "visitor_rework": env("SMS_TEMPLATE_REWORK", default=""),
+}
 # A web request that queues a task gives up on an unreachable broker within this many seconds;
 # the outbox row is already committed and the sweep delivers it once the broker is back.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2)
@@ -366,6 +399,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Handoff form numbers look like JB-2026-0001; answer attachments up to this size.
 HANDOFF_NUMBER_PREFIX = env("HANDOFF_NUMBER_PREFIX", default="JB")
 HANDOFF_ATTACHMENT_MAX_BYTES = env.int("HANDOFF_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Largest image attachment in pixels, read from the header before anything is decoded.
+HANDOFF_ATTACHMENT_MAX_PIXELS = env.int("HANDOFF_ATTACHMENT_MAX_PIXELS", default=40_000_000)
 # --- audit checkpoints and sign-in throttles ---
 # Seconds between signed checkpoints of the audit chain's head (mailed to the auditors).
 AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=3600)
@@ -374,3 +409,106 @@ AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=3600)
 AUDIT_CHECKPOINT_KEY = env("AUDIT_CHECKPOINT_KEY", default="")
 # Failed sign-ins from one IP, over all usernames, before it is locked out (password spraying).
 LOGIN_MAX_FAILURES_PER_IP = env.int("LOGIN_MAX_FAILURES_PER_IP", default=20)
+# --- REST API and outgoing webhooks (api/, webhooks/) ---
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "webhooks", "api"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    # Calls per token, counted in the cache (Redis): e.g. "120/min", "5000/hour".
+    "DEFAULT_THROTTLE_RATES": {"api_token": env("API_THROTTLE_RATE", default="120/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "firstask API",
+    "DESCRIPTION": "Cases, their timeline and results; departments and categories. "
+    "Every call runs as the token's user, within the token's scopes.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+# Webhook deliveries: seconds to wait for an endpoint, first retry delay (doubling), attempts.
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5)
+WEBHOOK_RETRY_SECONDS = env.int("WEBHOOK_RETRY_SECONDS", default=60)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=10)
+WEBHOOK_SWEEP_SECONDS = env.int("WEBHOOK_SWEEP_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "webhooks-sweep": {"task": "webhooks.deliver_due", "schedule": WEBHOOK_SWEEP_SECONDS},
+}
+# --- integrations: SSO, directory import, metrics and logs, backup (issue 18) ---
+# The project package is an app too: its management commands (backup, restore) live there.
+INSTALLED_APPS += ["firstask"]
+# Metrics (firstask/metrics.py): /metrics answers a client in METRICS_ALLOWED_IPS (addresses or
+# networks) or one sending "Authorization: Bearer <METRICS_TOKEN>"; anyone else gets 403.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# Prometheus scrapes over the internal network without TLS: no redirect to https for /metrics.
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
+# A Celery worker serves its task counters on this port (0: off; docker-compose sets 9808).
+METRICS_WORKER_PORT = env.int("METRICS_WORKER_PORT", default=0)
+METRICS_WORKER_ADDR = env("METRICS_WORKER_ADDR", default="0.0.0.0")  # noqa: S104 - container
+# First: the latency measured covers every other middleware.
+MIDDLEWARE.insert(0, "firstask.metrics.RequestMetricsMiddleware")
+# LOG_FORMAT=json: one JSON object per log line, with the request id (X-Request-ID).
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+if LOG_FORMAT == "json":
+    LOGGING["formatters"]["json"] = {"()": "firstask.logjson.JsonFormatter"}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+# The staff directory from outside (directory/): single sign-on and bulk import/export.
+INSTALLED_APPS += ["directory"]
+# Single sign-on (directory/sso.py). Both backends are always listed and stay idle until their
+# settings are given; local accounts (usable password) keep signing in with ModelBackend.
+AUTHENTICATION_BACKENDS += [
+    "directory.sso.DirectoryLDAPBackend",
+    "directory.sso.DirectoryOIDCBackend",
+]
+# LDAP / Active Directory: on when LDAP_SERVER_URI is set (ldap://host:389 or ldaps://…).
+LDAP_SERVER_URI = env("LDAP_SERVER_URI", default="")
+LDAP_BIND_DN = env("LDAP_BIND_DN", default="")  # service account that searches; "" = anonymous
+LDAP_BIND_PASSWORD = env("LDAP_BIND_PASSWORD", default="")
+LDAP_START_TLS = env.bool("LDAP_START_TLS", default=False)
+LDAP_TIMEOUT = env.float("LDAP_TIMEOUT", default=5)
+LDAP_USER_SEARCH_BASE = env("LDAP_USER_SEARCH_BASE", default="")
+# %(user)s is the typed username; matches OpenLDAP's uid and Active Directory's sAMAccountName.
+LDAP_USER_FILTER = env("LDAP_USER_FILTER", default="(|(uid=%(user)s)(sAMAccountName=%(user)s))")
+LDAP_GROUP_SEARCH_BASE = env("LDAP_GROUP_SEARCH_BASE", default="")
+LDAP_GROUP_FILTER = env(
+    "LDAP_GROUP_FILTER", default="(|(objectClass=groupOfNames)(objectClass=group))"
+)
+LDAP_GROUP_MEMBER_ATTR = env("LDAP_GROUP_MEMBER_ATTR", default="member")
+# JSON: group DN -> role or list of roles, e.g. {"cn=heads,ou=groups,dc=x": ["staff",
+# "department_head"]}. Members of no listed group cannot sign in.
+LDAP_ROLE_GROUPS = env.json("LDAP_ROLE_GROUPS", default={})
+# Attribute naming the user's department by code (or name); unknown values leave it unchanged.
+LDAP_DEPARTMENT_ATTR = env("LDAP_DEPARTMENT_ATTR", default="departmentNumber")
+LDAP_NAME_ATTR = env("LDAP_NAME_ATTR", default="cn")  # Active Directory: displayName
+# OpenID Connect: on when OIDC_RP_CLIENT_ID is set; endpoints from the provider's discovery
+# document (/.well-known/openid-configuration). WeCom, DingTalk and Feishu through their
+# OIDC-compatible gateways, Keycloak, Azure AD alike.
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="OpenID Connect")  # on the login button
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", default="")  # checked against the id_token's iss when set
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10)
+OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="preferred_username")
+OIDC_NAME_CLAIM = env("OIDC_NAME_CLAIM", default="name")
+OIDC_ROLES_CLAIM = env("OIDC_ROLES_CLAIM", default="groups")
+# JSON: claim value -> role or list of roles; users with no mapped value cannot sign in.
+OIDC_ROLE_MAP = env.json("OIDC_ROLE_MAP", default={})
+OIDC_DEPARTMENT_CLAIM = env("OIDC_DEPARTMENT_CLAIM", default="department")
+OIDC_AUTHENTICATION_CALLBACK_URL = "directory:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"

@@ -22,3 +22,5 @@ class HandoffsConfig(AppConfig):
             hooks.result_blockers.append(selectors.open_work_blocking_result)
         if selectors.holds_work_on not in hooks.personal_data_holders:
             hooks.personal_data_holders.append(selectors.holds_work_on)
+        if selectors.departments_working_on not in hooks.handling_departments:
+            hooks.handling_departments.append(selectors.departments_working_on)

@@ -24,8 +24,20 @@ ANSWERS = [
     "已安排专人处理，预计两个工作日内完成。",
     "经查询系统记录，问题已解决，附处理说明。",
 ]
-# A tiny valid PDF, so that one answer shows the attachment download.
-_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def _pdf() -> bytes:
+    """A one-page PDF, so that one answer shows the attachment download (attachments must
+    parse as PDF: handoffs.attachments)."""
+    import io
+
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def _at(case: Case, hours: float, now: dt.datetime) -> time_machine.travel:
@@ -76,7 +88,7 @@ def _accept(referral: Referral, now: dt.datetime) -> None:
 
 def _answer(referral: Referral, rng: random.Random, now: dt.datetime, attach: bool = False):
     _accept(referral, now)
-    upload = SimpleUploadedFile("处理说明.pdf", _PDF) if attach else None
+    upload = SimpleUploadedFile("处理说明.pdf", _pdf()) if attach else None
     with _at(referral.case, 2, now):
         return services.referral_answer(
             _member(referral.department),

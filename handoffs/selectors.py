@@ -163,6 +163,18 @@ REFERRAL_EVENTS = frozenset({"referral_requested", "referral_created"})
 HANDOFF_EVENTS = frozenset({"handoff_requested", "handoff_submitted"})
 
 
+def departments_working_on(case: Case) -> list[str]:
+    """Registered in cases.hooks.handling_departments: the departments holding an open referral
+    or assignment on the case, by name (the public status page shows names only)."""
+    referral = Referral.objects.filter(case=case, status__in=REFERRAL_ACTIVE).values_list(
+        "department__name", flat=True
+    )
+    assignment = Assignment.objects.filter(
+        handoff__case=case, status__in=ASSIGNMENT_OPEN
+    ).values_list("department__name", flat=True)
+    return list(dict.fromkeys(referral.union(assignment, all=True)))  # one query for both
+
+
 def holds_work_on(*, user: User, case: Case) -> bool:
     """The user's department holds an open referral or assignment on the case: PRV-1 says the
     visitor's phone is shown in full to such a member. Registered in
@@ -308,7 +320,7 @@ _CASE_ROW = (
     "subject",
     "status",
     "deadline",
-    "visitor__name",
+    "visitor_name",
     "category__name",
     *(f"owner__{name}" for name in _USER_LABEL),
 )
@@ -349,7 +361,7 @@ def center_desk(*, now: dt.datetime | None = None, limit: int = 20) -> CenterDes
     overdue_rule = Q(status__in=ASSIGNMENT_DEPARTMENT_TURN, deadline__lt=now)
     open_assignments = Assignment.objects.filter(status__in=ASSIGNMENT_OPEN)
     open_disputes = Dispute.objects.filter(status=Dispute.Status.OPEN)
-    cases = Case.objects.select_related("owner", "category", "visitor").only(*_CASE_ROW)
+    cases = Case.objects.select_related("owner", "category").only(*_CASE_ROW)
     overdue_cases = cases.filter(status__in=ACTIVE_STATUSES, deadline__lt=now).order_by("deadline")
     awaiting = cases.filter(status=Case.Status.AWAITING_CONFIRMATION).order_by("updated_at")
     # Each count keeps its own WHERE, and so its own index.

@@ -1,4 +1,4 @@
-"""Sending outbox rows: e-mail and the chat webhook, with retries and backoff.
+"""Sending outbox rows: e-mail, the chat webhook and SMS to visitors, with retries and backoff.
 
 Each row is delivered in its own transaction under ``SELECT … FOR UPDATE SKIP LOCKED``, so two
 workers (or a worker and the sweep) never send the same row at once, and a worker killed
@@ -49,6 +49,8 @@ def absolute(url: str) -> str:
 
 
 def send_email(row: Notification) -> None:
+    if row.recipient_id is None:
+        return _send_visitor_email(row)
     user = row.recipient
     if not (user.is_active and user.email and user.email_notifications):
         raise Skip  # turned off (or left) since the row was written
@@ -62,6 +64,35 @@ def send_email(row: Notification) -> None:
         to=[user.email],
         headers={"X-Firstask-Notification": str(row.pk)},
     ).send(fail_silently=False)
+
+
+def _send_visitor_email(row: Notification) -> None:
+    from .visitor import contact_for, visitor_text
+
+    contact = contact_for(row)
+    if contact is None or not contact.email:
+        raise Skip  # opted out or erased since the row was written
+    text = visitor_text(row)
+    body = text["body"] + (f"\n\n{absolute(row.url)}" if row.url else "")
+    EmailMessage(
+        subject=text["subject"],
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[contact.email],
+        headers={"X-Firstask-Notification": str(row.pk)},
+    ).send(fail_silently=False)
+
+
+def send_sms(row: Notification) -> None:
+    from .sms import Sms, sms_send
+    from .visitor import contact_for, visitor_text
+
+    contact = contact_for(row)
+    if contact is None or not contact.phone:
+        raise Skip
+    text = visitor_text(row)
+    words = text["body"] + (f" {absolute(row.url)}" if row.url else "")
+    sms_send(Sms(phone=contact.phone, kind=row.kind, params=dict(row.params), text=words))
 
 
 def webhook_url() -> str:
@@ -97,7 +128,11 @@ def post_webhook(row: Notification) -> None:
         raise DeliveryError(f"webhook answered errcode {errcode}")
 
 
-CHANNELS = (("email_state", send_email), ("webhook_state", post_webhook))
+CHANNELS = (
+    ("email_state", send_email),
+    ("webhook_state", post_webhook),
+    ("sms_state", send_sms),
+)
 
 
 def _attempt(row: Notification) -> list[str]:
@@ -144,6 +179,7 @@ def notification_deliver(*, notification_id: int, now: dt.datetime | None = None
         update_fields=[
             "email_state",
             "webhook_state",
+            "sms_state",
             "attempts",
             "next_attempt_at",
             "sent_at",

@@ -15,6 +15,10 @@ class Notification(models.Model):
     (recipient, kind, object, deadline version) makes "once per deadline" a database fact.
     The in-app copy is the row itself; ``email_state`` and ``webhook_state`` track the channels
     that leave the building, and ``next_attempt_at`` is set while one of them is pending.
+
+    A row without a recipient is a message to a visitor (``notifications.visitor``): its
+    address is looked up when it is sent (SMS to the phone, ``sms_state``; e-mail), never
+    stored here, so an erased or opted-out visitor is not written to.
     """
 
     class State(models.TextChoices):
@@ -30,6 +34,8 @@ class Notification(models.Model):
         related_name="notifications",
         # notification_once and notification_inbox_idx both start with the recipient.
         db_index=False,
+        null=True,
+        blank=True,
     )
     kind = models.CharField(_("kind"), max_length=40)
     object_type = models.CharField(_("object type"), max_length=40)
@@ -46,6 +52,11 @@ class Notification(models.Model):
     webhook_state = models.CharField(
         _("chat webhook"), max_length=10, choices=State.choices, default=State.SKIPPED
     )
+    sms_state = models.CharField(
+        _("SMS"), max_length=10, choices=State.choices, default=State.SKIPPED
+    )
+    # The SMS template's parameters (a visitor message; see notifications.sms).
+    params = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
@@ -60,6 +71,11 @@ class Notification(models.Model):
             models.UniqueConstraint(
                 fields=["recipient", "kind", "object_type", "object_id", "deadline_version"],
                 name="notification_once",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "object_type", "object_id", "deadline_version"],
+                condition=Q(recipient__isnull=True),
+                name="notification_visitor_once",
             ),
         ]
         indexes = [
@@ -100,3 +116,30 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class CacheEntry(models.Model):
+    """The table of the PostgreSQL cache (firstask/cache.py): the whole cache without Redis, the
+    fallback while Redis is down. Django's DatabaseCache reads and writes it; the columns are
+    those of ``createcachetable``. It lives here with the rest of the background plumbing."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "firstask_cache"
+
+    def __str__(self) -> str:
+        return self.cache_key
+
+
+class Heartbeat(models.Model):
+    """When a background part last showed life: ``beat`` when it last queued a task, ``worker``
+    when it last started one (firstask/celery.py). Read by /healthz."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -41,9 +41,10 @@ def write(events: list[Planned], *, now: dt.datetime) -> None:
 _FAN_OUT = sql.SQL(
     """
 INSERT INTO {table} (recipient_id, kind, object_type, object_id, deadline_version, texts, url,
-    created_at, email_state, webhook_state, attempts, next_attempt_at, last_error, sent_at)
+    created_at, email_state, webhook_state, sms_state, params, attempts, next_attempt_at,
+    last_error, sent_at)
 SELECT r.recipient, e.kind, e.object_type, e.object_id, e.deadline_version, e.texts, e.url,
-    %(now)s, r.email_state, r.webhook_state, 0,
+    %(now)s, r.email_state, r.webhook_state, 'skipped', '{{}}'::jsonb, 0,
     CASE WHEN r.pending THEN %(now)s END, '', CASE WHEN NOT r.pending THEN %(now)s END
 FROM jsonb_to_recordset(%(events)s::jsonb) AS e(kind text, object_type text, object_id text,
     deadline_version int, texts jsonb, url text, recipients jsonb)

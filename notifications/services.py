@@ -124,14 +124,13 @@ def notify(notices: Iterable[Notice]) -> int:
 
 
 def queue_delivery() -> None:
-    """Ask a worker to deliver now. Never raises and never waits long: the broker connection
-    times out quickly (settings), and whatever is not queued is picked up by the sweep."""
+    """Ask a worker to deliver now. Never raises and never waits long (firstask/broker.py);
+    whatever is not queued is picked up by the sweep."""
+    from firstask.broker import task_enqueue
+
     from .tasks import deliver_due
 
-    try:
-        deliver_due.apply_async(retry=False, expires=settings.NOTIFY_SWEEP_SECONDS * 5)
-    except Exception as error:  # noqa: BLE001 - a broker outage must not fail the change
-        logger.warning("broker unavailable, notifications wait for the sweep: %s", error)
+    task_enqueue(deliver_due, expires=settings.NOTIFY_SWEEP_SECONDS * 5)
 
 
 @transaction.atomic

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = _("Supervision")
+
+    def ready(self) -> None:
+        from cases import hooks
+
+        # The public status page tells the visitor where to complain (SUP-1).
+        if "supervision/_status_complaint.html" not in hooks.status_page_sections:
+            hooks.status_page_sections.append("supervision/_status_complaint.html")

@@ -67,8 +67,9 @@ def to_xlsx(report: KpiReport) -> bytes:
 
 
 def to_pdf(report: KpiReport, *, context: dict) -> bytes:
-    from django.contrib.staticfiles import finders
-    from weasyprint import CSS, HTML
+    """The monthly report, rendered with the archive's locked URL fetcher: the document loads
+    our own stylesheet and nothing else (no file://, no http://, whatever a name contains)."""
+    from archive.pdf import html_to_pdf
 
     html = render_to_string(
         "supervision/kpi_report_pdf.html",
@@ -79,5 +80,4 @@ def to_pdf(report: KpiReport, *, context: dict) -> bytes:
             **context,
         },
     )
-    stylesheet = CSS(filename=finders.find("css/supervision-pdf.css"))
-    return HTML(string=html).write_pdf(stylesheets=[stylesheet])
+    return html_to_pdf(html, stylesheets=("css/supervision-pdf.css",))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from cases.inputs import validate_date_in_range
 from cases.models import Case
 
 from .models import (
@@ -159,6 +160,11 @@ class FindingForm(forms.Form):
 class PeriodFormMixin(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
+        for name in (self.start_field, self.end_field):
+            try:
+                validate_date_in_range(data.get(name))
+            except ValidationError as error:
+                self.add_error(name, error)
         start, end = data.get(self.start_field), data.get(self.end_field)
         if start and end and end < start:
             self.add_error(self.end_field, _("The end of the period is before its start."))
@@ -342,6 +348,7 @@ class MonthForm(forms.Form):
         label=_("Month"),
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        validators=[validate_date_in_range],
     )
 
 

@@ -9,6 +9,22 @@ from tests.factories import CategoryFactory, DepartmentFactory, UserFactory
 # Playwright's sync API runs an event loop in the test thread; Django's async-safety check would
 # otherwise refuse the ORM calls the e2e tests make between browser steps.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# With DEBUG off the settings default to HTTPS (redirect, HSTS). Tests speak plain http to
+# "testserver" and to servers they start themselves (which inherit this environment); the
+# settings were read before this file, so the in-process ones are turned off below.
+os.environ.setdefault("HTTPS", "0")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_http():
+    """Session-wide, so the live server's handler is built without the SSL redirect too;
+    tests of the HTTPS behaviour set it back with the ``settings`` fixture."""
+    from django.test import override_settings
+
+    with override_settings(
+        SECURE_SSL_REDIRECT=False, SECURE_HSTS_SECONDS=0, SECURE_PROXY_SSL_HEADER=None
+    ):
+        yield
 
 
 def pytest_configure(config):

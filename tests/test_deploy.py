@@ -41,7 +41,36 @@ def compose() -> dict:
 
 
 def test_compose_has_every_service(compose):
-    assert set(compose["services"]) == APP_SERVICES | {"postgres", "redis"}
+    assert set(compose["services"]) == APP_SERVICES | {"postgres", "redis", "prometheus"}
+
+
+def test_monitoring_profile_scrapes_the_app(compose):
+    """`docker-compose --profile monitoring up` adds Prometheus, reading deploy/prometheus.yml,
+    which scrapes web:8000/metrics with the METRICS_TOKEN the web service is given."""
+    prometheus = compose["services"]["prometheus"]
+    assert prometheus["profiles"] == ["monitoring"]
+    for name, service in compose["services"].items():
+        assert name == "prometheus" or not service.get("profiles"), name
+    mounts = {str(v["target"] if isinstance(v, dict) else v.split(":")[1]): v
+              for v in prometheus["volumes"]}  # fmt: skip
+    assert "/etc/prometheus/prometheus.yml" in mounts
+    config = yaml.safe_load((ROOT / "deploy" / "prometheus.yml").read_text())
+    jobs = {job["job_name"]: job for job in config["scrape_configs"]}
+    web = jobs["firstask-web"]
+    assert web["metrics_path"] == "/metrics"
+    assert web["static_configs"][0]["targets"] == ["web:8000"]
+    assert "0.0.0.0:8000" in compose["services"]["web"]["command"]  # gunicorn's bind
+    token_file = web["authorization"]["credentials_file"]
+    assert token_file in " ".join(prometheus["entrypoint"])
+    assert (
+        prometheus["environment"]["METRICS_TOKEN"]
+        == compose["services"]["web"]["environment"]["METRICS_TOKEN"]
+    )
+    worker_port = compose["services"]["worker"]["environment"]["METRICS_WORKER_PORT"]
+    assert jobs["firstask-worker"]["static_configs"][0]["targets"] == [f"worker:{worker_port}"]
+    example = (ROOT / ".env.example").read_text()
+    hosts = next(line for line in example.splitlines() if line.startswith("ALLOWED_HOSTS="))
+    assert "web" in hosts.split("=", 1)[1].split(","), "Prometheus asks for Host: web"
 
 
 def test_compose_config_passes_without_any_environment():
@@ -109,7 +138,8 @@ def _check_command(words: list[str]) -> None:
         assert words[3] in {"worker", "beat", "inspect"}, words
         assert importlib.util.find_spec("celery")
     else:
-        assert program in {"pg_isready", "redis-cli", "redis-server", "find"}, words
+        # wget: the busybox one of the prom/prometheus image (monitoring profile)
+        assert program in {"pg_isready", "redis-cli", "redis-server", "find", "wget"}, words
 
 
 def test_every_service_command_exists_in_the_project(compose):
@@ -139,6 +169,8 @@ def test_the_beat_schedule_is_registered_in_code():
         "cases.remind_deadlines",
         "notifications.deliver_due",
         "archive.tasks.archive_sweep",
+        "audit.write_checkpoint",
+        "webhooks.deliver_due",
         "cases.retention.retention_sweep_task",
     }
     assert schedule["flag-overdue"]["schedule"] == settings.OVERDUE_SCAN_SECONDS
@@ -148,7 +180,7 @@ def test_the_beat_schedule_is_registered_in_code():
 
 def test_dockerfile_builds_a_slim_non_root_image_with_pdf_libraries():
     dockerfile = (ROOT / "Dockerfile").read_text()
-    assert dockerfile.startswith("#") and "\nFROM python:3.11-slim\n" in dockerfile
+    assert dockerfile.startswith("#") and "\nFROM python:3.11-slim-bookworm\n" in dockerfile
     for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-noto-cjk"):
         assert package in dockerfile
     assert "collectstatic --no-input" in dockerfile

@@ -149,7 +149,7 @@ def test_case_actions_never_fail(client, center_head, make_case, work_calendar, 
 @given(phone=anything)
 def test_visitor_lookup_never_fails(client, front_desk, phone):
     client.force_login(front_desk)
-    assert client.post("/cases/visitor-lookup/", {"phone": phone}).status_code == 200
+    assert client.post("/cases/visitor-lookup/", {"phone": phone}).status_code in (200, 429)
 
 
 @FUZZ

@@ -36,12 +36,22 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "accounts:logout":         r((302, 405, 405, 405, 405, 405), (302, 302, 302, 302, 302, 302)),
     "accounts:csp_report":     r((405, 405, 405, 405, 405, 405), (400, 400, 400, 400, 400, 400)),
     "set_language":            r((302, 302, 302, 302, 302, 302), (302, 302, 302, 302, 302, 302)),
+    "healthz":                 r((200, 200, 200, 200, 200, 200)),  # no beat/worker: degraded
+    "favicon":                 r((302, 302, 302, 302, 302, 302)),
+    # The test client is 127.0.0.1, in METRICS_ALLOWED_IPS; tests/test_metrics.py refuses others.
+    "metrics":                 r((200, 200, 200, 200, 200, 200)),
+    # OpenID Connect is off here (tests/directory/test_sso_oidc.py turns it on): 404.
+    "directory:oidc_start":    r((404, 404, 404, 404, 404, 404)),
+    "directory:oidc_callback": r((404, 404, 404, 404, 404, 404)),
+    "directory:import":        r((302, 403, 403, 403, 200, 403), (302, 403, 403, 403, 200, 403)),
+    "directory:import_confirm":r((302, 405, 405, 405, 405, 405), (302, 403, 403, 403, 302, 403)),
+    "directory:export":        r((302, 403, 403, 403, 200, 403)),
     "admin:login":             r((200, 200, 200, 200, 200, 200)),
     "admin:*":                 r((302, 302, 302, 302, 302, 302)),  # no role is Django staff
     "cases:desk":              r((302, 200, 200, 200, 200, 200)),
     "cases:list":              r((302, 200, 200, 200, 200, 200)),
     "cases:new":               r((302, 200, 200, 200, 200, 403)),
-    "cases:visitor_lookup":    r((302, 405, 405, 405, 405, 405), (302, 200, 200, 200, 200, 200)),
+    "cases:visitor_lookup":    r((302, 405, 405, 405, 405, 405), (302, 200, 200, 200, 200, 403)),
     "cases:department_card":   r((302, 200, 200, 200, 200, 200)),
     "cases:detail":            r((302, 200, 404, 404, 200, 200)),
     "cases:receipt":           r((302, 200, 404, 404, 200, 200)),
@@ -50,6 +60,14 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "cases:reveal":            r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
     "cases:visitor_export":    r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
     "cases:visitor_correct":   r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
+    "cases:visitor":           r((302, 200, 404, 404, 200, 200)),
+    "cases:visitor_rename":    r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
+    "cases:visitor_duplicates":r((302, 403, 403, 403, 200, 403)),
+    "cases:visitor_merge":     r((302, 405, 405, 405, 405, 405), (302, 403, 403, 403, 302, 403)),
+    "cases:visitor_merge_undo":r((302, 405, 405, 405, 405, 405), (302, 403, 403, 403, 404, 403)),
+    "cases:note_add":          r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
+    "cases:messages_stop":     r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
+    "cases:link_add":          r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
     "cases:status":            r((200, 200, 200, 200, 200, 200), (200, 200, 200, 200, 200, 200)),
     "cases:status_token":      r((200, 200, 200, 200, 200, 200)),
     "handoffs:desk":                  r((302, 403, 403, 403, 200, 403)),
@@ -137,6 +155,27 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "closure:signature":              r((302, 404, 404, 404, 404, 404)),
     "closure:confirm_other":          r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
     "closure:callback":               r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
+    # The API takes bearer tokens only: a signed-in session is not enough (tests/api/ has the
+    # token × role matrix). The schema opens with a session or a token; the docs with a session.
+    "api:schema":                     r((401, 200, 200, 200, 200, 200)),
+    "api:docs":                       r((302, 200, 200, 200, 200, 200)),
+    "api:cases":                      r((401, 401, 401, 401, 401, 401), (401, 401, 401, 401, 401, 401)),
+    "api:case_detail":                r((401, 401, 401, 401, 401, 401)),
+    "api:case_timeline":              r((401, 401, 401, 401, 401, 401)),
+    "api:case_result":                r((401, 401, 401, 401, 401, 401), (401, 401, 401, 401, 401, 401)),
+    "api:departments":                r((401, 401, 401, 401, 401, 401)),
+    "api:categories":                 r((401, 401, 401, 401, 401, 401)),
+    "closure:kiosk_hand":             r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
+    "answers:list":                   r((302, 200, 200, 200, 200, 200)),
+    "answers:new":                    r((302, 403, 403, 200, 200, 403), (302, 403, 403, 200, 200, 403)),
+    "answers:search":                 r((302, 200, 200, 200, 200, 200)),
+    "answers:edit":                   r((302, 404, 404, 404, 404, 404), (302, 404, 404, 404, 404, 404)),
+    "answers:use":                    r((302, 405, 405, 405, 405, 405), (302, 404, 404, 404, 404, 404)),
+    "signing:phone":                  r((410, 410, 410, 410, 410, 410), (410, 410, 410, 410, 410, 410)),
+    "signing:kiosk":                  r((404, 404, 404, 404, 404, 404)),
+    "signing:kiosk_start":            r((302, 200, 200, 200, 200, 403), (302, 200, 200, 200, 200, 403)),
+    "signing:kiosk_poll":             r((404, 404, 404, 404, 404, 404)),
+    "signing:kiosk_sign":             r((404, 404, 404, 404, 404, 404), (404, 404, 404, 404, 404, 404)),
 }
 # fmt: on
 
@@ -151,6 +190,8 @@ PARAMS = {
     "item_pk": "1",
     "job_id": "1",
     "round": "1",
+    "kind": "staff",  # directory export
+    "fmt": "csv",
 }
 
 
@@ -180,7 +221,12 @@ def _row(name: str) -> dict[str, tuple[int, ...]] | None:
 def _urls(case: Case) -> list[tuple[str, str, dict[str, tuple[int, ...]]]]:
     # A staff pk (training record, KPI page) is the case owner's: their own record.
     values = {**PARAMS, "number": case.number, "token": case.status_token, "pk": str(case.owner_id)}
-    per_url = {"handoffs:slip": {"pk": str(case.owner.department_id)}}  # a department's slip
+    per_url = {
+        "handoffs:slip": {"pk": str(case.owner.department_id)},  # a department's slip
+        "cases:visitor": {"pk": str(case.visitor_id)},  # the case's visitor
+        "cases:visitor_rename": {"pk": str(case.visitor_id)},
+        "cases:visitor_merge_undo": {"pk": "999999"},  # no such merge
+    }
     urls, missing = [], []
     for name, namespace, pattern in _patterns():
         if name is None:
@@ -255,7 +301,7 @@ def test_every_url_answers_every_role_as_the_table_says(users, case, method):
 def test_anonymous_is_sent_to_a_sign_in_page(case):
     client = Client()
     for name, url, row in _urls(case):
-        if row["GET"][0] == 302 and not name.startswith("set_language"):
+        if row["GET"][0] == 302 and not name.startswith(("set_language", "favicon")):
             location = client.get(url)["Location"]
             assert location.startswith(("/accounts/login/", "/admin/login/")), name
 

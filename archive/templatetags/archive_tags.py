@@ -27,7 +27,8 @@ def archive_rows(records: Iterable[ArchiveRecord]) -> SafeString:
     for record in records:
         case = record.case
         department = case.owner_department
-        closed = timezone.localtime(case.closed_at).strftime("%Y-%m-%d") if case.closed_at else ""
+        # The archive date: the year and month filters and the archive number file by it.
+        filed = timezone.localtime(record.archived_at).strftime("%Y-%m-%d")
         rows.append(
             (
                 record.number,
@@ -36,7 +37,7 @@ def archive_rows(records: Iterable[ArchiveRecord]) -> SafeString:
                 case.subject,
                 case.owner.display_name,
                 format_html(" · {}", department) if department else "",
-                closed,
+                filed,
                 rating_label(case.satisfaction),
                 pdf_prefix + quote(record.number, safe="") + pdf_suffix,
             )

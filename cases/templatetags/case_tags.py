@@ -69,7 +69,7 @@ def case_rows(cases) -> SafeString:
                 case_url(case.number),
                 case.number,
                 case.subject,
-                mask_name(case.visitor.name),
+                mask_name(case.visitor_name),
                 str(case.category),
                 case.owner.display_name,
                 status_badge_class(case.status),

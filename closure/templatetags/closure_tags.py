@@ -9,8 +9,14 @@ from cases.models import Case
 
 from .. import callbacks, selectors
 from ..events import rating_label
-from ..forms import CallbackForm, DecisionForm, OtherConfirmationForm, ResultForm
-from ..models import ResultRound
+from ..forms import (
+    CallbackForm,
+    DecisionForm,
+    KioskHandForm,
+    OtherConfirmationForm,
+    ResultForm,
+)
+from ..models import Kiosk, ResultRound
 
 register = template.Library()
 
@@ -59,6 +65,9 @@ def _closure_context(case: Case, user) -> dict[str, Any]:
         ),
         "result_form": ResultForm(initial={"version": case.version}),
         "can_confirm": owner_or_head and pending,
+        "kiosk_form": KioskHandForm()
+        if owner_or_head and pending and Kiosk.objects.filter(ended_at__isnull=True).exists()
+        else None,
         "other_form": OtherConfirmationForm(),
         "can_decide": awaiting_approval and permissions.can_approve_closure(user),
         "decision_form": DecisionForm(),

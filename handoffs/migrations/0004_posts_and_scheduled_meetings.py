@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_post_holders'),
+        ('accounts', '0004_post_holders'),
         ('handoffs', '0003_referral_return_ground'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

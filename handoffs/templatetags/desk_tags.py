@@ -125,16 +125,28 @@ def _load(load: DepartmentLoad, row: _AssignmentRow) -> SafeString:
         overdue = format_html(
             ' <span class="badge text-bg-danger">{}</span>', label % {"counter": load.overdue}
         )
+    more = ""
+    if load.open > len(load.assignments):  # the rest: the department's cases being coordinated
+        text = gettext("Showing the first %(shown)s of %(total)s · see them all in the case list")
+        more = format_html(
+            '<p class="small mb-0 more-assignments"><a href="{}?department={}&amp;status={}">{}</a>'
+            "</p>",
+            reverse("cases:list"),
+            load.department.pk,
+            "coordinating",
+            text % {"shown": len(load.assignments), "total": load.open},
+        )
     return format_html(
         '<div class="mb-2 department-load" id="load-{}">'
         '<div class="fw-semibold">{} <span class="badge text-bg-secondary">{}</span>{}</div>'
         '<div class="table-responsive"><table class="table table-sm align-middle mb-1"><tbody>\n'
-        "{}\n</tbody></table></div></div>",
+        "{}\n</tbody></table></div>{}</div>",
         load.department.code,
         load.department.name,
         load.open,
         overdue,
         format_html_join("\n", _AssignmentRow.TEMPLATE, map(row, load.assignments)),
+        more,
     )
 
 

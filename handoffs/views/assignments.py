@@ -7,6 +7,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from firstask.downloads import sandboxed
+
 from .. import rules, services
 from ..forms import AnswerForm, DeadlineForm, GiveToMemberForm, ReviewForm
 from ..selectors import answer_get_for_user, assignment_get_for_user
@@ -97,6 +99,6 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
         filename=stored.attachment_name,
         content_type=stored.attachment_type or "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
+    sandboxed(response)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -16,7 +16,8 @@ from .. import rules, selectors
 
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:60]
+    # A NUL cannot be stored nor searched for in PostgreSQL text: it is dropped, not a 500.
+    query = request.GET.get("q", "")[:60].replace("\x00", "")
     number = request.GET.get("case", "")
     case = case_get_for_user(user=request.user, number=number) if number else None
     departments = selectors.departments_directory(query=query)
@@ -47,10 +48,23 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "handoffs/inbox.html", {"inbox": inbox, "is_head": is_head})
 
 
+DESK_ROWS, DESK_MAX_ROWS = 20, 500
+
+
 @require_GET
 def desk(request: HttpRequest) -> HttpResponse:
     """HND-5. htmx reloads only the board after an in-place action (event ``desk-changed``)."""
     if not rules.can_coordinate(request.user):
         raise PermissionDenied
     template = "handoffs/desk.html#board" if request.htmx else "handoffs/desk.html"
-    return render(request, template, {"desk": selectors.center_desk()})
+    shown = _rows_shown(request.GET.get("shown"))
+    context = {"desk": selectors.center_desk(limit=shown), "max_rows": DESK_MAX_ROWS}
+    return render(request, template, context)
+
+
+def _rows_shown(value: str | None) -> int:
+    """How many rows each desk list shows: 20, or up to 500 after "show all" (?shown=N)."""
+    try:
+        return min(max(int(value or DESK_ROWS), DESK_ROWS), DESK_MAX_ROWS)
+    except ValueError:
+        return DESK_ROWS

@@ -19,6 +19,11 @@
   }
   window.addEventListener("resize", resize);
   resize();
+  // A post the server refused (a missing rating, say) comes back with the signature drawn.
+  const kept = document.getElementById("signature-data").value;
+  if (kept.indexOf("data:image/png;base64,") === 0) {
+    pad.fromDataURL(kept, { ratio: 1, width: canvas.offsetWidth, height: canvas.offsetHeight });
+  }
 
   const error = document.getElementById("signature-error");
   pad.addEventListener("endStroke", function () { error.hidden = true; });

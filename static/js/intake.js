@@ -6,13 +6,28 @@
   const phone = form.querySelector("[name=phone]");
   // POST keeps the phone number out of URLs and access logs; CSRF comes from hx-headers.
   phone.setAttribute("hx-post", phone.dataset.lookupUrl || "/cases/visitor-lookup/");
-  phone.setAttribute("hx-trigger", "keyup changed delay:400ms, change");
+  phone.setAttribute("hx-trigger", "keyup changed delay:400ms, change, load");
   phone.setAttribute("hx-target", "#visitor-history");
+  // A 429 (too many lookups) carries the message to show: swap it in like a page.
+  phone.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 429) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   const dept = form.querySelector("[name=department]");
   dept.setAttribute("hx-get", "/cases/department-card/");
   dept.setAttribute("hx-trigger", "change, load");
   dept.setAttribute("hx-target", "#department-card");
   htmx.process(form);
+
+  // Picking a person on file whose name the clerk may see fills the name field with it.
+  form.addEventListener("change", function (event) {
+    const picked = event.target;
+    if (picked.name === "visitor" && picked.dataset.name) {
+      form.querySelector("[name=visitor_name]").value = picked.dataset.name;
+    }
+  });
 
   function showPanels() {
     const chosen = (form.querySelector("[name=outcome]:checked") || {}).value;

@@ -21,7 +21,7 @@ DROP INDEX IF EXISTS kpi_caseevent_extended_idx;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("closure", "0002_resultround_deadline_when_given"),
+        ("closure", "0003_resultround_deadline_when_given"),
         ("supervision", "0005_freeze_signed_off_assessments"),
     ]
     operations = [migrations.RunSQL(SQL_UP, SQL_DOWN)]

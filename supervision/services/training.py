@@ -105,10 +105,10 @@ def teaching_case_mark(actor: User, *, case: Case, title: str, lessons: str = ""
         raise BadInput(gettext("Only an archived case can become a teaching case."))
     if TeachingCase.objects.filter(case=case).exists():
         raise BadInput(gettext("This case is already a teaching case."))
-    visitor = case.visitor
+    # What the visitor gave at this visit (VIS-1), as the case and its archive say.
     parts = [case.subject, case.question, case.answer]
     summary = "\n\n".join(
-        mask_text(part, name=visitor.name, phone=visitor.phone) for part in parts if part
+        mask_text(part, name=case.visitor_name, phone=case.visitor_phone) for part in parts if part
     )
     teaching = TeachingCase.objects.create(
         case=case,

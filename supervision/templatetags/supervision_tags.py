@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -15,6 +16,12 @@ def desk_measures(context) -> dict:
     """On the desk: the work-meeting measures the user owns that are not done yet."""
     user = context["request"].user
     return {"measures": list(selectors.open_measures_of(user)[:10])}
+
+
+@register.inclusion_tag("supervision/_status_complaint_card.html")
+def status_complaint_channel() -> dict:
+    """On the public status page (cases.hooks.status_page_sections): where to complain."""
+    return {"hotline": settings.SUPERVISION_HOTLINE, "mailbox": settings.SUPERVISION_MAILBOX}
 
 
 def _staff_url_maker(period_query: str) -> Callable[[int | None], str]:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import permissions
 from cases.errors import CaseError
+from cases.throttle import throttled_context
 
 from .. import selectors, throttle
 from ..forms import ComplaintLogForm, FindingForm, InvestigateForm, PublicComplaintForm
@@ -38,7 +39,11 @@ def public_complaint(request: HttpRequest) -> HttpResponse:
     ip = request.META.get("REMOTE_ADDR", "")
     template = "supervision/complaint_public.html"
     if request.method == "POST" and throttle.is_blocked(ip=ip):
-        return _public(request, template, {"form": PublicComplaintForm(), "throttled": True}, 429)
+        seconds = throttle.retry_after(ip=ip)
+        context = {"form": PublicComplaintForm(), "throttled": throttled_context(seconds)}
+        response = _public(request, template, context, 429)
+        response["Retry-After"] = str(seconds)
+        return response
     form = PublicComplaintForm(request.POST or None)
     if request.method == "POST":
         throttle.record_submission(ip=ip)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
+from firstask.downloads import sandboxed
 
 from .. import exports, kpis, selectors
 from ..forms import MonthForm
@@ -84,7 +85,7 @@ def _export_report(request: HttpRequest) -> kpis.KpiReport | HttpResponse:
 def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return sandboxed(response)
 
 
 @require_GET
@@ -108,14 +109,26 @@ def kpi_export_xlsx(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def kpi_report_pdf(request: HttpRequest) -> HttpResponse:
-    """The monthly report for the center head (auditors may read it too)."""
+    """The report for the center head (auditors may read it too): the period on screen
+    (``start``/``end``, as the KPI page links it), or a whole ``month``, this month by default."""
     require(permissions.sees_all_kpis(request.user))
-    today = timezone.localdate()
-    form = MonthForm(request.GET if "month" in request.GET else {"month": f"{today:%Y-%m}"})
-    if not form.is_valid():
-        return HttpResponseBadRequest(_("Give the month as YYYY-MM."))
-    month = form.cleaned_data["month"]
-    start, end = month_bounds(month.year, month.month)
+    month = None
+    if "start" in request.GET or "end" in request.GET:
+        form = period_form(request)
+        if not form.is_valid():
+            return HttpResponseBadRequest(_("Give the period as two dates, YYYY-MM-DD."))
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        name = f"kpi-report-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
+        if (start, end) == month_bounds(start.year, start.month):  # a whole month on screen
+            month = start
+    else:
+        today = timezone.localdate()
+        form = MonthForm(request.GET if "month" in request.GET else {"month": f"{today:%Y-%m}"})
+        if not form.is_valid():
+            return HttpResponseBadRequest(_("Give the month as YYYY-MM."))
+        month = form.cleaned_data["month"]
+        start, end = month_bounds(month.year, month.month)
+        name = f"kpi-report-{month:%Y-%m}.pdf"
     report = kpis.kpi_report(start=start, end=end, scope=kpis.KpiScope())
     low_high = {"received_at__date__range": (start, end)}
     context = {
@@ -123,8 +136,7 @@ def kpi_report_pdf(request: HttpRequest) -> HttpResponse:
         "complaints_received": Complaint.objects.filter(**low_high).count(),
         "generated": timezone.localtime(report.as_of),
     }
-    pdf = exports.to_pdf(report, context=context)
-    return _download(pdf, "application/pdf", f"kpi-report-{month:%Y-%m}.pdf")
+    return _download(exports.to_pdf(report, context=context), "application/pdf", name)
 
 
 @require_GET

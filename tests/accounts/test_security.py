@@ -164,14 +164,18 @@ def _check_deploy(**extra_env):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "HTTPS", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if key
+        not in {
+            "DEBUG",
+            "HTTPS",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "CSRF_TRUSTED_ORIGINS",
+            "SECURE_COOKIES",
+            "BEHIND_PROXY",
+        }
     }
-    env.update(
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="firstask.example",
-        CSRF_TRUSTED_ORIGINS="https://firstask.example",
-        **extra_env,
-    )
+    env.update(SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="firstask.example", **extra_env)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
@@ -182,16 +186,32 @@ def _check_deploy(**extra_env):
     )
 
 
-def test_check_deploy_passes_with_production_settings():
-    result = _check_deploy(HTTPS="1")
+def test_check_deploy_passes_with_only_the_key_and_the_hosts():
+    result = _check_deploy()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_check_deploy_fails_without_https():
-    result = _check_deploy()
+def test_check_deploy_fails_when_https_is_turned_off():
+    result = _check_deploy(HTTPS="0")
     assert result.returncode != 0
     assert "security.W008" in result.stdout + result.stderr
+
+
+def test_the_demo_with_debug_stays_on_plain_http():
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.HTTPS)"],
+        cwd=BASE_DIR,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "HTTPS"},
+            "DEBUG": "1",
+            "DJANGO_SETTINGS_MODULE": "firstask.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "False", result.stderr
 
 
 def test_server_error_page_is_translated_and_generic():
@@ -250,3 +270,14 @@ def test_the_log_filter_is_installed_and_rewrites_records():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "phone %s", ("13812345678",), None)
     RedactPersonalData().filter(record)
     assert record.getMessage() == "phone 138****5678"
+
+
+def test_with_https_plain_http_is_redirected_but_health_probes_are_not(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/status/")
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+    assert client.get("/healthz").status_code != 301
+    # The compose health check speaks as the TLS proxy does.
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert client.get("/status/", headers={"X-Forwarded-Proto": "https"}).status_code == 200

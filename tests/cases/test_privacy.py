@@ -154,15 +154,28 @@ def test_center_head_corrects_the_visitor(client, case, center_head):
     assert visitor.phone_hash == phone_key("13900001111")
     event = AuditEvent.objects.get(action="visitor.correct")
     assert event.before == {"name": "张**", "phone": "138****1234"}
-    assert event.after == {"name": "张**", "phone": "139****1111", "reason": "访客来电更正"}
+    assert event.after == {
+        "name": "张**",
+        "phone": "139****1111",
+        "reason": "访客来电更正",
+        "cases_corrected": 1,
+    }
     assert PersonalDataAccess.objects.filter(kind="correct").count() == 1
 
 
-def test_correction_to_another_visitors_phone_is_refused(make_case, case, center_head):
+def test_correction_to_a_phone_shared_with_a_family_member_is_allowed(make_case, case, center_head):
+    """VIS-1: a phone may belong to several people."""
+    make_case(visitor_name="李四", phone="13900001111")
+    privacy.visitor_correct(center_head, case=case, name=NAME, phone="13900001111", reason="typo")
+    assert Visitor.objects.get(pk=case.visitor_id).phone == "13900001111"
+    assert Visitor.objects.filter(phone="13900001111").count() == 2
+
+
+def test_correction_into_another_persons_phone_and_name_is_refused(make_case, case, center_head):
     make_case(visitor_name="李四", phone="13900001111")
     with pytest.raises(WrongState):
         privacy.visitor_correct(
-            center_head, case=case, name=NAME, phone="13900001111", reason="typo"
+            center_head, case=case, name="李四", phone="13900001111", reason="typo"
         )
     assert Visitor.objects.get(pk=case.visitor_id).phone == PHONE
 

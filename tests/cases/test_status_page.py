@@ -3,6 +3,8 @@ import re
 import pytest
 from django.core.cache import cache
 
+from cases import throttle
+
 pytestmark = pytest.mark.django_db
 
 
@@ -47,28 +49,76 @@ def main_text(response, number):
     return re.sub(r'value="[^"]*"', "", main.replace(number, ""))
 
 
-def test_repeated_failures_per_case_are_throttled(client, make_case, settings):
+def _guess(client, case, ip, attempts):
+    for i in range(attempts):
+        client.post(
+            "/status/", {"number": case.number, "query_code": f"AAAAAAA{i}"}, REMOTE_ADDR=ip
+        )
+
+
+def test_repeated_failures_lock_the_number_for_that_address(client, make_case, settings):
     settings.STATUS_MAX_FAILURES = 3
     case = make_case()
-    for i in range(3):
-        client.post(
-            "/status/",
-            {"number": case.number, "query_code": "AAAAAAA" + "BCD"[i]},
-            REMOTE_ADDR=f"10.0.0.{i}",
-        )
+    _guess(client, case, "10.0.0.1", 3)
     response = client.post(
-        "/status/", {"number": case.number, "query_code": case.query_code}, REMOTE_ADDR="10.0.0.99"
+        "/status/", {"number": case.number, "query_code": case.query_code}, REMOTE_ADDR="10.0.0.1"
     )
     assert response.status_code == 429
 
 
-def test_repeated_failures_per_ip_are_throttled(client, make_case, settings):
+def test_failures_from_one_address_do_not_lock_the_visitor_out_elsewhere(
+    client, make_case, settings
+):
+    settings.STATUS_MAX_FAILURES = 5
+    case = make_case()
+    _guess(client, case, "10.0.0.1", 5)
+    response = client.post(
+        "/status/", {"number": case.number, "query_code": case.query_code}, REMOTE_ADDR="10.0.0.2"
+    )
+    assert response.status_code == 200
+    assert 'id="status-result"' in response.content.decode()
+
+
+def test_an_address_guessing_across_numbers_is_locked(client, make_case, settings):
     settings.STATUS_MAX_FAILURES = 3
     case = make_case()
-    for i in range(3):
-        client.post("/status/", {"number": f"SW-20000101-000{i}", "query_code": "AAAAAAAA"})
+    for i in range(3 * throttle.IP_FACTOR):
+        client.post("/status/", {"number": f"SW-20000101-{i:04d}", "query_code": "AAAAAAAA"})
     response = client.post("/status/", {"number": case.number, "query_code": case.query_code})
     assert response.status_code == 429
+
+
+def test_the_429_page_says_when_to_retry_and_whom_to_call(client, make_case, settings):
+    settings.STATUS_MAX_FAILURES = 1
+    settings.STATUS_FAILURE_WINDOW_SECONDS = 900
+    settings.SUPERVISION_HOTLINE = "010-88886666"
+    case = make_case()
+    _guess(client, case, "127.0.0.1", 1)
+    response = client.post("/status/", {"number": case.number, "query_code": case.query_code})
+    body = response.content.decode()
+    assert response.status_code == 429
+    assert 'id="status-throttled"' in body
+    assert "010-88886666" in body
+    assert "15" in body  # minutes
+    assert 840 <= int(response["Retry-After"]) <= 900
+
+
+def test_the_qr_link_is_never_locked(client, make_case, settings):
+    settings.STATUS_MAX_FAILURES = 1
+    case = make_case()
+    for i in range(10):
+        client.get(f"/status/t/{'x' * 20}{i}/")
+    _guess(client, case, "127.0.0.1", 10)
+    response = client.get(f"/status/t/{case.status_token}/")
+    assert response.status_code == 200
+    assert 'id="status-result"' in response.content.decode()
+
+
+def test_wrong_tokens_are_locked_per_address(client, make_case, settings):
+    settings.STATUS_MAX_FAILURES = 1
+    for i in range(throttle.IP_FACTOR):
+        client.get(f"/status/t/{'x' * 20}{i}/")
+    assert client.get(f"/status/t/{'y' * 22}/").status_code == 429
 
 
 def test_qr_token_opens_the_status(client, make_case):

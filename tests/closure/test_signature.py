@@ -73,3 +73,10 @@ def test_white_ink_on_transparent_counts_as_blank():
     out = io.BytesIO()
     image.save(out, format="PNG")
     assert refused_code(data_url(out.getvalue())) == "blank"
+
+
+@pytest.mark.parametrize("size", [(20000, 20000), (60000, 60000), (2401, 600)])
+def test_a_bomb_header_is_refused_without_decoding(size):
+    from tests.bombs import png_data_url
+
+    assert refused_code(png_data_url(*size)) in ("dimensions", "corrupt")

@@ -164,3 +164,16 @@ def test_case_page_reads_call_backs_only_once_the_timeline_has_one(client, make_
     callbacks.callback_log(center_head, case=case, method="phone", note="回访：已解决")
     assert "回访：已解决" in client.get(f"/cases/{case.number}/").content.decode()
     assert "closure_callback" in sql()
+
+
+@pytest.mark.parametrize("size", [(20000, 20000), (60000, 60000)])
+def test_a_bomb_posted_as_a_signature_gets_a_message(client, front_desk, awaiting, size):
+    from tests.bombs import png_data_url
+
+    client.force_login(front_desk)
+    sign_url = client.post(f"/cases/{awaiting.case.number}/sign/start/").url
+    response = client.post(sign_url, {"rating": "5", "signature": png_data_url(*size)})
+    assert response.status_code == 200
+    assert "alert-danger" in response.content.decode()
+    awaiting.refresh_from_db()
+    assert awaiting.state == ResultRound.State.PENDING

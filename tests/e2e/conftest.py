@@ -41,5 +41,6 @@ def login(page, base_url: str, username: str, password: str = "pw-for-tests-1") 
     page.goto(f"{base_url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
+    page.click("main button[type=submit]")  # not the navigation bar's language buttons
+    # Each role lands on its own first page (the desk; the archive for an auditor).
+    page.wait_for_url(lambda url: url.startswith(base_url) and "/accounts/login/" not in url)

@@ -10,10 +10,11 @@ from cases.models import Case
 from handoffs.models import Referral
 from tests.e2e.conftest import login
 from tests.factories import DepartmentFactory, UserFactory
+from tests.handoffs.factories import PDF_BYTES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = PDF_BYTES  # a real one-page PDF: attachments must parse
 
 
 @pytest.fixture(autouse=True)

@@ -66,7 +66,7 @@ def test_hostile_text_stays_inert_in_chromium(
     # htmx partials: the filtered list and the department card on the intake form.
     _visit(page, f"{base}/cases/", violations)
     page.fill("input[name=q]", "script")
-    page.click("form[hx-get] button[type=submit]")
+    page.click("#case-search button[type=submit]")
     page.wait_for_url(re.compile(r"q=script"))
     page.wait_for_selector(f"#results a[href='/cases/{case.number}/']")
     _visit(page, f"{base}/cases/new/", violations)

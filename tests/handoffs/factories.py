@@ -14,9 +14,30 @@ from handoffs.models import Assignment
 
 DOCX_MARKER = "word/document.xml"
 XLSX_MARKER = "xl/workbook.xml"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF_BYTES = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
+
+
+def _image(fmt: str) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def _pdf() -> bytes:
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+# Real files, small: the attachment checks parse them (handoffs.attachments).
+PNG_BYTES = _image("PNG")
+JPEG_BYTES = _image("JPEG")
+PDF_BYTES = _pdf()
 
 
 def office_bytes(marker: str) -> bytes:

@@ -261,7 +261,7 @@ def test_center_desk_links_to_the_rest_of_a_long_list(client, make_case, center_
         make_case(phone=f"1390000810{index}")
     later = Case.objects.order_by("-deadline").first().deadline + dt.timedelta(hours=1)
     desk = selectors.center_desk
-    monkeypatch.setattr(selectors, "center_desk", lambda: desk(limit=2, now=later))
+    monkeypatch.setattr(selectors, "center_desk", lambda **_shown: desk(limit=2, now=later))
     client.force_login(center_head)
     body = client.get(reverse("handoffs:desk"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'id="more-overdue"' in body and "/cases/?overdue=true&amp;ordering=deadline" in body
@@ -282,7 +282,7 @@ def test_center_desk_counts_the_center_s_cases_up_to_a_cap(
     assert desk.capped == {"overdue_cases"}
     assert desk.counts["overdue_cases"] == 3  # the cap + 1: enough to say "more than"
     center_desk = selectors.center_desk
-    monkeypatch.setattr(selectors, "center_desk", lambda: center_desk(limit=1, now=later))
+    monkeypatch.setattr(selectors, "center_desk", lambda **_shown: center_desk(limit=1, now=later))
     client.force_login(center_head)
     body = client.get(reverse("handoffs:desk"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<div class="fs-4" data-count="overdue_cases">more than 2</div>' in body

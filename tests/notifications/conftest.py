@@ -263,3 +263,23 @@ def robot(settings):
     settings.NOTIFY_WEBHOOK_URL = server.url
     yield server
     server.close()
+
+
+@pytest.fixture
+def aliyun(settings):
+    from tests.notifications.sms_gateways import AliyunGateway, configure
+
+    gateway = AliyunGateway()
+    configure(settings, "aliyun", gateway)
+    yield gateway
+    gateway.close()
+
+
+@pytest.fixture
+def tencent(settings):
+    from tests.notifications.sms_gateways import TencentGateway, configure
+
+    gateway = TencentGateway()
+    configure(settings, "tencent", gateway)
+    yield gateway
+    gateway.close()

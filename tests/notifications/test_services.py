@@ -36,8 +36,9 @@ def test_notify_writes_one_row_per_recipient_with_texts_in_every_language(front_
     rows = Notification.objects.order_by("recipient_id")
     assert {row.recipient for row in rows} == {front_desk, center_head}
     row = rows[0]
-    assert set(row.texts) == {"zh-hans", "en"}
+    assert set(row.texts) == {"zh-hans", "zh-hant", "en"}
     assert row.texts["en"]["subject"] == "Cases"
+    assert row.texts["zh-hant"]["subject"] == "首問事項"
     assert row.email_state == State.PENDING
     assert row.next_attempt_at is not None and row.sent_at is None
 

@@ -185,6 +185,9 @@ def test_public_form_is_throttled(client, settings):
     response = client.post(url, {"description": "投诉"})
     assert response.status_code == 429
     assert Complaint.objects.count() == 2
+    body = response.content.decode()
+    assert settings.SUPERVISION_HOTLINE in body and 'id="complaint-throttled"' in body
+    assert 0 < int(response["Retry-After"]) <= settings.SUPERVISION_COMPLAINT_WINDOW_SECONDS
 
 
 # --- complaint pages: the staff member concerned never sees who complained ---

@@ -1,7 +1,9 @@
 """Compile every .po catalogue to .mo in pure Python (polib), so `make run` needs no gettext.
 
 With --check it compiles nothing and fails when a .mo is out of date or a Chinese entry is
-missing or fuzzy: the Simplified Chinese UI must be complete.
+missing or fuzzy: the Simplified Chinese UI must be complete. The Traditional Chinese catalogues
+are generated from it (makemessages_all); --check fails when one lacks an entry or holds a
+translation that the generator would no longer write (a zh_Hans msgstr changed since).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from pathlib import Path
 import polib
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+from ._zh_hant import sync_problems
 
 LOCALE_ROOTS_GLOB = ("locale", "*/locale")
 
@@ -41,6 +45,8 @@ class Command(BaseCommand):
                 fuzzy = [e.msgid for e in catalogue.fuzzy_entries()]
                 problems += [f"{po_path}: untranslated: {m[:60]!r}" for m in missing]
                 problems += [f"{po_path}: fuzzy: {m[:60]!r}" for m in fuzzy]
+                if check:
+                    problems += sync_problems(po_path)
             mo_path = po_path.with_suffix(".mo")
             if check:
                 compiled = Path(str(mo_path) + ".check")

@@ -1,5 +1,9 @@
 """Refresh every catalogue: one per app (<app>/locale) and the project's (locale/) for the
-shared templates, so that apps own their strings and never edit each other's files."""
+shared templates, so that apps own their strings and never edit each other's files.
+
+Only zh_Hans is translated by hand; every zh_Hant catalogue is then regenerated from it with
+OpenCC (see ``_zh_hant``: why ``s2twp``, and the desk's overrides). `--hant-only` skips
+makemessages and regenerates zh_Hant alone (after editing a zh_Hans msgstr)."""
 
 from __future__ import annotations
 
@@ -10,15 +14,30 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from ._zh_hant import write_hant
+
 LANGUAGES = ["zh_Hans"]
 
 
 class Command(BaseCommand):
     help = "Run makemessages for each app and for the project templates."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--hant-only", action="store_true")
+
+    def handle(self, *args, hant_only: bool = False, **options):
         base = Path(settings.BASE_DIR)
         apps = [p.parent.name for p in sorted(base.glob("*/apps.py"))]
+        if not hant_only:
+            self._makemessages(base, apps)
+        for hans in [base / "locale", *(base / app / "locale" for app in apps)]:
+            for po in sorted(hans.glob("zh_Hans/LC_MESSAGES/*.po")):
+                write_hant(po)
+        self.stdout.write(
+            self.style.SUCCESS(f"catalogues refreshed for {', '.join(apps)} and locale/")
+        )
+
+    def _makemessages(self, base: Path, apps: list[str]) -> None:
         cwd = Path.cwd()
         try:
             for app in apps:
@@ -36,6 +55,3 @@ class Command(BaseCommand):
             )
         finally:
             os.chdir(cwd)
-        self.stdout.write(
-            self.style.SUCCESS(f"catalogues refreshed for {', '.join(apps)} and locale/")
-        )

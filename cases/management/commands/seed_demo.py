@@ -115,7 +115,7 @@ class Command(BaseCommand):
         layer order so that, e.g., handoffs finds the referred cases made above."""
         from importlib import import_module, util
 
-        for app in ("notifications", "handoffs", "closure", "archive", "supervision"):
+        for app in ("notifications", "handoffs", "closure", "archive", "answers", "supervision"):
             if util.find_spec(app) is None or util.find_spec(f"{app}.demo") is None:
                 continue
             import_module(f"{app}.demo").seed(rng=rng, stdout=self.stdout)

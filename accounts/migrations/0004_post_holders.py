@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_role_groups'),
+        ("accounts", "0003_user_language_adds_traditional_chinese"),
     ]
 
     operations = [

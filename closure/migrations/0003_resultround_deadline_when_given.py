@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("closure", "0001_initial"),
+        ("closure", "0002_phone_signing_and_kiosks"),
     ]
 
     operations = [

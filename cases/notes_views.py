@@ -1,0 +1,62 @@
+"""The case page's internal notes and links (cases.notes)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import notes, selectors, visitor_messages
+from .errors import CaseError
+from .notes_forms import LinkForm, NoteForm
+
+
+def _perform(request: HttpRequest, number: str, form, perform) -> HttpResponse:
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(case)
+    try:
+        perform(case, form.cleaned_data)
+    except CaseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(case)
+
+
+@require_POST
+def note_add(request: HttpRequest, number: str) -> HttpResponse:
+    return _perform(
+        request,
+        number,
+        NoteForm(request.POST),
+        lambda case, d: notes.note_add(request.user, case=case, text=d["text"]),
+    )
+
+
+@require_POST
+def messages_stop(request: HttpRequest, number: str) -> HttpResponse:
+    """The visitor asked for no more SMS or e-mail about this case."""
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    try:
+        visitor_messages.contact_stop(request.user, case=case)
+    except CaseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("No more messages go to the visitor about this case."))
+    return redirect(case)
+
+
+@require_POST
+def link_add(request: HttpRequest, number: str) -> HttpResponse:
+    return _perform(
+        request,
+        number,
+        LinkForm(request.POST),
+        lambda case, d: notes.link_add(request.user, case=case, other_number=d["number"]),
+    )
