@@ -33,6 +33,12 @@ class SignInView(LoginView):
             return resolve_url(landing)
         return super().get_default_redirect_url()
 
+    def get_redirect_url(self) -> str:
+        # ?next= naming the sign-in page itself would send a signed-in user round in a loop
+        # (Django refuses it with an error): such a next is ignored.
+        url = super().get_redirect_url()
+        return "" if url and url.split("?")[0] == self.request.path else url
+
 
 @csrf_exempt  # browsers post reports without our token; the view only logs
 @login_not_required

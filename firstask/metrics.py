@@ -140,7 +140,7 @@ def broker_queue_length() -> int | None:
 
     try:
         client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
-        return int(client.llen("celery"))
+        return int(client.llen(getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")))
     except redis.RedisError:
         return None
 

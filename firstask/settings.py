@@ -451,7 +451,7 @@ INSTALLED_APPS += ["firstask"]
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 # Prometheus scrapes over the internal network without TLS: no redirect to https for /metrics.
-SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
+SECURE_REDIRECT_EXEMPT += [r"^metrics$"]
 # A Celery worker serves its task counters on this port (0: off; docker-compose sets 9808).
 METRICS_WORKER_PORT = env.int("METRICS_WORKER_PORT", default=0)
 METRICS_WORKER_ADDR = env("METRICS_WORKER_ADDR", default="0.0.0.0")  # noqa: S104 - container

@@ -114,13 +114,15 @@ def test_celery_queue_length_is_read_from_the_redis_broker(client, settings):
     import redis
 
     settings.CELERY_BROKER_URL = os.environ["REDIS_URL"]
+    # A queue of this test's own: parallel workers share the Redis database and its "celery".
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue = f"metrics-test-{os.getpid()}"
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    broker.delete("celery")
-    broker.rpush("celery", "a", "b")
+    broker.delete(queue)
+    broker.rpush(queue, "a", "b")
     try:
         assert samples(client.get("/metrics").content)[("firstask_celery_queue_length", ())] == 2
     finally:
-        broker.delete("celery")
+        broker.delete(queue)
 
 
 def test_multiprocess_mode_sums_what_other_processes_counted(tmp_path):

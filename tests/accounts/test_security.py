@@ -281,3 +281,11 @@ def test_with_https_plain_http_is_redirected_but_health_probes_are_not(client, s
     # The compose health check speaks as the TLS proxy does.
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     assert client.get("/status/", headers={"X-Forwarded-Proto": "https"}).status_code == 200
+
+
+def test_a_next_naming_the_sign_in_page_is_ignored_for_a_signed_in_user(client, front_desk):
+    """The fuzz found it: Django refuses such a redirect loop with an error (500)."""
+    client.force_login(front_desk)
+    response = client.get("/accounts/login/", {"next": "/accounts/login/"})
+    assert response.status_code == 302
+    assert response["Location"] != "/accounts/login/"
