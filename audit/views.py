@@ -100,14 +100,10 @@ def _csv(name: str, header: list[str], rows: Iterable[list[Any]]) -> StreamingHt
     return sandboxed(response)
 
 
-def _stamp() -> str:
-    return timezone.localtime().strftime("%Y%m%d-%H%M")
-
-
-@require_GET
-def trail_export(request: HttpRequest) -> HttpResponse:
+def _export_refused(request: HttpRequest, form: Any, *, what: str) -> HttpResponse | None:
+    """None when the reader may export with these filters (the export is then recorded as a view
+    of the trail); else the answer: 403 by exception, or 400 naming the invalid filter."""
     _require_reader(request)
-    form = TrailFilterForm(request.GET)
     filters = _filters(form)
     if filters is None:
         return HttpResponse(
@@ -115,7 +111,20 @@ def trail_export(request: HttpRequest) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    services.audit_trail_viewed(request.user, what="trail_export", filters=filters)
+    services.audit_trail_viewed(request.user, what=what, filters=filters)
+    return None
+
+
+def _stamp() -> str:
+    return timezone.localtime().strftime("%Y%m%d-%H%M")
+
+
+@require_GET
+def trail_export(request: HttpRequest) -> HttpResponse:
+    form = TrailFilterForm(request.GET)
+    refused = _export_refused(request, form, what="trail_export")
+    if refused:
+        return refused
     events = selectors.audit_trail_filtered(filters=form.cleaned_data)[:EXPORT_MAX_ROWS]
     header = [
         _("Id"),
@@ -149,16 +158,10 @@ def trail_export(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def access_export(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
     form = AccessFilterForm(request.GET)
-    filters = _filters(form)
-    if filters is None:
-        return HttpResponse(
-            _("Invalid filter: %(errors)s") % {"errors": form.errors.as_text()},
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
-    services.audit_trail_viewed(request.user, what="access_log_export", filters=filters)
+    refused = _export_refused(request, form, what="access_log_export")
+    if refused:
+        return refused
     accesses = selectors.audit_access_filtered(filters=form.cleaned_data)[:EXPORT_MAX_ROWS]
     header = [
         _("Id"),
