@@ -111,7 +111,8 @@ WITH per_case AS (
 )
 INSERT INTO closure_resultround (
     case_id, number, result, how_given, recorded_by_id, recorded_at, state,
-    signing_token_hash, signing_expires_at, confirmation_kind, signature, signature_sha256,
+    signing_token_hash, signing_expires_at, public_token_hash, confirmation_kind, signature,
+    signature_sha256,
     rating, not_solved, reasons, comment, confirmed_at, other_method, other_detail,
     approved_by_id, approved_at, approval_reason, new_deadline)
 SELECT j.case_id, j.number,
@@ -119,7 +120,7 @@ SELECT j.case_id, j.number,
            || (%(results)s::text[])[1 + {result}],
        (%(how_given)s::text[])[1 + {how_given}],
        COALESCE(j.recorded_by, j.owner_id), j.recorded_at, j.state,
-       '', NULL,
+       '', NULL, '',
        CASE WHEN j.state = 'pending' THEN '' ELSE 'signed' END,
        CASE WHEN j.state = 'pending' THEN '' ELSE %(signature)s END,
        CASE WHEN j.state = 'pending' THEN '' ELSE %(signature_sha256)s END,

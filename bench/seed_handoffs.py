@@ -132,9 +132,9 @@ FROM a;
 ANALYZE rw;
 
 INSERT INTO handoffs_referral (case_id, department_id, note, status, assignee_id, created_by_id,
-    created_at, accepted_at, returned_at, return_reason, completed_at, token)
+    created_at, accepted_at, returned_at, return_reason, return_ground, completed_at, token)
 SELECT case_id, department_id, '', status, CASE WHEN status <> 'sent' THEN acceptor END,
-    owner_id, created_at, accepted, NULL, '',
+    owner_id, created_at, accepted, NULL, '', '',
     CASE WHEN status = 'completed' THEN greatest(answer_at, coalesce(answered_at, answer_at)) END,
     gen_random_uuid()
 FROM rw ORDER BY created_at, case_id;
