@@ -1,7 +1,6 @@
 """Accessibility (issue 17 item 9): the staff pages and the public pages pass axe-core with no
 serious or critical violation (the keyboard-only intake: test_keyboard_intake_journey.py)."""
 
-
 import pytest
 from django.core.cache import cache
 
