@@ -4,6 +4,7 @@ of the receipt)."""
 
 from __future__ import annotations
 
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.shortcuts import get_object_or_404
@@ -13,6 +14,7 @@ from accounts.models import User
 from audit.services import audit_record
 from firstask import attachments
 
+from . import retention
 from .errors import NotAllowed
 from .models import Case, CaseAttachment, Category, DeskPreference
 from .selectors import case_get_for_user
@@ -62,3 +64,18 @@ def case_attachment_get_for_user(*, user: User, number: str, pk: int) -> CaseAtt
     """Http404 alike for a missing attachment and a case the user may not open."""
     case = case_get_for_user(user=user, number=number)
     return get_object_or_404(CaseAttachment, case=case, pk=pk)
+
+
+@retention.register
+def erase_documents(case: Case) -> None:
+    """The visitor's documents go with the rest of their personal data (PRV-1); the timeline
+    keeps the line saying one was attached. Files go once the erasure has committed."""
+    names = [name for name in case.attachments.values_list("file", flat=True) if name]
+    case.attachments.all().delete()
+
+    def delete_files() -> None:
+        for name in names:
+            if default_storage.exists(name):
+                default_storage.delete(name)
+
+    transaction.on_commit(delete_files)

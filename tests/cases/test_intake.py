@@ -180,3 +180,29 @@ def test_too_big_document_is_refused(client, settings, front_desk, category):
     response = client.post(reverse("cases:new"), data)
     assert [e.code for e in response.context["form"].errors.as_data()["document"]] == ["too_big"]
     assert Case.objects.count() == 0
+
+
+def test_retention_erases_the_documents(
+    make_case, front_desk, work_calendar, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from cases import intake, retention
+    from tests.archive.factories import archived_case
+
+    def make_case_with_document(**kwargs):
+        case = make_case(**kwargs)
+        intake.case_attachment_add(front_desk, case=case, upload=_upload("a.pdf", PDF_BYTES))
+        return case
+
+    case, _record = archived_case(make_case_with_document)
+    stored = case.attachments.get()
+    name = stored.file.name
+    assert default_storage.exists(name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retention.case_erase_personal_data(case=case)
+
+    assert not CaseAttachment.objects.filter(case=case).exists()
+    assert not default_storage.exists(name)
+    assert CaseEvent.objects.filter(case=case, kind="attachment_added").exists()
