@@ -10,6 +10,7 @@ from django.core.cache import cache
 from cases import calendar
 from cases.models import Case
 from tests.e2e.conftest import login
+from tests.handoffs.factories import PNG_BYTES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -85,7 +86,10 @@ def test_intake_by_keyboard_only_then_receipt(page, live_server, front_desk, cat
     assert page.locator("select[name=category]").input_value() == str(category.pk)
 
 
-def test_print_preference_opens_the_print_dialog_once(page, live_server, front_desk, category):
+def test_print_preference_opens_the_print_dialog_once(
+    page, live_server, front_desk, category, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
     base = live_server.url
     page.add_init_script(
@@ -98,6 +102,10 @@ def test_print_preference_opens_the_print_dialog_once(page, live_server, front_d
     page.select_option("select[name=category]", str(category.pk))
     page.fill("input[name=subject]", "学费")
     page.fill("textarea[name=question]", "学费何时缴纳？")
+    page.set_input_files(
+        "input[name=document]",
+        files=[{"name": "证件.png", "mimeType": "image/png", "buffer": PNG_BYTES}],
+    )
     page.check("input[name=print_receipt]")
     page.click("#intake-form button[type=submit]")
 
@@ -108,6 +116,11 @@ def test_print_preference_opens_the_print_dialog_once(page, live_server, front_d
     page.wait_for_selector("#receipt-number")
     assert page.locator("[data-autoprint]").count() == 0
     assert page.evaluate("() => window.__printed || 0") == 0
+
+    # The document came along with the form (multipart) and is listed on the case page.
+    page.click("a.btn-link")
+    page.wait_for_selector("#case-attachments")
+    assert page.locator("#case-attachments a").inner_text() == "证件.png"
 
 
 def test_slash_reaches_the_case_search_from_any_staff_page(page, live_server, front_desk):
