@@ -8,4 +8,4 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # The referral notice listens to case_registered; the scan registers the Case table.
-        from . import notices, overdue, visitor_messages  # noqa: F401
+        from . import intake, notices, overdue, visitor_messages  # noqa: F401

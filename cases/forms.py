@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
+from firstask import attachments
 
 from . import calendar
 from .models import Category, Channel, Outcome, PendingReason, VisitorType
@@ -65,7 +66,10 @@ class DeadlineFieldsMixin(forms.Form):
 
 class IntakeForm(DeadlineFieldsMixin):
     visit_time = forms.DateTimeField(label=_("Visit time"), widget=DATETIME_WIDGET)
-    visitor_name = forms.CharField(label=_("Visitor's name"), max_length=40)
+    # First field on the page (cases/case_new.html): the cursor starts there.
+    visitor_name = forms.CharField(
+        label=_("Visitor's name"), max_length=40, widget=forms.TextInput(attrs={"autofocus": True})
+    )
     phone = forms.CharField(
         label=_("Phone"),
         max_length=30,
@@ -126,6 +130,15 @@ class IntakeForm(DeadlineFieldsMixin):
         required=False,
         help_text=_("Required for another reason; shown on the case's timeline."),
     )
+    document = forms.FileField(
+        label=_("Visitor's document (optional)"),
+        required=False,
+        help_text=_("A photo or scan: PDF, PNG or JPEG, up to 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
+    print_receipt = forms.BooleanField(
+        label=_("Open the print dialog for the receipt after registering"), required=False
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -133,6 +146,12 @@ class IntakeForm(DeadlineFieldsMixin):
 
     def clean_phone(self) -> str:
         return normalize_phone(self.cleaned_data["phone"])
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if upload:
+            attachments.sniff(upload, size=upload.size or 0, kinds=attachments.DOCUMENT_KINDS)
+        return upload
 
     def clean_visit_time(self) -> dt.datetime:
         moment = self.cleaned_data["visit_time"]

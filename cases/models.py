@@ -431,3 +431,52 @@ class CaseLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_id}↔{self.second_id}"
+
+
+class DeskPreference(models.Model):
+    """What the intake form remembers for one member of staff: the category they used last
+    (the form starts on it) and whether the receipt's print dialog opens by itself."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="desk_preference",
+    )
+    last_category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    print_receipt = models.BooleanField(
+        _("open the receipt's print dialog after intake"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("desk preference")
+        verbose_name_plural = _("desk preferences")
+
+    def __str__(self) -> str:
+        return f"desk preference of {self.user_id}"
+
+
+class CaseAttachment(models.Model):
+    """A document attached at intake (a photo or scan of the visitor's paper): type decided by
+    its first bytes (firstask.attachments), stored under a random name, downloaded only by
+    those who may open the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="cases/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("case attachment")
+        verbose_name_plural = _("case attachments")
+
+    def __str__(self) -> str:
+        return self.name

@@ -22,6 +22,11 @@ urlpatterns = [
     path("cases/visitors/<int:pk>/rename/", visitor_views.visitor_rename, name="visitor_rename"),
     path("cases/<str:number>/", views.case_detail, name="detail"),
     path("cases/<str:number>/receipt/", views.case_receipt, name="receipt"),
+    path(
+        "cases/<str:number>/attachments/<int:pk>/",
+        views.case_attachment,
+        name="attachment",
+    ),
     path("cases/<str:number>/extend/", views.case_extend, name="extend"),
     path("cases/<str:number>/reassign/", views.case_reassign, name="reassign"),
     path("cases/<str:number>/personal-data/", views.case_reveal, name="reveal"),

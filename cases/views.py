@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -25,6 +26,7 @@ from firstask.downloads import sandboxed
 
 from . import (
     hooks,
+    intake,
     notes,
     privacy,
     selectors,
@@ -43,6 +45,8 @@ from .privacy_forms import RevealForm, VisitorCorrectForm, VisitorExportForm
 from .search_tokens import search_token_read, search_token_store
 
 PAGE_SIZES = (25, 50, 100)
+# Session key: the case just registered, whose receipt is the clerk's next step (one use).
+RECEIPT_NEXT = "cases.receipt_next"
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
@@ -142,37 +146,57 @@ def desk(request: HttpRequest) -> HttpResponse:
 def case_new(request: HttpRequest) -> HttpResponse:
     if not permissions.can_register_case(request.user):
         raise PermissionDenied
-    form = IntakeForm(request.POST or None)
+    preference = intake.desk_preference_read(user=request.user)
+    initial = {"category": preference.last_category, "print_receipt": preference.print_receipt}
+    form = IntakeForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            case = services.case_register(
-                request.user,
-                visit_time=data["visit_time"],
-                visitor_name=data["visitor_name"],
-                phone=data["phone"],
-                visitor_type=data["visitor_type"],
-                channel=data["channel"],
-                category=data["category"],
-                subject=data["subject"],
-                question=data["question"],
-                outcome=data["outcome"],
-                deadline=data["deadline"],
-                answer=data["answer"],
-                confirmation_note=data["confirmation_note"],
-                department=data["department"],
-                visitor_id=data["visitor"],
-                notify_visitor=data["notify_visitor"],
-                visitor_email=data["visitor_email"] or "",
-                pending_reason=data["pending_reason"],
-                pending_note=data["pending_note"],
-            )
+            with transaction.atomic():  # the case and its document together, or neither
+                case = _register(request, data)
         except CaseError as error:
             form.add_error(None, str(error))
         else:
+            intake.desk_preference_remember(
+                user=request.user, category=data["category"], print_receipt=data["print_receipt"]
+            )
             messages.success(request, _("Case %(number)s registered.") % {"number": case.number})
+            # The receipt is the next step: printed at once when the clerk asked for it, else
+            # the first thing the case page offers (case_detail.html, "receipt_next").
+            request.session[RECEIPT_NEXT] = case.number
+            if data["print_receipt"]:
+                return redirect("cases:receipt", case.number)
             return redirect(case)
+    if form.is_bound and request.FILES:
+        messages.warning(request, _("Choose the visitor's document again before registering."))
     return render(request, "cases/case_new.html", {"form": form})
+
+
+def _register(request: HttpRequest, data: dict) -> Case:
+    case = services.case_register(
+        request.user,
+        visit_time=data["visit_time"],
+        visitor_name=data["visitor_name"],
+        phone=data["phone"],
+        visitor_type=data["visitor_type"],
+        channel=data["channel"],
+        category=data["category"],
+        subject=data["subject"],
+        question=data["question"],
+        outcome=data["outcome"],
+        deadline=data["deadline"],
+        answer=data["answer"],
+        confirmation_note=data["confirmation_note"],
+        department=data["department"],
+        visitor_id=data["visitor"],
+        notify_visitor=data["notify_visitor"],
+        visitor_email=data["visitor_email"] or "",
+        pending_reason=data["pending_reason"],
+        pending_note=data["pending_note"],
+    )
+    if data["document"]:
+        intake.case_attachment_add(request.user, case=case, upload=data["document"])
+    return case
 
 
 @require_POST
@@ -346,11 +370,21 @@ def _render_case(request: HttpRequest, case, *, show_personal: bool) -> HttpResp
             "can_note": notes.can_write_notes(request.user) and case.status != "archived",
             "note_form": NoteForm(auto_id="note_%s"),
             "link_form": LinkForm(auto_id="link_%s"),
+            "receipt_next": _receipt_next(request, case),
+            "attachments": case.attachments.all(),
         },
     )
     if show_personal:
         response["Cache-Control"] = "no-store"
     return response
+
+
+def _receipt_next(request: HttpRequest, case) -> bool:
+    """True once, on the first page the clerk sees after registering this case."""
+    if request.session.get(RECEIPT_NEXT) != case.number:
+        return False
+    del request.session[RECEIPT_NEXT]
+    return True
 
 
 def _form_errors_to_messages(request: HttpRequest, form) -> None:
@@ -470,8 +504,28 @@ def case_receipt(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "cases/case_receipt.html",
-        {"case": case, "status_url": status_url, "qr_svg": qr_svg},
+        {
+            "case": case,
+            "status_url": status_url,
+            "qr_svg": qr_svg,
+            "autoprint": _receipt_next(request, case),
+        },
     )
+
+
+@require_GET
+def case_attachment(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """Only for those who may open the case; always a download, never rendered inline."""
+    stored = intake.case_attachment_get_for_user(user=request.user, number=number, pk=pk)
+    response = FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=stored.name,
+        content_type=stored.content_type or "application/octet-stream",
+    )
+    sandboxed(response)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _client_ip(request: HttpRequest) -> str:

@@ -12,12 +12,15 @@ import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
 from audit.models import AuditEvent
+from cases import intake
 from cases.models import Case, CaseEvent
+from tests.handoffs.factories import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +58,7 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "cases:department_card":   r((302, 200, 200, 200, 200, 200)),
     "cases:detail":            r((302, 200, 404, 404, 200, 200)),
     "cases:receipt":           r((302, 200, 404, 404, 200, 200)),
+    "cases:attachment":        r((302, 200, 404, 404, 200, 200)),  # the case's document
     "cases:extend":            r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
     "cases:reassign":          r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
     "cases:reveal":            r((302, 405, 405, 405, 405, 405), (302, 302, 404, 404, 302, 302)),
@@ -226,6 +230,8 @@ def _urls(case: Case) -> list[tuple[str, str, dict[str, tuple[int, ...]]]]:
         "cases:visitor": {"pk": str(case.visitor_id)},  # the case's visitor
         "cases:visitor_rename": {"pk": str(case.visitor_id)},
         "cases:visitor_merge_undo": {"pk": "999999"},  # no such merge
+        # The document of the case under test; other suites' cases have none (404 alike).
+        "cases:attachment": {"pk": str(getattr(case.attachments.first(), "pk", 999999))},
     }
     urls, missing = [], []
     for name, namespace, pattern in _patterns():
@@ -258,13 +264,17 @@ def users(front_desk, dept_member, department_head, center_head, auditor):
 
 
 @pytest.fixture
-def case(make_case, front_desk, settings):
+def case(make_case, front_desk, settings, tmp_path):
     # Throttles count per client IP, and every role here posts from the same one.
     from django.core.cache import cache
 
     cache.clear()
     settings.SUPERVISION_COMPLAINT_MAX_PER_IP = 100
-    return make_case(actor=front_desk)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    case = make_case(actor=front_desk)
+    document = SimpleUploadedFile("id.pdf", PDF_BYTES)
+    intake.case_attachment_add(front_desk, case=case, upload=document)
+    return case
 
 
 def _client(user) -> Client:

@@ -41,4 +41,40 @@
     radio.addEventListener("change", showPanels);
   });
   showPanels();
+
+  // The first field to type in: the first one in error after a refused post, else the
+  // visitor's name (it also carries the autofocus attribute, for a page without script).
+  const first = form.querySelector(".is-invalid") || form.querySelector("[autofocus]");
+  if (first) first.focus();
+
+  // Enter moves on to the next field instead of posting half a form; on the last field (or
+  // the submit button) it registers the visit. A text area keeps its new lines, and Enter that
+  // ends an input-method composition (pinyin) is the method's, not ours.
+  function fields() {
+    return Array.from(form.querySelectorAll("input, select, textarea, button[type=submit]")).filter(function (el) {
+      return !el.disabled && el.type !== "hidden" && !el.closest("[hidden]") && el.offsetParent !== null;
+    });
+  }
+  form.addEventListener("keydown", function (event) {
+    const el = event.target;
+    if (event.key !== "Enter" || event.isComposing || event.keyCode === 229) return;
+    if (event.ctrlKey || event.altKey || event.metaKey || event.shiftKey) return;
+    if (el.tagName === "TEXTAREA" || el.tagName === "BUTTON" || el.type === "file") return;
+    if (el.tagName !== "INPUT" && el.tagName !== "SELECT") return;
+    event.preventDefault();
+    if (el.type === "search") {  // the canned-answer search: Enter searches, never submits
+      el.dispatchEvent(new Event("search"));
+      return;
+    }
+    const all = fields();
+    // A radio group is one stop: move past its other buttons.
+    const next = all.slice(all.indexOf(el) + 1).find(function (other) {
+      return !(el.type === "radio" && other.name === el.name);
+    });
+    if (!next || next.type === "submit") {
+      form.requestSubmit();
+    } else {
+      next.focus();
+    }
+  });
 })();
