@@ -383,3 +383,21 @@ def test_the_import_page_offers_every_export(directory, manager):
     html = manager.get("/directory/import/").content.decode()
     for kind in importing.KINDS:
         assert f"/directory/export/{kind}.xlsx" in html
+
+
+@pytest.mark.parametrize("kind", ["posts", "answers"])
+def test_planning_posts_and_answers_reads_a_constant_number_of_queries(
+    directory, center_head, kind, django_assert_max_num_queries
+):
+    jw, category = Department.objects.get(code="JW"), Category.objects.get(code="JX")
+    for n in range(30):
+        post = Post.objects.create(department=jw, name=f"岗位{n}")
+        post.holders.set([center_head])
+        CannedAnswer.objects.create(category=category, department=jw, title=f"问题{n}",
+                                    body="答复", created_by=center_head)  # fmt: skip
+    rows = importing.dataset_read(content=importing.export_bytes(kind=kind, fmt="csv"),
+                                  filename=f"{kind}.csv")  # fmt: skip
+    assert len(rows) > 30
+    with django_assert_max_num_queries(6):
+        plan = importing.import_plan(kind=kind, rows=rows, actor=center_head)
+    assert {row.action for row in plan.rows} == {"unchanged"}
