@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import Department
+from accounts.models import Department, Post, User
 from cases import calendar
 from cases.models import Case, CaseEvent, Category, Channel, Outcome, PendingReason, VisitorType
 from cases.personal import mask_name, mask_phone, normalize_phone
@@ -203,6 +203,28 @@ class DepartmentSerializer(serializers.ModelSerializer):
         fields = [
             "id", "code", "name", "responsibilities", "contact_person", "phone", "email",
             "location", "is_active",
+        ]  # fmt: skip
+
+
+class HolderSerializer(serializers.ModelSerializer):
+    """A post's holder: who, not how to reach them (the directory pages show the rest)."""
+
+    display_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["username", "display_name"]
+
+
+class PostSerializer(serializers.ModelSerializer):
+    department_code = serializers.CharField(source="department.code")
+    department_name = serializers.CharField(source="department.name")
+    holders = HolderSerializer(many=True)
+
+    class Meta:
+        model = Post
+        fields = [
+            "id", "department_code", "department_name", "name", "duties", "holders", "is_active",
         ]  # fmt: skip
 
 

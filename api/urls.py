@@ -33,5 +33,6 @@ urlpatterns = [
     path("v1/cases/<str:number>/timeline/", views.CaseTimelineView.as_view(), name="case_timeline"),
     path("v1/cases/<str:number>/result/", views.CaseResultView.as_view(), name="case_result"),
     path("v1/departments/", views.DepartmentListView.as_view(), name="departments"),
+    path("v1/posts/", views.PostListView.as_view(), name="posts"),
     path("v1/categories/", views.CategoryListView.as_view(), name="categories"),
 ]

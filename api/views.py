@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Department
+from accounts.models import Department, Post
 from cases import privacy, selectors, services
 from cases.filters import CaseFilter
 from cases.models import Case, Category
@@ -208,12 +208,36 @@ class DepartmentListView(ApiView):
 
     @extend_schema(
         operation_id="departments_list",
-        summary="Departments (posts are not modelled yet)",
+        summary="Departments",
         responses={200: s.DepartmentSerializer(many=True), **ERRORS},
     )
     def get(self, request: Request) -> Response:
         departments = Department.objects.order_by("code")
         return Response(s.DepartmentSerializer(departments, many=True).data)
+
+
+class PostListView(ApiView):
+    required_scopes = {"GET": Scope.REFERENCE_READ}
+
+    @extend_schema(
+        operation_id="posts_list",
+        summary="Posts (岗位) of the departments and the staff who hold them",
+        parameters=[
+            OpenApiParameter("department", str, description=_("Only this department's (its code)"))
+        ],
+        responses={200: s.PostSerializer(many=True), 400: FIELD_ERRORS, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        posts = Post.objects.select_related("department").prefetch_related("holders")
+        code = request.query_params.get("department")
+        if code is not None:
+            department = Department.objects.filter(code=code).first()
+            if department is None:
+                message = _("Department code %(value)s does not exist.") % {"value": code}
+                return Response({"department": [message]}, status=status.HTTP_400_BAD_REQUEST)
+            posts = posts.filter(department=department)
+        posts = posts.order_by("department__code", "name")
+        return Response(s.PostSerializer(posts, many=True).data)
 
 
 class CategoryListView(ApiView):

@@ -1,13 +1,14 @@
-"""Bulk import and export of reference data: departments, staff (roles, department) and case
-categories, from and to CSV or XLSX (tablib: one small library reads both formats; the rules,
-the dry run and the row errors are ours, so django-import-export's admin machinery would add
-little but another place for messages).
+"""Bulk import and export of reference data: departments, posts, staff (roles, department), case
+categories and canned answers, from and to CSV or XLSX (tablib: one small library reads both
+formats; the rules, the dry run and the row errors are ours, so django-import-export's admin
+machinery would add little but another place for messages).
 
 An import is planned first (`import_plan`, read-only): every row is checked and compared with
 the database, giving what it would create or change and, for a bad row, why (in the reader's
 language). `import_apply` plans again inside the transaction and refuses when the result differs
 from the plan the person confirmed; otherwise it writes the good rows and one audit event.
-The file's posts and canned answers are not handled: firstask has no such tables yet.
+Posts and canned answers have no code of their own: a row names its record by the columns of
+``Kind.identity`` together (department and post name; category, department and question).
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Department, User
+from accounts.models import Department, Post, User
 from accounts.permissions import ADMIN, ROLES, has_role
+from answers.models import CannedAnswer
 from audit.services import audit_record
 from cases.models import Category
 
@@ -40,6 +42,8 @@ FORMATS = ("csv", "xlsx")
 TRUE = {"1", "true", "yes", "y", "是", "启用", "在职"}
 FALSE = {"0", "false", "no", "n", "否", "停用", "离职"}
 ROLE_SPLIT = re.compile(r"[,;，；、\s]+")
+HOLDER_SPLIT = re.compile(r"[,;，；、]+")
+KEY_JOIN = " / "  # between the parts of a composite key, as the dry run shows it
 
 
 class ImportFileError(Exception):
@@ -54,11 +58,17 @@ class PlanChanged(Exception):
 class Kind:
     name: str
     label: Any
-    model: Any  # Department, User or Category
-    key: str
+    model: Any  # Department, Post, User, Category or CannedAnswer
+    identity: tuple[str, ...]  # the columns that together name one record
     columns: tuple[str, ...]
     required: tuple[str, ...]
     unique: tuple[str, ...] = ()  # besides the key: columns no two records share
+    authored: bool = False  # new records record the importing person as their author
+
+    @property
+    def key(self) -> str:
+        """The plain field the rows are first looked up by (the last part of the identity)."""
+        return self.identity[-1]
 
 
 KINDS = {
@@ -66,7 +76,7 @@ KINDS = {
         "departments",
         gettext_lazy("Departments"),
         Department,
-        "code",
+        ("code",),
         ("code", "name", "responsibilities", "contact_person", "phone", "email", "location",
          "head", "is_active"),
         ("code", "name"),
@@ -76,7 +86,7 @@ KINDS = {
         "staff",
         gettext_lazy("Staff"),
         User,
-        "username",
+        ("username",),
         ("username", "name", "email", "employee_no", "work_phone", "department", "roles",
          "is_active"),
         ("username",),
@@ -85,12 +95,30 @@ KINDS = {
         "categories",
         gettext_lazy("Case categories"),
         Category,
-        "code",
+        ("code",),
         ("code", "name", "sort_order", "is_active"),
         ("code", "name"),
         ("name",),
     ),
+    "posts": Kind(
+        "posts",
+        gettext_lazy("Posts"),
+        Post,
+        ("department", "name"),
+        ("department", "name", "duties", "holders", "is_active"),
+        ("department", "name"),
+    ),
+    "answers": Kind(
+        "answers",
+        gettext_lazy("Canned answers"),
+        CannedAnswer,
+        ("category", "department", "title"),
+        ("category", "department", "title", "body", "is_active"),
+        ("category", "department", "title", "body"),
+        authored=True,
+    ),
 }  # fmt: skip
+PATHS = {"department": "department__code", "category": "category__code"}  # a column's lookup
 
 
 @dataclass
@@ -245,7 +273,8 @@ class _Lookups:
 
     existing: dict[str, Any]
     departments: dict[str, Department]
-    heads: dict[str, User]
+    categories: dict[str, Category]
+    users: dict[str, User]  # department heads and post holders named in the file
     taken: dict[tuple[str, str], str]  # (unique column, value) -> key of the record holding it
 
     @classmethod
@@ -253,30 +282,58 @@ class _Lookups:
         def column(name: str) -> set[str]:
             return {row.get(name, "") for row in rows} - {""}
 
-        query = spec.model.objects.filter(**{f"{spec.key}__in": column(spec.key)})
-        if spec.model is User:
-            query = query.select_related("department").prefetch_related("groups")
-        elif spec.model is Department:
-            query = query.select_related("head")
+        holders = {n for v in column("holders") for n in HOLDER_SPLIT.split(v)}
+        query = _queryset(spec).filter(**{f"{spec.key}__in": column(spec.key)})
         taken: dict[tuple[str, str], str] = {}
         for name in spec.unique:
-            holders = spec.model.objects.filter(**{f"{name}__in": column(name)})
-            taken |= {(name, v): k for v, k in holders.values_list(name, spec.key)}
+            holding = spec.model.objects.filter(**{f"{name}__in": column(name)})
+            taken |= {(name, v): k for v, k in holding.values_list(name, spec.key)}
+        usernames = (column("head") | {n.strip() for n in holders}) - {""}
         return cls(
-            existing={getattr(obj, spec.key): obj for obj in query},
+            existing=_first_by_key(spec, query),
             departments={
                 d.code: d for d in Department.objects.filter(code__in=column("department"))
             },
-            heads={u.username: u for u in User.objects.filter(username__in=column("head"))},
+            categories={c.code: c for c in Category.objects.filter(code__in=column("category"))},
+            users={u.username: u for u in User.objects.filter(username__in=usernames)},
             taken=taken,
         )
+
+
+def _queryset(spec: Kind) -> models.QuerySet:
+    query = spec.model.objects.all()
+    if spec.model is User:
+        return query.select_related("department").prefetch_related("groups")
+    if spec.model is Department:
+        return query.select_related("head")
+    if spec.model is Post:
+        return query.select_related("department").prefetch_related("holders")
+    if spec.model is CannedAnswer:
+        return query.select_related("category", "department")
+    return query
+
+
+def _first_by_key(spec: Kind, query: models.QuerySet) -> dict[str, Any]:
+    # Canned answers may repeat a question: the row updates the first, as _write finds it.
+    existing: dict[str, Any] = {}
+    for obj in query:
+        existing.setdefault(_key_of(spec, obj), obj)
+    return existing
+
+
+def _key_of(spec: Kind, obj: Any) -> str:
+    return KEY_JOIN.join(str(_shown(getattr(obj, name))) for name in spec.identity)
+
+
+def _key_in(spec: Kind, raw: dict[str, str]) -> str:
+    return KEY_JOIN.join(raw.get(name, "") for name in spec.identity)
 
 
 def _resolve(values: dict[str, Any], errors: list[str], found: _Lookups) -> dict[str, Any]:
     """Foreign keys and roles named in the row, looked up."""
     if "head" in values:
         name = values.pop("head")
-        values["head"] = found.heads.get(name) if name else None
+        values["head"] = found.users.get(name) if name else None
         if name and values["head"] is None:
             errors.append(_("Head %(value)s is not a staff member.") % {"value": name})
     if "department" in values:
@@ -284,6 +341,18 @@ def _resolve(values: dict[str, Any], errors: list[str], found: _Lookups) -> dict
         values["department"] = found.departments.get(code) if code else None
         if code and values["department"] is None:
             errors.append(_("Department code %(value)s does not exist.") % {"value": code})
+    if "category" in values:
+        code = values.pop("category")
+        values["category"] = found.categories.get(code)
+        if code and values["category"] is None:
+            errors.append(_("Category code %(value)s does not exist.") % {"value": code})
+    if "holders" in values:
+        names = sorted({n.strip() for n in HOLDER_SPLIT.split(values["holders"])} - {""})
+        if unknown := [n for n in names if n not in found.users]:
+            errors.append(
+                _("Holder %(value)s is not a staff member.") % {"value": "、".join(unknown)}
+            )
+        values["holders"] = names
     if "roles" in values:
         names = [n for n in ROLE_SPLIT.split(values["roles"]) if n]
         if unknown := [n for n in names if n not in ROLES]:
@@ -300,6 +369,8 @@ def _current(kind: Kind, obj: Any, name: str) -> Any:
         return None
     if name == "roles":  # groups are prefetched
         return sorted(group.name for group in obj.groups.all() if group.name in ROLES)
+    if name == "holders":  # prefetched
+        return sorted(user.username for user in obj.holders.all())
     return getattr(obj, name)
 
 
@@ -330,6 +401,10 @@ def import_plan(*, kind: str, rows: list[dict[str, str]], actor: Any = None) -> 
     """What the rows would do, without writing anything."""
     spec = KINDS[kind]
     missing = [c for c in spec.required if rows and c not in rows[0]]
+    if spec.authored and actor is None:
+        raise ImportFileError(
+            _("Name the person importing (--actor): they are recorded as the author.")
+        )
     if not rows:
         raise ImportFileError(_("The file has no data rows."))
     if missing:
@@ -337,17 +412,19 @@ def import_plan(*, kind: str, rows: list[dict[str, str]], actor: Any = None) -> 
             _("Missing column(s): %(columns)s. The columns are: %(all)s.")
             % {"columns": ", ".join(missing), "all": ", ".join(spec.columns)}
         )
-    seen: dict[str, dict[str, int]] = {c: {} for c in (spec.key, *spec.unique)}
+    identity = "+".join(spec.identity)
+    seen: dict[str, dict[str, int]] = {c: {} for c in (identity, *spec.unique)}
     found = _Lookups.read(spec, rows)
     plan = Plan(spec, [])
     for line, raw in enumerate(rows, start=2):  # line 1 holds the headers
-        row = Row(line=line, key=raw.get(spec.key, ""))
+        row = Row(line=line, key=_key_in(spec, raw))
         if not any(raw.values()):
             continue  # blank line
         values = _resolve(_clean(spec, raw, row.errors), row.errors, found)
         for column in seen:
-            value = raw.get(column, "")
-            if value and value in seen[column]:
+            value = row.key if column == identity else raw.get(column, "")
+            named = all(raw.get(c) for c in spec.identity) if column == identity else value
+            if named and value in seen[column]:
                 row.errors.append(
                     _("%(column)s %(value)s repeats line %(line)d.")
                     % {"column": column, "value": value, "line": seen[column][value]}
@@ -367,7 +444,7 @@ def import_plan(*, kind: str, rows: list[dict[str, str]], actor: Any = None) -> 
             row.action = "error"
         else:
             for name, value in values.items():
-                if name == spec.key:
+                if name in spec.identity:
                     continue
                 before = _current(spec, obj, name)
                 if obj is None or before != value:
@@ -381,19 +458,25 @@ def import_plan(*, kind: str, rows: list[dict[str, str]], actor: Any = None) -> 
 # --- applying ---
 
 
-def _write(spec: Kind, row: Row) -> None:
+def _write(spec: Kind, row: Row, actor: Any) -> None:
     values = dict(row.values)
     roles = values.pop("roles", None)
-    obj = spec.model.objects.filter(**{spec.key: row.key}).first()
+    holders = values.pop("holders", None)
+    named = {name: values[name] for name in spec.identity}
+    obj = spec.model.objects.filter(**named).first()
     if obj is None:
-        obj = spec.model(**{spec.key: row.key})
+        obj = spec.model(**named)
         if isinstance(obj, User):
             obj.set_unusable_password()  # signs in through SSO, or an admin sets a password
+        if spec.authored:
+            obj.created_by = actor
     for name, value in values.items():
         setattr(obj, name, value)
     obj.save()
     if roles is not None:
         user_roles_set(user=obj, roles=roles)
+    if holders is not None:
+        obj.holders.set(User.objects.filter(username__in=holders))
 
 
 @transaction.atomic
@@ -410,7 +493,7 @@ def import_apply(
     if plan.fingerprint() != fingerprint:
         raise PlanChanged
     for row in plan.good:
-        _write(spec, row)
+        _write(spec, row, actor)
     audit_record(
         actor=actor,
         action="directory.import",
@@ -431,6 +514,8 @@ def import_apply(
 def _exported(spec: Kind, obj: Any, column: str) -> Any:
     if column == "roles":
         return ",".join(sorted(g.name for g in obj.groups.all() if g.name in ROLES))
+    if column == "holders":
+        return "、".join(sorted(user.username for user in obj.holders.all()))
     if column == "is_active":
         return 1 if obj.is_active else 0
     value = getattr(obj, column)
@@ -442,11 +527,7 @@ def _exported(spec: Kind, obj: Any, column: str) -> Any:
 def export_dataset(*, kind: str) -> tablib.Dataset:
     """Every record of the kind, in the columns the import reads (a round trip changes nothing)."""
     spec = KINDS[kind]
-    query = spec.model.objects.order_by(spec.key)
-    if spec.model is User:
-        query = query.select_related("department").prefetch_related("groups")
-    elif spec.model is Department:
-        query = query.select_related("head")
+    query = _queryset(spec).order_by(*(PATHS.get(name, name) for name in spec.identity), "pk")
     data = tablib.Dataset(headers=list(spec.columns))
     for obj in query:
         data.append([_exported(spec, obj, column) for column in spec.columns])

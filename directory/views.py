@@ -36,7 +36,12 @@ def _preview(request: HttpRequest, *, form: ImportForm, plan: importing.Plan, da
         salt=SALT,
         compress=True,
     )
-    context = {"form": form, "plan": plan, "confirm": ConfirmForm(initial={"payload": payload})}
+    context = {
+        "form": form,
+        "plan": plan,
+        "confirm": ConfirmForm(initial={"payload": payload}),
+        "kinds": importing.KINDS,
+    }
     return render(request, "directory/import.html", context, status=status)
 
 

@@ -280,7 +280,7 @@ def test_every_page_every_role_can_reach_answers_without_a_server_error(demo):
     entry = ["/", reverse("cases:status"), reverse("supervision:complaint_public")]
     # Pages for integrators: the API's docs and schema, and its lists (401 without a token).
     entry += [reverse(f"api:{name}") for name in ("docs", "schema", "cases", "departments")]
-    entry += [reverse("api:categories")]
+    entry += [reverse("api:categories"), reverse("api:posts")]
     ours = {name for name in url_names() if not name.startswith("admin:")}
     reached: set[str] = set()
     failures = []

@@ -45,6 +45,7 @@ EXPECTED = [
     ("GET",  "/api/v1/cases/{number}/timeline/",  (200, 404, 404, 200, 200)),
     ("POST", "/api/v1/cases/{number}/result/",    (201, 404, 404, 201, 403)),
     ("GET",  "/api/v1/departments/",              (200, 200, 200, 200, 200)),
+    ("GET",  "/api/v1/posts/",                    (200, 200, 200, 200, 200)),
     ("GET",  "/api/v1/categories/",               (200, 200, 200, 200, 200)),
 ]
 # fmt: on
@@ -159,6 +160,7 @@ def test_reads_change_nothing(tokens, make_case):
             f"/api/v1/cases/{case.number}/",
             f"/api/v1/cases/{case.number}/timeline/",
             "/api/v1/departments/",
+            "/api/v1/posts/",
         ):
             client.get(path)
     assert (AuditEvent.objects.count(), CaseEvent.objects.count()) == state
@@ -194,3 +196,63 @@ def test_the_schema_is_served_to_a_token_and_a_session(api, front_desk, client):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     assert "/api/v1/cases/" in response.json()["paths"]
+
+
+@pytest.fixture
+def posts(department, other_department, department_head, dept_member, front_desk):
+    from accounts.models import Post
+
+    window = Post.objects.create(department=department, name="教务窗口", duties="接待、答复")
+    window.holders.set([department_head, dept_member])
+    cashier = Post.objects.create(department=other_department, name="出纳", is_active=False)
+    cashier.holders.set([front_desk])
+    return window, cashier
+
+
+def test_posts_list_their_department_and_holders(tokens, posts, conforms):
+    response = tokens["staff"].get("/api/v1/posts/")
+    conforms(response, "/api/v1/posts/")
+    window, cashier = posts
+    assert response.json() == [
+        {
+            "id": cashier.pk,
+            "department_code": "CW",
+            "department_name": "财务室",
+            "name": "出纳",
+            "duties": "",
+            "holders": [{"username": "qiantai", "display_name": "陈晓燕"}],
+            "is_active": False,
+        },
+        {
+            "id": window.pk,
+            "department_code": "JW",
+            "department_name": "教务处",
+            "name": "教务窗口",
+            "duties": "接待、答复",
+            "holders": [
+                {"username": "jiaowu", "display_name": "王建国"},
+                {"username": "jiaowu1", "display_name": "王芳"},
+            ],
+            "is_active": True,
+        },
+    ]
+
+
+def test_posts_filter_by_department_code(tokens, posts, conforms):
+    response = tokens["auditor"].get("/api/v1/posts/?department=JW")
+    conforms(response, "/api/v1/posts/")
+    assert [row["name"] for row in response.json()] == ["教务窗口"]
+
+
+def test_posts_of_an_unknown_department_is_400(tokens, posts, conforms):
+    response = tokens["staff"].get("/api/v1/posts/?department=XX")
+    assert response.status_code == 400
+    assert set(response.json()) == {"department"}
+    conforms(response, "/api/v1/posts/")
+
+
+def test_posts_need_the_reference_scope(api, front_desk, posts, conforms):
+    response = api(front_desk, scopes=["cases:read"]).get("/api/v1/posts/")
+    assert response.status_code == 403
+    conforms(response, "/api/v1/posts/")
+    assert api().get("/api/v1/posts/").status_code == 401

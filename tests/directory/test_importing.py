@@ -10,7 +10,8 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from accounts.models import Department, User
+from accounts.models import Department, Post, User
+from answers.models import CannedAnswer
 from audit.models import AuditEvent
 from cases.models import Category
 from directory import importing
@@ -27,7 +28,19 @@ def manager(center_head, client):
 
 @pytest.fixture
 def directory(department, other_department, category, department_head, dept_member):
-    return None
+    window = Post.objects.create(department=department, name="教务窗口", duties="接待、答复")
+    window.holders.set([department_head, dept_member])
+    Post.objects.create(department=other_department, name="报销审核", is_active=False)
+    CannedAnswer.objects.create(
+        category=category,
+        department=department,
+        title="补考何时报名？",
+        body="每学期第二周，在教务系统报名。",
+        created_by=department_head,
+    )
+    CannedAnswer.objects.create(category=category, department=other_department, title="发票抬头",
+                                body="写学校全称，附税号。", is_active=False,
+                                created_by=department_head)  # fmt: skip
 
 
 def csv_file(text: str, name: str = "staff.csv", encoding: str = "utf-8") -> SimpleUploadedFile:
@@ -50,11 +63,14 @@ def snapshot() -> list:
                                                             "is_active")),
         sorted(User.groups.through.objects.values_list("user_id", "group_id")),
         list(Category.objects.order_by("code").values_list()),
+        list(Post.objects.order_by("pk").values_list()),
+        sorted(Post.holders.through.objects.values_list("post_id", "user_id")),
+        list(CannedAnswer.objects.order_by("pk").values_list()),
     ]  # fmt: skip
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-@pytest.mark.parametrize("kind", ["departments", "staff", "categories"])
+@pytest.mark.parametrize("kind", ["departments", "staff", "categories", "posts", "answers"])
 def test_an_export_imports_back_unchanged(directory, manager, kind, fmt):
     exported = manager.get(f"/directory/export/{kind}.{fmt}")
     assert exported.status_code == 200
@@ -257,4 +273,131 @@ def test_planning_reads_a_constant_number_of_queries(directory, django_assert_ma
     assert len(rows) > 40
     with django_assert_max_num_queries(6):
         plan = importing.import_plan(kind="staff", rows=rows)
+    assert {row.action for row in plan.rows} == {"unchanged"}
+
+
+def test_posts_import_creates_updates_and_sets_holders(directory, manager, department_head):
+    text = (
+        "department,name,duties,holders,is_active\n"
+        "JW,教务窗口,接待、答复、登记,jiaowu；zhuren,是\n"
+        "CW,出纳,现金收付,jiaowu1、jiaowu,1\n"
+    )
+    page = dry_run(manager, "posts", csv_file(text, "posts.csv"))
+    plan = page.context["plan"]
+    assert [(r.key, r.action) for r in plan.rows] == [("JW / 教务窗口", "update"),
+                                                      ("CW / 出纳", "create")]  # fmt: skip
+    assert plan.rows[0].changes["holders"] == ("jiaowu、jiaowu1", "jiaowu、zhuren")
+    assert not Post.objects.filter(name="出纳").exists()
+    assert confirm(manager, page).status_code == 302
+    window = Post.objects.get(department__code="JW", name="教务窗口")
+    assert window.duties == "接待、答复、登记"
+    assert set(window.holders.values_list("username", flat=True)) == {"jiaowu", "zhuren"}
+    cashier = Post.objects.get(department__code="CW", name="出纳")
+    assert set(cashier.holders.values_list("username", flat=True)) == {"jiaowu", "jiaowu1"}
+    event = AuditEvent.objects.get(action="directory.import")
+    assert event.object_type == "posts" and event.after["created"] == ["CW / 出纳"]
+    assert sorted(event.after["updated"]["JW / 教务窗口"]) == ["duties", "holders"]
+
+
+BAD_POSTS = """department,name,duties,holders,is_active
+JW,新岗位,,jiaowu,1
+XX,无部门,,,1
+JW,无人,,jiaowu;ghost,1
+JW,,无名称,,1
+JW,新岗位,重复,,1
+"""
+
+
+def test_post_row_errors(directory, manager):
+    page = dry_run(manager, "posts", csv_file(BAD_POSTS, "posts.csv"))
+    plan = page.context["plan"]
+    errors = {row.line: " ".join(row.errors) for row in plan.bad}
+    assert "部门代码 XX 不存在" in errors[3]
+    assert "ghost" in errors[4] and "不是工作人员" in errors[4]
+    assert "name 为必填项" in errors[5]
+    assert "与第 2 行重复" in errors[6]
+    assert [row.key for row in plan.good] == ["JW / 新岗位"]
+    confirm(manager, page)
+    assert list(Post.objects.filter(name__in=["新岗位", "无部门", "无人"]).values_list("name",
+                flat=True)) == ["新岗位"]  # fmt: skip
+    assert AuditEvent.objects.get(action="directory.import").after["rows_with_errors"] == [
+        3, 4, 5, 6,
+    ]  # fmt: skip
+
+
+def test_answers_import_records_the_importer_as_author(directory, manager, center_head):
+    text = (
+        "category,department,title,body,is_active\n"
+        "JX,JW,补考何时报名？,每学期第二周报名。,1\n"
+        "JX,CW,退费多久到账？,十个工作日内。,1\n"
+    )
+    page = dry_run(manager, "answers", csv_file(text, "answers.csv"))
+    plan = page.context["plan"]
+    assert [(r.key, r.action) for r in plan.rows] == [
+        ("JX / JW / 补考何时报名？", "update"),
+        ("JX / CW / 退费多久到账？", "create"),
+    ]
+    assert plan.rows[0].changes == {
+        "body": ("每学期第二周，在教务系统报名。", "每学期第二周报名。")
+    }
+    confirm(manager, page)
+    refund = CannedAnswer.objects.get(title="退费多久到账？")
+    assert (refund.department.code, refund.created_by) == ("CW", center_head)
+    assert CannedAnswer.objects.get(title="补考何时报名？").created_by.username == "jiaowu"
+    assert AuditEvent.objects.get(action="directory.import").object_type == "answers"
+
+
+BAD_ANSWERS = """category,department,title,body,is_active
+JX,XX,部门不存在,答复,1
+NO,JW,类别不存在,答复,1
+JX,JW,,没有问题,1
+JX,JW,没有答复,,1
+"""
+
+
+def test_answer_row_errors(directory, manager):
+    page = dry_run(manager, "answers", csv_file(BAD_ANSWERS, "answers.csv"))
+    plan = page.context["plan"]
+    errors = {row.line: " ".join(row.errors) for row in plan.bad}
+    assert "部门代码 XX 不存在" in errors[2]
+    assert "类别代码 NO 不存在" in errors[3]
+    assert "title 为必填项" in errors[4]
+    assert "body 为必填项" in errors[5]
+    assert plan.good == []
+    assert "类别代码 NO 不存在" in page.content.decode()
+    assert CannedAnswer.objects.count() == 2
+
+
+def test_the_command_imports_answers_only_with_an_actor(directory, tmp_path, center_head):
+    path = tmp_path / "answers.csv"
+    path.write_text("category,department,title,body\nJX,JW,开学时间,九月一日。\n", "utf-8")
+    with pytest.raises(CommandError, match="--actor"):
+        call_command("import_directory", "answers", str(path), "--commit", stdout=io.StringIO())
+    assert not CannedAnswer.objects.filter(title="开学时间").exists()
+    call_command("import_directory", "answers", str(path), "--commit", "--actor", "zhuren",
+                 stdout=io.StringIO())  # fmt: skip
+    assert CannedAnswer.objects.get(title="开学时间").created_by == center_head
+
+
+def test_the_import_page_offers_every_export(directory, manager):
+    html = manager.get("/directory/import/").content.decode()
+    for kind in importing.KINDS:
+        assert f"/directory/export/{kind}.xlsx" in html
+
+
+@pytest.mark.parametrize("kind", ["posts", "answers"])
+def test_planning_posts_and_answers_reads_a_constant_number_of_queries(
+    directory, center_head, kind, django_assert_max_num_queries
+):
+    jw, category = Department.objects.get(code="JW"), Category.objects.get(code="JX")
+    for n in range(30):
+        post = Post.objects.create(department=jw, name=f"岗位{n}")
+        post.holders.set([center_head])
+        CannedAnswer.objects.create(category=category, department=jw, title=f"问题{n}",
+                                    body="答复", created_by=center_head)  # fmt: skip
+    rows = importing.dataset_read(content=importing.export_bytes(kind=kind, fmt="csv"),
+                                  filename=f"{kind}.csv")  # fmt: skip
+    assert len(rows) > 30
+    with django_assert_max_num_queries(6):
+        plan = importing.import_plan(kind=kind, rows=rows, actor=center_head)
     assert {row.action for row in plan.rows} == {"unchanged"}

@@ -6,7 +6,10 @@ from directory import importing
 
 
 class Command(BaseCommand):
-    help = "Export departments, staff or categories to a .csv or .xlsx file (the import's columns)."
+    help = (
+        "Export departments, posts, staff, categories or canned answers to a .csv or .xlsx "
+        "file (the import's columns)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(importing.KINDS))

@@ -9,7 +9,8 @@ from directory import importing
 
 class Command(BaseCommand):
     help = (
-        "Import departments, staff or categories from a CSV/XLSX file. Without --commit only a "
+        "Import departments, posts, staff, categories or canned answers from a CSV/XLSX file. "
+        "Without --commit only a "
         "dry run: what would be created or changed, and each bad row's errors."
     )
 
