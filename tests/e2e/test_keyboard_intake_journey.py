@@ -59,6 +59,11 @@ def test_intake_by_keyboard_only_then_receipt(page, live_server, front_desk, cat
     page.keyboard.press("Tab")
     assert focused(page) == "outcome"  # the checked radio: "handled by me"
     page.keyboard.press("Enter")
+    assert focused(page) == "pending_reason"  # §2.1.2: why not on the spot
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert focused(page) == "pending_note"
+    page.keyboard.press("Enter")
     assert focused(page) == "deadline_mode"
     page.keyboard.press("Enter")
     assert focused(page) == "working_days"
@@ -102,6 +107,7 @@ def test_print_preference_opens_the_print_dialog_once(
     page.select_option("select[name=category]", str(category.pk))
     page.fill("input[name=subject]", "学费")
     page.fill("textarea[name=question]", "学费何时缴纳？")
+    page.select_option("select[name=pending_reason]", "needs_checking")
     page.set_input_files(
         "input[name=document]",
         files=[{"name": "证件.png", "mimeType": "image/png", "buffer": PNG_BYTES}],

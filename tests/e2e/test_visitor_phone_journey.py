@@ -36,6 +36,7 @@ def test_visitor_signs_on_their_phone_from_the_sms_link(
     page.fill("input[name=subject]", "证书领取")
     page.fill("textarea[name=question]", "毕业证书什么时候可以领？")
     page.check("input[name=notify_visitor]")
+    page.select_option("select[name=pending_reason]", "needs_checking")
     page.click("#intake-form button[type=submit]")
     page.wait_for_selector("#case-status")
     case = Case.objects.get()
