@@ -57,8 +57,10 @@ def environment(args: argparse.Namespace) -> dict[str, str]:
         CACHE_KEY_PREFIX="bench",
         SECRET_KEY=os.environ.get("BENCH_SECRET_KEY", "bench-only-secret-key-not-for-production"),
         DEBUG="0",
-        # Loopback speaks plain HTTP: cookies without the Secure flag, or the client drops them.
+        # Loopback speaks plain HTTP: cookies without the Secure flag, or the client drops them;
+        # no redirect to https (HTTPS is on by default when DEBUG is off).
         SECURE_COOKIES="0",
+        HTTPS="0",
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
         DJANGO_SETTINGS_MODULE="firstask.settings",

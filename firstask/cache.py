@@ -227,8 +227,11 @@ class FallbackCache(BaseCache):
         return self._either(lambda c: c.delete_many(keys, version), lambda c: c.bury(keys, version))
 
     def clear(self):
+        """Only this cache's keys (its KEY_PREFIX): the Redis database is shared with Celery's
+        queue and with other processes' caches (parallel test workers), which FLUSHDB would
+        wipe."""
         self._fallback.clear()
-        return self._either(lambda c: c.clear(), lambda c: None)
+        return self._either(_clear_prefixed, lambda c: None)
 
     def close(self, **kwargs):
         self._primary.close(**kwargs)
@@ -252,3 +255,16 @@ def cache_replay() -> int:
         except REDIS_ERRORS as error:
             cache._mark_down(error)
     return 0
+
+
+def _clear_prefixed(cache: RedisCache) -> None:
+    client = cache._cache.get_client(write=True)
+    pattern = f"{cache.key_prefix}:*" if cache.key_prefix else "*"
+    batch: list[bytes] = []
+    for key in client.scan_iter(match=pattern, count=1000):
+        batch.append(key)
+        if len(batch) >= 500:
+            client.delete(*batch)
+            batch = []
+    if batch:
+        client.delete(*batch)

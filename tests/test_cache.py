@@ -147,3 +147,22 @@ def test_a_redis_out_of_memory_is_served_from_postgresql(private_redis, settings
     assert cache.set("more", "y" * 10_000, 60) is None  # refused by Redis, kept in PostgreSQL
     assert cache.get("more") == "y" * 10_000
     assert CacheEntry.objects.filter(cache_key="t:1:more").exists()
+
+
+def test_clearing_the_cache_leaves_other_keys_of_its_redis_database_alone(settings):
+    """cache.clear() must not FLUSHDB: Celery's queue (one REDIS_URL for both) and other
+    processes' caches live in the same database."""
+    import os
+
+    import redis
+    from django.core.cache import cache
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    client.rpush("celery-clear-test", "task")
+    cache.set("ours", 1)
+    try:
+        cache.clear()
+        assert cache.get("ours") is None
+        assert client.llen("celery-clear-test") == 1
+    finally:
+        client.delete("celery-clear-test")

@@ -50,6 +50,7 @@ NOT_BY_LINK = {
     "archive:export_progress": "exists once an export was started (POST)",
     "supervision:complaint_thanks": "shown after a complaint is posted",
     "closure:decide": "the center head's POST on a closure awaiting approval, from its case page",
+    "cases:attachment": "a visitor's document, listed only on a case given one (the demo has none)",
     "favicon": "browsers ask for /favicon.ico themselves; pages link the static icon",
     "api:case_detail": "called by other systems with a bearer token",
     "api:case_timeline": "called by other systems with a bearer token",
