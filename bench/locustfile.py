@@ -120,6 +120,10 @@ class RoleUser(FastHttpUser):
             "answer": "已当场解答。" if outcome == "on_the_spot" else "",
             "confirmation_note": "来访人表示满意" if outcome == "on_the_spot" else "",
             "department": random.choice(FIXTURES["departments"]) if outcome == "referral" else "",
+            # §2.1.2: a case not answered on the spot says why.
+            "pending_reason": {"self": "needs_checking", "referral": "other_department"}.get(
+                outcome, ""
+            ),
         }
         with self.client.post(
             path, data=data, name=name, allow_redirects=False, catch_response=True

@@ -50,7 +50,7 @@ def measure(client, page: dict, path: str, fixtures: dict):
             "visitor_name": "王小明", "phone": fixtures["phones"][0], "visitor_type": "student",
             "channel": "in_person", "category": fixtures["categories"][0], "subject": "退费进度",
             "question": "查询次数测试", "outcome": "self", "deadline_mode": "working_days",
-            "working_days": 3,
+            "working_days": 3, "pending_reason": "needs_checking",
         }  # fmt: skip
     elif page["form"] == "status":
         number, code = fixtures["status_pairs"][0]
