@@ -35,6 +35,7 @@ from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import connections, router, transaction
 from django.utils import timezone
+from psycopg import sql
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -91,10 +92,11 @@ class PostgresCache(DatabaseCache):
         key = self.make_and_validate_key(key, version=version)
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
-        table = connection.ops.quote_name(self._table)
+        table = sql.Identifier(self._table)
         with transaction.atomic(using=db), connection.cursor() as cursor:
+            select = "SELECT value FROM {} WHERE cache_key = %s AND expires > %s FOR UPDATE"
             cursor.execute(
-                f"SELECT value FROM {table} WHERE cache_key = %s AND expires > %s FOR UPDATE",  # noqa: S608 - quoted name
+                sql.SQL(select).format(table).as_string(connection.connection),
                 [key, timezone.now()],
             )
             row = cursor.fetchone()
@@ -103,7 +105,9 @@ class PostgresCache(DatabaseCache):
                 raise ValueError(f"Key '{key}' not found.")
             value += delta
             cursor.execute(
-                f"UPDATE {table} SET value = %s WHERE cache_key = %s",  # noqa: S608 - quoted name
+                sql.SQL("UPDATE {} SET value = %s WHERE cache_key = %s")
+                .format(table)
+                .as_string(connection.connection),
                 [_dumps(value, self.pickle_protocol), key],
             )
         return value

@@ -79,8 +79,8 @@ def _month_of_registration(start: dt.date, end: dt.date) -> models.Case:
 def case_late(as_of: dt.datetime, since: dt.datetime | None = None) -> Q:
     """The cases not answered on time (``kpis.closed_on_time`` has the definition): a result
     given after the deadline in force when it was given; a deadline that lapsed before it was
-    extended; still the owner's work past the deadline at ``as_of``; or — cases with no
-    recorded result round, from before rounds kept their deadline — closed after it.
+    extended; still the owner's work past the deadline at ``as_of``; or — cases with no result
+    round that kept its deadline (from before rounds kept it, archived ones) — closed after it.
 
     ``since``: the start of the period (no round or extension of its cases is older). The
     rounds and extensions are read once each as uncorrelated ``IN`` lists, from the indexes of
@@ -99,7 +99,7 @@ def case_late(as_of: dt.datetime, since: dt.datetime | None = None) -> Q:
         | Q(pk__in=lapsed.values("case_id"))
         | Q(status__in=ACTIVE_STATUSES, deadline__lt=as_of)
         | (
-            ~Q(pk__in=rounds.values("case_id"))
+            ~Q(pk__in=rounds.filter(deadline__isnull=False).values("case_id"))
             & ~Q(outcome=Outcome.ON_THE_SPOT)
             & Q(closed_at__gt=F("deadline"))
         )

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 import requests
+from psycopg import sql
 
+from firstask.sql import db_table, render
 from tests.live import Gunicorn, PrivatePostgres, manage, sign_in
 
 USER = "qiantai"
@@ -106,8 +108,10 @@ def test_a_database_error_mid_intake_answers_503_and_leaves_nothing_half_written
     def hold_the_audit_table() -> None:
         try:
             with transaction.atomic(), connection.cursor() as cursor:
-                table = connection.ops.quote_name(AuditEvent._meta.db_table)
-                cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")  # noqa: S608
+                lock = sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(
+                    db_table(AuditEvent)
+                )
+                cursor.execute(render(lock))
                 holding.set()
                 release.wait(timeout=30)
         finally:

@@ -16,10 +16,13 @@ class Migration(migrations.Migration):
         ),
         # Rounds given before this column: the case's deadline now is the one in force for its
         # last round (a rework's earlier rounds may have had an earlier one: close enough for
-        # history, exact from here on).
+        # history, exact from here on). An archived case's rounds are frozen (the archive's
+        # triggers refuse the UPDATE) and keep none: the KPI judges such a case by its closing
+        # time, as before (supervision.kpi_queries.case_late).
         migrations.RunSQL(
             "UPDATE closure_resultround AS r SET deadline = c.deadline "
-            "FROM cases_case AS c WHERE r.case_id = c.id AND r.deadline IS NULL",
+            "FROM cases_case AS c WHERE r.case_id = c.id AND r.deadline IS NULL "
+            "AND c.status <> 'archived'",
             migrations.RunSQL.noop,
         ),
     ]
