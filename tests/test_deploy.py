@@ -178,6 +178,21 @@ def test_the_beat_schedule_is_registered_in_code():
         assert entry["task"] in app.tasks
 
 
+def test_beat_queues_the_marked_tasks_when_it_starts(monkeypatch):
+    from firstask import celery
+
+    monkeypatch.setattr(celery, "_beat_process", False)  # _catch_up marks this process as beat
+    queued = []
+    monkeypatch.setattr(celery.app, "send_task", lambda task, **options: queued.append(task))
+    celery._catch_up()
+    assert queued == [
+        "cases.flag_overdue",
+        "cases.remind_deadlines",
+        "notifications.deliver_due",
+        "audit.write_checkpoint",
+    ]
+
+
 def test_dockerfile_builds_a_slim_non_root_image_with_pdf_libraries():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert dockerfile.startswith("#") and "\nFROM python:3.11-slim-bookworm\n" in dockerfile
