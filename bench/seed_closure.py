@@ -35,7 +35,7 @@ from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.hooks import bulk_load, center_head_id, refuse_if_seeded  # noqa: E402
+from bench.hooks import bulk_load, center_head_id, refuse_if_seeded
 
 TABLES = ("closure_resultround", "closure_callback")
 SIGNATURE_NAME = "signatures/bench/seeded-signature.png"

@@ -37,7 +37,7 @@ def _catch_up(sender=None, **kwargs) -> None:
         task = settings.CELERY_BEAT_SCHEDULE[name]["task"]
         try:
             app.send_task(task, expires=300)
-        except Exception:  # noqa: BLE001 - the regular schedule retries
+        except Exception:  # the regular schedule retries
             logger.warning("could not queue %s at beat start", task, exc_info=True)
 
 
@@ -83,6 +83,6 @@ def _heartbeat(name: str) -> bool:
         if _beat_process:  # no request or task cycle checks beat's connection
             close_old_connections()
         heartbeat_record(name=name)
-    except Exception:  # noqa: BLE001 - a heartbeat must never stop beat or a task
+    except Exception:  # a heartbeat must never stop beat or a task
         logger.warning("could not record the %s heartbeat", name, exc_info=True)
     return True
