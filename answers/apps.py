@@ -10,5 +10,6 @@ class AnswersConfig(AppConfig):
         from cases import extensions
 
         extensions.register(
-            extensions.NavItem(name="answers", template="answers/_nav_item.html", order=40)
+            extensions.NavItem(name="answers", template="answers/_nav_item.html", order=40),
+            extensions.IntakeSection(name="answers", template="answers/_intake_search.html"),
         )

@@ -18,6 +18,7 @@ The kinds, and who asks them:
 - ``DeskBlock``: a block of the desk above the case tables, built from the request (or None).
 - ``NavItem``: a template of ``<li>`` entries in the top navigation (``cases.context_processors``).
 - ``StatusPageSection``: a template added to the public status page (the complaint channel).
+- ``IntakeSection``: a template added to the intake form's on-the-spot panel (canned answers).
 - ``IntakeStep``: run by ``case_register`` inside its transaction, in order, once the case, its
   first events and its status are written (a referral's row, its notice, webhooks, archiving).
 - ``ResultBlocker``: why the owner may not give the visitor a result yet, or None.
@@ -86,6 +87,15 @@ class NavItem:
 
 @dataclass(frozen=True)
 class StatusPageSection:
+    name: str
+    template: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class IntakeSection:
+    """A template shown on the intake form above the on-the-spot answer (canned answers)."""
+
     name: str
     template: str
     order: int = 100
@@ -172,6 +182,7 @@ if TYPE_CHECKING:
         | DeskBlock
         | NavItem
         | StatusPageSection
+        | IntakeSection
         | IntakeStep
         | ResultBlocker
         | PersonalDataHolder

@@ -176,7 +176,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
             return redirect(case)
     if form.is_bound and request.FILES:
         messages.warning(request, _("Choose the visitor's document again before registering."))
-    return render(request, "cases/case_new.html", {"form": form})
+    sections = [section.template for section in extensions.registered(extensions.IntakeSection)]
+    return render(request, "cases/case_new.html", {"form": form, "sections": sections})
 
 
 def _register(request: HttpRequest, data: dict) -> Case:
