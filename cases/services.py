@@ -256,7 +256,7 @@ def case_register(
     if notify_visitor:
         visitor_messages.contact_register(case=case, email=visitor_email)
         visitor_messages.tell_receipt(case=case)
-    # The apps above take their part last, in this transaction, in the order they registered
+    # The registered intake steps take their part last, in this transaction, by their order
     # (extensions.IntakeStep): the referral's row (handoffs), the referred department's notice
     # (cases.notices), the webhook deliveries, filing a case closed on the spot (archive).
     extensions.run_intake_steps(actor=actor, case=case, department=department)
