@@ -243,6 +243,11 @@ def seed_closure(url: str) -> dict:
                 "ratings": CALLBACK_RATINGS,
             },
         ).rowcount
+        # The flag callback_log sets with the first call-back (the case page reads them then).
+        conn.execute(
+            "UPDATE cases_case SET has_callbacks = true"
+            " WHERE id IN (SELECT case_id FROM closure_callback)"
+        )
         conn.commit()
         conn.autocommit = True
         for table in TABLES:
