@@ -67,37 +67,35 @@ def _holds(column: str, term: str) -> GreaterThan:
     return GreaterThan(StrIndex(Upper(column), Upper(Value(term))), 0)
 
 
-def _text(column: str, term: str, *, walk: bool) -> Q:
-    """``icontains``, with the bigram containment that lets PostgreSQL use the GIN index.
+# An alternative of the search: (the test of a row, the condition an index serves). For a text,
+# ``icontains`` and the bigram containment; for a single indexed condition, itself twice.
+Arm = tuple[Q, Q | None]
 
-    The bitmap heap scan checks the whole OR of the search on every row the indexes found,
-    and PostgreSQL evaluates an AND's arms in the order written: the cheap ``LIKE`` goes first,
-    so ``cases_bigrams(column)`` (a PL/pgSQL loop) is computed only for rows that do contain
-    the term (and then holds: every bigram of a substring is one of the text's). Written the
-    other way round, the search for part of a number computed the subject's and the name's
-    bigrams of each of its ~900 candidate rows: 26–32 ms of a query."""
+
+def _text(column: str, term: str, *, walk: bool) -> Arm:
+    """``icontains``, and the bigram containment that the GIN index serves (none for a single
+    character, which has no bigram)."""
     if walk:
-        return Q(_holds(column, term))
+        return Q(_holds(column, term)), None
     rule = Q(**{f"{column}__icontains": term})
-    return rule & Q(BigramsContain(column, term)) if len(term) >= 2 else rule
+    return rule, Q(BigramsContain(column, term)) if len(term) >= 2 else None
 
 
 _NUMBER_TERM = re.compile(r"[A-Za-z0-9-]{2,20}")
 
 
-def _number_part(term: str, *, walk: bool) -> Q | None:
+def _number_part(term: str, *, walk: bool) -> Arm | None:
     """Any part of a case number: ``0007``, ``20261206``, ``1206-0007``."""
     if not _NUMBER_TERM.fullmatch(term):
         return None
     pieces = [piece for piece in term.upper().split("-") if piece]
     if not pieces or any(len(piece) < 2 for piece in pieces):
-        return Q(number=term.upper())
+        exact = Q(number=term.upper())
+        return exact, exact
     if walk:
-        return Q(_holds("number", term))
+        return Q(_holds("number", term)), None
     parts = Value(pieces, output_field=ArrayField(TextField()))
-    # LIKE first, as in _text: the pieces of the number are computed only for a number that
-    # holds the term.
-    return Q(number__icontains=term) & Q(_Contains(_NumberParts(F("number")), parts))
+    return Q(number__icontains=term), Q(_Contains(_NumberParts(F("number")), parts))
 
 
 def _phone(term: str) -> Q | None:
@@ -130,18 +128,37 @@ def case_text_condition(
         # A full phone number is matched by its keyed hash alone: the number itself goes into
         # no query (nor the query log).
         return phone
-    # The cheapest tests first: PostgreSQL stops at the first arm of the OR that holds, so a
-    # case found by its last four digits, an archive number (a list of ids) or its number is
-    # not also tested against its subject and name.
-    arms = [
-        phone,
-        *(looked_up(term) if extras is None else extras),
-        _number_part(term, walk=walk),
-        _text("subject", term, walk=walk),
-        _text("visitor_name", term, walk=walk),
+    arms: list[Arm] = [
+        (extra, extra)
+        for extra in (phone, *(looked_up(term) if extras is None else extras))
+        if extra is not None
     ]
-    condition = Q()
-    for arm in arms:
-        if arm is not None:
-            condition |= arm
-    return condition
+    number = _number_part(term, walk=walk)
+    if number is not None:
+        arms.append(number)
+    arms += [_text("subject", term, walk=walk), _text("visitor_name", term, walk=walk)]
+    return _any(test for test, _index in arms) & _any_indexed([index for _test, index in arms])
+
+
+def _any(conditions) -> Q:
+    found = Q()
+    for condition in conditions:
+        found |= condition
+    return found
+
+
+def _any_indexed(conditions: list[Q | None]) -> Q:
+    """The OR of the arms' indexed conditions, written beside the OR of their tests.
+
+    ``(LIKE₁ OR LIKE₂ …) AND (index₁ OR index₂ …)`` finds what ``(LIKE₁ AND index₁) OR …``
+    finds, since each LIKE implies its indexed condition (every bigram or piece of a substring
+    is one of the text's). Written so, PostgreSQL answers the second OR with a BitmapOr of the
+    indexes and leaves it out of the row filter (the bitmap is exact), so each row the indexes
+    found is tested with the LIKEs alone. With one OR of ANDs it kept the whole OR as the row
+    filter and computed ``cases_bigrams(subject)``, ``cases_bigrams(visitor_name)`` and
+    ``cases_number_parts(number)`` (PL/pgSQL loops, 20–40 µs each) for each of the ~900 cases
+    of a day in the search for part of a number: 26–32 ms of its query (issue 15). An arm
+    without an index (one character, the walk form) leaves the row test alone."""
+    if any(condition is None for condition in conditions):
+        return Q()
+    return _any(conditions)
