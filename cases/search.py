@@ -12,6 +12,9 @@ count stops after the cap:
 - subject and name: GIN indexes of character bigrams (migrations 0004, 0008), rechecked by
   ``icontains``;
 - an archive number: whatever the apps above register in ``search_conditions`` (archive).
+
+The condition is ``(test OR test …) AND (index OR index …)``: rows are tested with cheap
+``LIKE``s, the PL/pgSQL functions of the indexes are left to the indexes (_any_indexed).
 """
 
 from __future__ import annotations
