@@ -2,6 +2,10 @@
 database (run inside Django by bench/run.py). A list page is counted at 25 and at 100 rows.
 
     python bench/querycount.py FIXTURES.json OUT.json [--explain EXPLAIN.txt] [--slow-ms 20]
+        [--repeat 3] [--warmup 0] [--get-only]
+
+--warmup N sends N unmeasured requests of each page first; --get-only leaves out the pages that
+post (the default-settings rows of bench/run.py --pg-defaults: one warm request per page).
 
 With --explain, every query slower than --slow-ms is run again under EXPLAIN (ANALYZE, BUFFERS)
 and written to the file: the first place to look when a page is slow.
@@ -69,6 +73,8 @@ def main() -> None:
     parser.add_argument("--explain")
     parser.add_argument("--slow-ms", type=float, default=20.0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=0)
+    parser.add_argument("--get-only", action="store_true")
     args = parser.parse_args()
     from django.db import connection
     from django.test import Client
@@ -76,6 +82,8 @@ def main() -> None:
     fixtures = json.loads(Path(args.fixtures).read_text())
     rows, explained = [], []
     for page in fixtures["pages"]:
+        if args.get_only and page["form"]:
+            continue
         session = fixtures["sessions"][page["role"]][0]
         client = Client()
         if session["sessionid"]:
@@ -83,6 +91,8 @@ def main() -> None:
         for per_page in (25, 100) if "{per_page}" in page["path"] else (None,):
             path = fill(page["path"], fixtures, session, per_page or 25)
             timings, counts = [], []
+            for _ in range(args.warmup):
+                measure(client, page, path, fixtures)
             for _ in range(args.repeat):
                 response, queries, elapsed = measure(client, page, path, fixtures)
                 timings.append(elapsed)

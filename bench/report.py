@@ -70,6 +70,51 @@ def _query_section(queries: list[dict]) -> list[str]:
     return [*lines, ""]
 
 
+DEFAULTS_TARGET_MS = 50  # issue 20: every desk and list page, one warm request, stock settings
+
+
+def _defaults_section(defaults: dict) -> list[str]:
+    """One warm request per page on this run's settings and on PostgreSQL's defaults."""
+
+    def settings(label: str) -> str:
+        values = defaults[label]["settings"]
+        return ", ".join(f"{name} {values[name]}" for name in values if name != "server_version")
+
+    def key(row: dict) -> tuple:
+        return row["name"], row["per_page"]
+
+    stock = {key(row): row for row in defaults["defaults"]["rows"]}
+    lines = [
+        "## Default settings",
+        "",
+        "One warm request per page (median of 5 after 3 unmeasured; Django's test client, no",
+        "concurrency; pages that post left out), first on this run's settings, then with the",
+        "cluster restarted on PostgreSQL's defaults (`bin/pgembed.py restart --defaults`). Target",
+        f"(issue 20): every desk and list page under {DEFAULTS_TARGET_MS} ms on the defaults.",
+        "",
+        f"- this run: {settings('tuned')}",
+        f"- defaults: {settings('defaults')}",
+        "",
+        "| page | rows | ms, this run | ms, defaults | queries | desk or list < "
+        f"{DEFAULTS_TARGET_MS} ms |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for row in defaults["tuned"]["rows"]:
+        other = stock.get(key(row))
+        if other is None:
+            continue
+        listed = row["name"].startswith(("desk", "cases:")) or row["name"] in {
+            "handoffs desk",
+            "archive",
+        }
+        verdict = ("✓" if other["ms"] < DEFAULTS_TARGET_MS else "✗") if listed else ""
+        lines.append(
+            f"| {row['name']} | {row['per_page'] or '—'} | {row['ms']:.0f} | {other['ms']:.0f} | "
+            f"{other['queries']} | {verdict} |"
+        )
+    return [*lines, ""]
+
+
 def _load_section(users: int, rows: list[dict], duration: int) -> list[str]:
     lines = [
         f"## Load: {users} concurrent users, {duration} s",
@@ -123,7 +168,21 @@ def _targets(queries: list[dict], loads: dict[int, list[dict]], seed: dict) -> l
     return [*lines, ""]
 
 
-def write(path: Path, *, info, args, argv, seed, queries, loads, memory, figures, seconds, date):
+def write(
+    path: Path,
+    *,
+    info,
+    args,
+    argv,
+    seed,
+    queries,
+    loads,
+    memory,
+    figures,
+    seconds,
+    date,
+    defaults=None,
+):
     command = "make bench" + (f' BENCH_ARGS="{" ".join(argv)}"' if argv else "")
     if str(args.cases) != "1000000":
         command += f" BENCH_CASES={args.cases}"
@@ -160,6 +219,8 @@ def write(path: Path, *, info, args, argv, seed, queries, loads, memory, figures
             + ".",
             "",
         ]
+    if defaults:
+        lines += _defaults_section(defaults)
     if figures:
         lines += ["## Other figures", "", *[f"{section}\n" for section in figures]]
     else:

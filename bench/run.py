@@ -7,7 +7,9 @@ Steps: (1) a fresh database (BENCH_DATABASE_URL) is migrated and seeded with ben
 serves the app as in production (DEBUG off) and locust, headless in its own process, loads it
 over loopback with signed-in users at each user count, while the workers' memory is sampled;
 (4) the optional figures scripts bench/*_bench.py (overdue scan, PDF render, KPI …) are run;
-(5) the tables go to bench/RESULTS.md. Intermediate files are kept under bench/out/.
+(5) with --pg-defaults, one warm request per page on this run's PostgreSQL settings and then on
+PostgreSQL's defaults (the embedded cluster of --pg-data restarted on them, then on its own again);
+(6) the tables go to bench/RESULTS.md. Intermediate files are kept under bench/out/.
 """
 
 from __future__ import annotations
@@ -324,6 +326,62 @@ def run_figures(args, env) -> list[str]:
     return sections
 
 
+def embedded_cluster(args) -> Path:
+    """The data directory of the embedded cluster (bin/pgembed.py) that serves the benchmark's
+    database, checked before anything is seeded: --pg-defaults restarts it."""
+    import psycopg
+
+    if args.pg_data is None:
+        raise SystemExit(
+            "--pg-defaults restarts the benchmark's PostgreSQL on its default settings: it needs "
+            "the embedded cluster's data directory (--pg-data DIR or BENCH_PG_DATA), e.g. "
+            "python bin/pgembed.py start --data var/bench-pgdata --port 54330"
+        )
+    data = Path(args.pg_data).resolve()
+    server = args.database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(server) as conn:
+        served = conn.execute("SELECT current_setting('data_directory')").fetchone()[0]
+    if Path(served).resolve() != data:
+        raise SystemExit(
+            f"--pg-data {data} is not the cluster at {server} (its data directory: {served})"
+        )
+    return data
+
+
+def warm_requests(label: str, env: dict[str, str], server: str) -> dict:
+    """One warm request of every page that does not post: median of 5 after 3 unmeasured."""
+    out = OUT / f"warm_{label}.json"
+    run(
+        [PY, "bench/querycount.py", str(OUT / "fixtures.json"), str(out),
+         "--warmup", "3", "--repeat", "5", "--get-only"],
+        env,
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    return {"settings": postgres_settings(server), "rows": json.loads(out.read_text())}
+
+
+def default_settings_rows(args, env, data: Path) -> dict:
+    """The same warm requests on this run's settings and on PostgreSQL's defaults (issue 20: the
+    desks and lists fast on a stock server too). The cluster is restarted with the defaults on
+    its command line, which override every configuration file, then restarted on its own; its
+    shared buffers start cold each time, the OS cache stays warm, hence the warm-up."""
+    sys.path.insert(0, str(ROOT / "bin"))
+    import pgembed
+
+    port = urlsplit(args.database_url).port or 5432
+    server = args.database_url.rsplit("/", 1)[0] + "/postgres"
+    measured = {"tuned": warm_requests("tuned", env, server)}
+    try:
+        log("restarting PostgreSQL on its default settings")
+        pgembed.restart(data, port, "postgres", defaults=True)
+        measured["defaults"] = warm_requests("defaults", env, server)
+    finally:
+        log("restarting PostgreSQL on its own settings")
+        pgembed.restart(data, port, "postgres")
+    (OUT / "defaults.json").write_text(json.dumps(measured, ensure_ascii=False, indent=1))
+    return measured
+
+
 def figure_markdown(title: str, command: str, output: str, seconds: float) -> str:
     head = f"### {title}\n\n`{command.replace(str(ROOT) + '/', '')}` ({seconds:.0f} s)\n"
     try:
@@ -350,6 +408,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--audit", choices=["full", "register", "none"], default="full")
     parser.add_argument("--reuse", action="store_true", help="keep a database seeded earlier")
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument(
+        "--pg-defaults",
+        action="store_true",
+        help="also measure one warm request per page on PostgreSQL's default settings "
+        "(restarts the embedded cluster of --pg-data)",
+    )
+    parser.add_argument(
+        "--pg-data",
+        default=os.environ.get("BENCH_PG_DATA"),
+        help="data directory of the embedded cluster (bin/pgembed.py) serving the database",
+    )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     args = parser.parse_args(argv)
     runs = load_runs(args.users, args.duration)
@@ -359,6 +428,7 @@ def main(argv: list[str] | None = None) -> None:
     started = time.monotonic()
     info = machine()
     info["postgres"] = postgres_settings(args.database_url.rsplit("/", 1)[0] + "/postgres")
+    pg_data = embedded_cluster(args) if args.pg_defaults else None
     if info["postgres"]["shared_buffers"] == "128MB":
         log(
             "PostgreSQL runs with the default shared_buffers (128MB): the 6 GB database is read "
@@ -387,6 +457,7 @@ def main(argv: list[str] | None = None) -> None:
             server.stop()
         memory = server.peak
     figures = run_figures(args, env)
+    defaults = default_settings_rows(args, env, pg_data) if pg_data is not None else None
     from bench.report import write
 
     write(
@@ -399,6 +470,7 @@ def main(argv: list[str] | None = None) -> None:
         loads=loads,
         memory=memory,
         figures=figures,
+        defaults=defaults,
         seconds=time.monotonic() - started,
         date=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
     )

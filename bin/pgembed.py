@@ -6,12 +6,21 @@ extensions, about 14 MB), so nothing is installed outside the virtualenv. The cl
 ``$VAR_DIR/pgdata`` (``var/pgdata``) and listens on 127.0.0.1 only, on ``EMBEDDED_PG_PORT``
 (54320), with trust authentication: it is a demo and test server, never a production one.
 
+It runs with the settings the benchmark relies on (bench/README.md), sized at every start from
+the memory this machine (or its cgroup) gives: ``shared_buffers`` a quarter of it,
+``effective_cache_size`` three quarters. They are written to ``firstask.conf`` in the data
+directory, included from ``postgresql.conf``, so that ``ALTER SYSTEM`` still overrides them;
+``EMBEDDED_PG_SHARED_BUFFERS`` and ``EMBEDDED_PG_EFFECTIVE_CACHE_SIZE`` (e.g. ``2GB``) fix them.
+``restart --defaults`` runs the cluster on PostgreSQL's own defaults instead (128 MB of shared
+buffers …), until the next start: what `make bench --pg-defaults` measures.
+
 PostgreSQL refuses to run as root. Run as root, the cluster is owned by the system user
 ``firstask-pg`` (created on first use) and every server command drops to it; the data directory's
 parents must be traversable by that user.
 
     python bin/pgembed.py start [--data DIR] [--port 54320] [--db firstask]   # prints the URL
     python bin/pgembed.py stop [--data DIR]
+    python bin/pgembed.py restart [--data DIR] [--port 54320] [--defaults]
     python bin/pgembed.py status [--data DIR]                                 # exit 0 if running
 """
 
@@ -31,19 +40,60 @@ VAR_DIR = Path(os.environ.get("VAR_DIR") or ROOT / "var")
 DEFAULT_DATA = VAR_DIR / "pgdata"
 DEFAULT_PORT = int(os.environ.get("EMBEDDED_PG_PORT", "54320"))
 SYSTEM_USER = "firstask-pg"
-# Settings the benchmark relies on, sized for a laptop-sized demo (bench/README.md explains each).
+# Settings the benchmark relies on, beside the memory sized by sized_settings() (bench/README.md
+# explains each).
 SERVER_SETTINGS = {
     "listen_addresses": "'127.0.0.1'",
     "max_connections": "100",
-    "shared_buffers": "'256MB'",
-    "effective_cache_size": "'1GB'",
     "work_mem": "'16MB'",
-    "maintenance_work_mem": "'128MB'",
     "random_page_cost": "1.1",
     "jit": "off",
     "logging_collector": "off",
     "log_min_messages": "warning",
 }
+# PostgreSQL's own defaults of the settings above (what a stock server, e.g. the postgres image
+# without a command, runs with): `restart --defaults`, the benchmark's "default settings" rows.
+POSTGRES_DEFAULTS = {
+    "shared_buffers": "128MB",
+    "effective_cache_size": "4GB",
+    "work_mem": "4MB",
+    "maintenance_work_mem": "64MB",
+    "random_page_cost": "4",
+    "jit": "on",
+}
+CONF_FILE = "firstask.conf"
+# What versions before firstask.conf appended to postgresql.auto.conf (dropped at start).
+_OLD_MARKER = "# firstask embedded server (bin/pgembed.py)"
+
+
+def memory_bytes() -> int:
+    """The memory the server may use: the machine's, or its cgroup's limit when lower."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    for limit in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = Path(limit).read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            total = min(total, int(text))
+    return total
+
+
+def sized_settings(memory: int | None = None) -> dict[str, str]:
+    """The memory settings for ``memory`` bytes (default: this machine's): a quarter in shared
+    buffers (the whole of a million cases' hot indexes; with the default 128 MB the desks read
+    their pages through the OS cache), three quarters as the planner's cache estimate."""
+    megabytes = (memory_bytes() if memory is None else memory) // 2**20
+    shared = os.environ.get("EMBEDDED_PG_SHARED_BUFFERS") or f"{max(128, megabytes // 4)}MB"
+    cache = (
+        os.environ.get("EMBEDDED_PG_EFFECTIVE_CACHE_SIZE") or f"{max(512, megabytes * 3 // 4)}MB"
+    )
+    maintenance = f"{min(1024, max(64, megabytes // 32))}MB"
+    return {
+        "shared_buffers": f"'{shared}'",
+        "effective_cache_size": f"'{cache}'",
+        "maintenance_work_mem": f"'{maintenance}'",
+    }
 
 
 class EmbeddedError(RuntimeError):
@@ -107,6 +157,7 @@ def _check_reachable(data: Path) -> None:
     owner = _owner()
     if owner is None:
         return
+    data.parent.mkdir(parents=True, exist_ok=True)
     for parent in reversed(data.parents):
         mode = parent.stat().st_mode
         if parent.stat().st_uid == owner.pw_uid or mode & 0o001:
@@ -149,20 +200,66 @@ def _initdb(data: Path, port: int) -> None:
     )
     if done.returncode:
         raise EmbeddedError(f"initdb failed: {done.stderr.strip()[-500:]}")
-    settings = dict(SERVER_SETTINGS, port=str(port), unix_socket_directories=f"'{data}'")
-    conf = "".join(f"{name} = {value}\n" for name, value in settings.items())
-    with open(data / "postgresql.auto.conf", "a", encoding="utf-8") as auto:
-        auto.write("# firstask embedded server (bin/pgembed.py)\n" + conf)
+    with open(data / "postgresql.conf", "a", encoding="utf-8") as main_conf:
+        main_conf.write(f"\ninclude_if_exists '{CONF_FILE}'  # bin/pgembed.py, at every start\n")
 
 
-def start(data: Path = DEFAULT_DATA, port: int = DEFAULT_PORT, database: str = "firstask") -> str:
-    """Start the cluster (creating it on first use) and the database; return its URL."""
+def _write_settings(data: Path, port: int) -> None:
+    """firstask.conf, sized anew at every start (ALTER SYSTEM, read after it, still wins)."""
+    settings = dict(
+        SERVER_SETTINGS, **sized_settings(), port=str(port), unix_socket_directories=f"'{data}'"
+    )
+    conf = data / CONF_FILE
+    conf.write_text(
+        "# Written by bin/pgembed.py at every start: edits are lost (use ALTER SYSTEM).\n"
+        + "".join(f"{name} = {value}\n" for name, value in settings.items()),
+        encoding="utf-8",
+    )
+    owner = _owner()
+    if owner is not None:
+        shutil.chown(conf, owner.pw_uid, owner.pw_gid)
+    main_conf = data / "postgresql.conf"
+    if CONF_FILE not in main_conf.read_text(encoding="utf-8"):  # a cluster made before it
+        with open(main_conf, "a", encoding="utf-8") as handle:
+            handle.write(f"\ninclude_if_exists '{CONF_FILE}'  # bin/pgembed.py, at every start\n")
+    _drop_old_block(data / "postgresql.auto.conf")
+
+
+def _drop_old_block(auto: Path) -> None:
+    """Remove the fixed 256 MB settings that earlier versions appended to postgresql.auto.conf
+    (they would override firstask.conf). A file rewritten by ALTER SYSTEM since has lost the
+    marker: its settings were chosen by someone, and stay."""
+    if not auto.exists():
+        return
+    lines = auto.read_text(encoding="utf-8").splitlines(keepends=True)
+    if _OLD_MARKER + "\n" not in lines:
+        return
+    start = lines.index(_OLD_MARKER + "\n")
+    end = start + 1
+    ours = {*SERVER_SETTINGS, *POSTGRES_DEFAULTS, "port", "unix_socket_directories"}
+    while end < len(lines) and lines[end].split("=", 1)[0].strip() in ours:
+        end += 1
+    auto.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+
+
+def start(
+    data: Path = DEFAULT_DATA,
+    port: int = DEFAULT_PORT,
+    database: str = "firstask",
+    *,
+    overrides: dict[str, str] | None = None,
+) -> str:
+    """Start the cluster (creating it on first use) and the database; return its URL.
+    ``overrides``: settings given on the server's command line, over every file (until the
+    next start); POSTGRES_DEFAULTS for a stock server."""
     data = data.resolve()
     _check_reachable(data)
     if not (data / "PG_VERSION").exists():
         _initdb(data, port)
     if not is_running(data):
+        _write_settings(data, port)
         log = data / "server.log"
+        options = " ".join([f"-p {port}", *(f"-c {k}={v}" for k, v in (overrides or {}).items())])
         done = _run(
             [
                 "pg_ctl",
@@ -175,7 +272,7 @@ def start(data: Path = DEFAULT_DATA, port: int = DEFAULT_PORT, database: str = "
                 "-t",
                 "60",
                 "-o",
-                f"-p {port}",
+                options,
             ],
             check=False,
         )
@@ -212,16 +309,33 @@ def stop(data: Path = DEFAULT_DATA) -> None:
         _run(["pg_ctl", "stop", "-D", str(data), "-m", "fast", "-w", "-t", "60"])
 
 
+def restart(
+    data: Path = DEFAULT_DATA,
+    port: int = DEFAULT_PORT,
+    database: str = "firstask",
+    *,
+    defaults: bool = False,
+) -> str:
+    """Stop and start the cluster: on its own settings, or on PostgreSQL's defaults."""
+    stop(data)
+    return start(data, port, database, overrides=POSTGRES_DEFAULTS if defaults else None)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("action", choices=["start", "stop", "status"])
+    parser.add_argument("action", choices=["start", "stop", "restart", "status"])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--db", default="firstask")
+    parser.add_argument(
+        "--defaults", action="store_true", help="restart: on PostgreSQL's default settings"
+    )
     args = parser.parse_args()
     try:
         if args.action == "start":
             print(start(args.data, args.port, args.db))
+        elif args.action == "restart":
+            print(restart(args.data, args.port, args.db, defaults=args.defaults))
         elif args.action == "stop":
             stop(args.data)
         else:

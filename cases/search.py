@@ -13,6 +13,9 @@ count stops after the cap:
   ``icontains``;
 - an archive number: whatever the apps above register as ``extensions.SearchCondition``
   (archive).
+
+The condition is ``(test OR test …) AND (index OR index …)``: rows are tested with cheap
+``LIKE``s, the PL/pgSQL functions of the indexes are left to the indexes (_any_indexed).
 """
 
 from __future__ import annotations
@@ -64,27 +67,35 @@ def _holds(column: str, term: str) -> GreaterThan:
     return GreaterThan(StrIndex(Upper(column), Upper(Value(term))), 0)
 
 
-def _text(column: str, term: str, *, walk: bool) -> Q:
+# An alternative of the search: (the test of a row, the condition an index serves). For a text,
+# ``icontains`` and the bigram containment; for a single indexed condition, itself twice.
+Arm = tuple[Q, Q | None]
+
+
+def _text(column: str, term: str, *, walk: bool) -> Arm:
+    """``icontains``, and the bigram containment that the GIN index serves (none for a single
+    character, which has no bigram)."""
     if walk:
-        return Q(_holds(column, term))
+        return Q(_holds(column, term)), None
     rule = Q(**{f"{column}__icontains": term})
-    return Q(BigramsContain(column, term)) & rule if len(term) >= 2 else rule
+    return rule, Q(BigramsContain(column, term)) if len(term) >= 2 else None
 
 
 _NUMBER_TERM = re.compile(r"[A-Za-z0-9-]{2,20}")
 
 
-def _number_part(term: str, *, walk: bool) -> Q | None:
+def _number_part(term: str, *, walk: bool) -> Arm | None:
     """Any part of a case number: ``0007``, ``20261206``, ``1206-0007``."""
     if not _NUMBER_TERM.fullmatch(term):
         return None
     pieces = [piece for piece in term.upper().split("-") if piece]
     if not pieces or any(len(piece) < 2 for piece in pieces):
-        return Q(number=term.upper())
+        exact = Q(number=term.upper())
+        return exact, exact
     if walk:
-        return Q(_holds("number", term))
+        return Q(_holds("number", term)), None
     parts = Value(pieces, output_field=ArrayField(TextField()))
-    return Q(_Contains(_NumberParts(F("number")), parts)) & Q(number__icontains=term)
+    return Q(number__icontains=term), Q(_Contains(_NumberParts(F("number")), parts))
 
 
 def _phone(term: str) -> Q | None:
@@ -113,15 +124,42 @@ def case_text_condition(
     checked with ``icontains`` alone, without computing its bigrams. ``extras``: looked_up(term)
     when the caller builds the condition more than once. ``phones=False``: no phone matching,
     for a search form whose terms go into its URL (the archive browser's GET form)."""
-    condition = _text("subject", term, walk=walk) | _text("visitor_name", term, walk=walk)
     phone = _phone(term) if phones else None
     if phone is not None and len(term) > 4:
         # A full phone number is matched by its keyed hash alone: the number itself goes into
         # no query (nor the query log).
         return phone
-    for extra in (_number_part(term, walk=walk), phone):
-        if extra is not None:
-            condition |= extra
-    for extra in looked_up(term) if extras is None else extras:
-        condition |= extra
-    return condition
+    arms: list[Arm] = [
+        (extra, extra)
+        for extra in (phone, *(looked_up(term) if extras is None else extras))
+        if extra is not None
+    ]
+    number = _number_part(term, walk=walk)
+    if number is not None:
+        arms.append(number)
+    arms += [_text("subject", term, walk=walk), _text("visitor_name", term, walk=walk)]
+    return _any(test for test, _index in arms) & _any_indexed([index for _test, index in arms])
+
+
+def _any(conditions) -> Q:
+    found = Q()
+    for condition in conditions:
+        found |= condition
+    return found
+
+
+def _any_indexed(conditions: list[Q | None]) -> Q:
+    """The OR of the arms' indexed conditions, written beside the OR of their tests.
+
+    ``(LIKE₁ OR LIKE₂ …) AND (index₁ OR index₂ …)`` finds what ``(LIKE₁ AND index₁) OR …``
+    finds, since each LIKE implies its indexed condition (every bigram or piece of a substring
+    is one of the text's). Written so, PostgreSQL answers the second OR with a BitmapOr of the
+    indexes and leaves it out of the row filter (the bitmap is exact), so each row the indexes
+    found is tested with the LIKEs alone. With one OR of ANDs it kept the whole OR as the row
+    filter and computed ``cases_bigrams(subject)``, ``cases_bigrams(visitor_name)`` and
+    ``cases_number_parts(number)`` (PL/pgSQL loops, 20–40 µs each) for each of the ~900 cases
+    of a day in the search for part of a number: 26–32 ms of its query (issue 15). An arm
+    without an index (one character, the walk form) leaves the row test alone."""
+    if any(condition is None for condition in conditions):
+        return Q()
+    return _any(conditions)

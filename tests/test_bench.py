@@ -36,3 +36,36 @@ def test_load_runs_read_users_and_seconds():
 
     assert load_runs("8:180,32:60", 60) == {8: 180, 32: 60}
     assert load_runs("8,32", 45) == {8: 45, 32: 45}
+
+
+def test_default_settings_rows_compare_each_page_and_judge_desks_and_lists():
+    from bench.report import _defaults_section
+
+    def rows(desk_ms, list_ms):
+        return [
+            {"name": "desk", "per_page": None, "ms": desk_ms, "queries": 9},
+            {"name": "cases: all, newest", "per_page": 25, "ms": list_ms, "queries": 8},
+            {"name": "KPI", "per_page": None, "ms": 80.0, "queries": 7},
+        ]
+
+    settings = {"shared_buffers": "6GB", "server_version": "18.6"}
+    lines = _defaults_section(
+        {
+            "tuned": {"settings": settings, "rows": rows(30.0, 20.0)},
+            "defaults": {"settings": {"shared_buffers": "128MB"}, "rows": rows(99.0, 21.0)},
+        }
+    )
+    assert "- defaults: shared_buffers 128MB" in lines
+    assert "| desk | — | 30 | 99 | 9 | ✗ |" in lines
+    assert "| cases: all, newest | 25 | 20 | 21 | 8 | ✓ |" in lines
+    assert "| KPI | — | 30 | 80 | 7 |  |" not in lines  # not a desk or list: no verdict
+    assert "| KPI | — | 80 | 80 | 7 |  |" in lines
+
+
+def test_pg_defaults_needs_the_embedded_clusters_directory():
+    import argparse
+
+    from bench.run import embedded_cluster
+
+    with pytest.raises(SystemExit, match="--pg-data"):
+        embedded_cluster(argparse.Namespace(pg_data=None, database_url="postgres://x/y"))

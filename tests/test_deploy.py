@@ -237,3 +237,31 @@ def test_a_fresh_database_migrates_forwards_back_and_forwards(fresh_database_url
     assert "Applying cases.0005_lean_indexes... OK" in migrate("--no-input")
     assert "Unapplying cases.0005_lean_indexes... OK" in migrate("cases", "0004", "--no-input")
     assert "Applying cases.0005_lean_indexes... OK" in migrate("--no-input")
+
+
+def test_postgres_runs_with_the_benchmarks_settings_sized_from_memory(compose):
+    """The postgres service hands the image's entrypoint the settings of bench/README.md, a
+    quarter of the memory in shared buffers unless .env fixes it (issue 20, "fast as shipped")."""
+    service = compose["services"]["postgres"]
+    words = service["command"]
+    assert words[:2] == ["sh", "-c"] and "exec docker-entrypoint.sh postgres" in words[2]
+    script = words[2].replace("$$", "$").replace("exec docker-entrypoint.sh", "echo")
+    megabytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+
+    def flags(**env: str) -> str:
+        done = subprocess.run(  # noqa: S603
+            ["/bin/sh", "-c", script],
+            env={"PATH": "/usr/bin:/bin", **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout
+
+    sized = flags()
+    shared = int(sized.split("shared_buffers=")[1].split("MB")[0])
+    assert shared >= 128 and shared <= max(128, megabytes // 4)
+    assert "random_page_cost=1.1" in sized and "work_mem=16MB" in sized
+    assert "shared_buffers=2GB " in flags(POSTGRES_SHARED_BUFFERS="2GB")
+    assert service["environment"]["POSTGRES_SHARED_BUFFERS"] == ""
+    assert service["shm_size"] in {"1g", "1gb", 1073741824}

@@ -171,3 +171,33 @@ def test_a_search_token_expires(client, center_head, family, settings):
         response = client.get(location)
     assert expired_message() in response.content.decode()
     assert response.context["filter"].form["q"].value() == ""  # an empty box to type it again
+
+
+def test_digits_find_subjects_and_names_as_well_as_numbers(client, center_head, family, make_case):
+    """A term of digits is not only a number's piece or a phone's end: a subject or a name that
+    holds it is found too (the search tests numbers first, but drops nothing)."""
+    course = make_case(visitor_name="孙八", phone="13800002222", subject="第0315期课程退费")
+    named = make_case(visitor_name="Zhao 0315", phone="13800003333", subject="咨询")
+    client.force_login(center_head)
+    assert found(client, "0315") >= {course.number, named.number}
+    assert found(client, "第0315期") == {course.number}
+    sequence = family["father"].number.split("-")[2]
+    assert family["father"].number in found(client, sequence)
+
+
+def test_rows_are_tested_with_likes_and_the_functions_left_to_the_indexes(
+    client, center_head, family
+):
+    """The search is ``(LIKE … OR LIKE …) AND (index … OR index …)``: PostgreSQL answers the
+    second OR with its indexes and tests each row they found with the LIKEs alone, never
+    computing the PL/pgSQL bigram and number-piece functions per row (issue 15's 270 ms)."""
+    client.force_login(center_head)
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/cases/", {"q": "0007", "per_page": 25})
+    sql = next(q["sql"] for q in captured.captured_queries if "cases_number_parts(" in q["sql"])
+    tests = sql[sql.index("LIKE") : sql.rindex("LIKE")]
+    assert 'UPPER("cases_case"."subject"::text) LIKE' in sql
+    assert "cases_bigrams(" not in tests and "cases_number_parts(" not in tests
+    indexed = sql[sql.rindex("LIKE") :]
+    for function in ("cases_number_parts(", 'cases_bigrams("cases_case"."subject")'):
+        assert function in indexed
