@@ -64,6 +64,8 @@ class TalliedPaginator(Paginator):
     """A paginator told its count (from the tally) that reads a page as a deferred join: the
     page's ids by a narrow query walking the time index, then those rows with their joins."""
 
+    object_list: QuerySet[ArchiveRecord]
+
     def __init__(self, object_list, per_page, *, count: int) -> None:
         super().__init__(object_list, per_page)
         self.count = count
@@ -75,7 +77,8 @@ class TalliedPaginator(Paginator):
         ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
         rows = self.object_list.model._default_manager.select_related(*LIST_RELATED)
         found = rows.in_bulk(ids)
-        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+        page = [found[pk] for pk in ids if pk in found]
+        return self._get_page(page, number, self)  # type: ignore[attr-defined]  # not in django-stubs
 
 
 def _tallied_filters(user: User, archive_filter: ArchiveFilter) -> dict | None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -193,6 +194,12 @@ class Case(models.Model):
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     # Optimistic lock: a form posts the version it was rendered with (ARCHITECTURE, State).
     version = models.PositiveIntegerField(default=1)
+    # Not columns: what the case page reads once per request and keeps on the instance
+    # (case_timeline_read; the panels of handoffs and closure, typed loosely: they sit above).
+    _timeline: list[CaseEvent]
+    timeline_kinds: frozenset[str]
+    _handoff_work: tuple[list[Any], list[Any]]
+    _closure_context: tuple[int, dict[str, Any]]
 
     class Meta:
         ordering = ["-created_at"]

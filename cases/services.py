@@ -243,7 +243,7 @@ def case_register(
     )
     if outcome == Outcome.ON_THE_SPOT:
         _close_on_the_spot(actor, case=case, note=confirmation_note)
-    if outcome == Outcome.REFERRAL:
+    if outcome == Outcome.REFERRAL and department is not None:  # None refused above
         case.involved_departments.add(department)  # type: ignore[arg-type]
         event_add(
             case=case,

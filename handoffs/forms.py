@@ -101,7 +101,7 @@ class ReviewForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # as Django reads it: clean() may return None
         if data.get("decision") == self.RETURN and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Say what is missing from the answer."))
         return data
@@ -164,7 +164,7 @@ class HandoffSubmitForm(TokenForm):
         self.fields["posts"].label_from_instance = str
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # as Django reads it: clean() may return None
         departments, posts = data.get("departments") or [], data.get("posts") or []
         if involved_count(list(departments), posts) < 2:
             self.add_error("departments", _("A handoff needs at least two departments or posts."))
@@ -299,7 +299,7 @@ class MeetingForm(TokenForm):
         )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # as Django reads it: clean() may return None
         plans = []
         for unit, role, task, deadline in self.rows + self.post_rows:
             post = unit if isinstance(unit, Post) else None
@@ -398,7 +398,7 @@ class RulingForm(forms.Form):
         self.fields["add_deadline"].initial = handoff.case.deadline
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # as Django reads it: clean() may return None
         department = data.get("add_department")
         data["add"] = None
         if department is not None:

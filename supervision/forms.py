@@ -159,7 +159,7 @@ class FindingForm(forms.Form):
 
 class PeriodFormMixin(forms.Form):
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # as Django reads it: clean() may return None
         for name in (self.start_field, self.end_field):
             try:
                 validate_date_in_range(data.get(name))
@@ -406,7 +406,7 @@ class PeriodChoiceForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # as Django reads it: clean() may return None
         kind, number = data.get("kind"), data.get("number")
         if kind == PeriodicAssessment.PeriodKind.QUARTER and (number is None or number > 4):
             self.add_error("number", _("Give the quarter, 1 to 4."))

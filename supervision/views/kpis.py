@@ -3,7 +3,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import permissions
 from firstask.downloads import sandboxed
+from firstask.typing import AuthedRequest
 
 from .. import exports, kpis, selectors
 from ..forms import MonthForm
@@ -39,14 +40,14 @@ def _chart_data(report: kpis.KpiReport, trend) -> dict:
     }
 
 
-def _scope(request: HttpRequest) -> kpis.KpiScope:
+def _scope(request: AuthedRequest) -> kpis.KpiScope:
     scope = selectors.kpi_scope_for(request.user)
     require(scope is not None)
     return scope
 
 
 @require_GET
-def kpi_overview(request: HttpRequest) -> HttpResponse:
+def kpi_overview(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
     form = period_form(request)
     context: dict = {"form": form, "scope": scope, "measures": kpis.MEASURES}
@@ -71,7 +72,7 @@ def kpi_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/kpi_overview.html", context)
 
 
-def _export_report(request: HttpRequest) -> kpis.KpiReport | HttpResponse:
+def _export_report(request: AuthedRequest) -> kpis.KpiReport | HttpResponse:
     scope = _scope(request)
     form = period_form(request)
     if not form.is_valid():
@@ -89,7 +90,7 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
 
 
 @require_GET
-def kpi_export_csv(request: HttpRequest) -> HttpResponse:
+def kpi_export_csv(request: AuthedRequest) -> HttpResponse:
     report = _export_report(request)
     if isinstance(report, HttpResponse):
         return report
@@ -98,7 +99,7 @@ def kpi_export_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def kpi_export_xlsx(request: HttpRequest) -> HttpResponse:
+def kpi_export_xlsx(request: AuthedRequest) -> HttpResponse:
     report = _export_report(request)
     if isinstance(report, HttpResponse):
         return report
@@ -108,7 +109,7 @@ def kpi_export_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def kpi_report_pdf(request: HttpRequest) -> HttpResponse:
+def kpi_report_pdf(request: AuthedRequest) -> HttpResponse:
     """The report for the center head (auditors may read it too): the period on screen
     (``start``/``end``, as the KPI page links it), or a whole ``month``, this month by default."""
     require(permissions.sees_all_kpis(request.user))
@@ -140,7 +141,7 @@ def kpi_report_pdf(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def kpi_staff(request: HttpRequest, pk: int) -> HttpResponse:
+def kpi_staff(request: AuthedRequest, pk: int) -> HttpResponse:
     """A staff member's own page: KPIs, complaints found against them, rewards and penalties,
     training record."""
     staff = selectors.staff_get_for_user(viewer=request.user, pk=pk)
