@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet, Sum
@@ -42,14 +44,26 @@ def archive_filter(*, user: User, params) -> ArchiveFilter:
 TALLIED_FILTERS = frozenset({"year", "month", "category"})
 
 
+class CategoryCount(TypedDict):
+    category__code: str
+    category__name: str
+    n: int
+
+
+class MonthCount(TypedDict):
+    year: int
+    month: int
+    n: int
+
+
 @dataclass
 class ArchiveCounts:
     """``total`` is exact unless ``capped`` (then more than ``cap`` match); the side lists are
     None when capped: counting them would read every matching record."""
 
     total: int
-    by_category: list[dict] | None
-    by_month: list[dict] | None
+    by_category: Sequence[CategoryCount] | None
+    by_month: Sequence[MonthCount] | None
     capped: bool = False
     cap: int = 0
 

@@ -48,7 +48,7 @@ def archive_pdf(request: AuthedRequest, number: str) -> FileResponse:
         record = services.archive_render_pdf(record=record)
     exports.pdf_download_record(request.user, record=record)
     response = FileResponse(
-        default_storage.open(record.pdf.name, "rb"),
+        default_storage.open(record.pdf.name or "", "rb"),
         content_type="application/pdf",
         as_attachment=True,
         filename=f"{record.number}.pdf",
@@ -108,7 +108,8 @@ def _filters_shown(filters: dict) -> list[tuple[str, str]]:
         if isinstance(cleaned.get(name), Model):  # category, department, first responder
             text = str(cleaned[name])
         elif isinstance(field, ChoiceField):  # month, satisfaction: the option's own text
-            text = str(dict(field.choices).get(str(value), value))
+            # django-stubs types the getter as the setter's input; it returns a list of pairs.
+            text = str(dict(field.choices).get(str(value), value))  # type: ignore[arg-type]
         else:
             text = str(value)
         shown.append((str(field.label), text))

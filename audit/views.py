@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from firstask.typing import AuthedRequest
 from . import selectors, services
 from .chain import canonical
 from .forms import AccessFilterForm, TrailFilterForm
+from .models import AuditEvent, PersonalDataAccess
 
 EXPORT_MAX_ROWS = 100_000
 
@@ -49,7 +50,8 @@ def trail(request: AuthedRequest) -> HttpResponse:
     _require_reader(request)
     form = TrailFilterForm(request.GET)
     filters = _filters(form)
-    rows, before = [], None
+    rows: list[AuditEvent] = []
+    before: int | None = None
     if filters is not None:
         services.audit_trail_viewed(request.user, what="trail", filters=filters)
         rows, before = selectors.page_of(selectors.audit_trail_filtered(filters=form.cleaned_data))
@@ -65,7 +67,8 @@ def access_log(request: AuthedRequest) -> HttpResponse:
     _require_reader(request)
     form = AccessFilterForm(request.GET)
     filters = _filters(form)
-    rows, before = [], None
+    rows: list[PersonalDataAccess] = []
+    before: int | None = None
     if filters is not None:
         services.audit_trail_viewed(request.user, what="access_log", filters=filters)
         rows, before = selectors.page_of(selectors.audit_access_filtered(filters=form.cleaned_data))
@@ -121,7 +124,7 @@ def _stamp() -> str:
 
 
 @require_GET
-def trail_export(request: AuthedRequest) -> HttpResponse:
+def trail_export(request: AuthedRequest) -> HttpResponseBase:
     form = TrailFilterForm(request.GET)
     refused = _export_refused(request, form, what="trail_export")
     if refused:
@@ -158,7 +161,7 @@ def trail_export(request: AuthedRequest) -> HttpResponse:
 
 
 @require_GET
-def access_export(request: AuthedRequest) -> HttpResponse:
+def access_export(request: AuthedRequest) -> HttpResponseBase:
     form = AccessFilterForm(request.GET)
     refused = _export_refused(request, form, what="access_log_export")
     if refused:

@@ -25,7 +25,7 @@ def _form_errors(request: AuthedRequest, form: Form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+            messages.error(request, f"{label}: {error}" if label else str(error))
 
 
 def _act(request: AuthedRequest, case, form: Form, perform: Callable[[dict], object]):
