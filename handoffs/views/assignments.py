@@ -89,7 +89,7 @@ def deadline(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def attachment(request: AuthedRequest, pk: int) -> HttpResponse:
+def attachment(request: AuthedRequest, pk: int) -> FileResponse:
     """Only for those who may see the case; always a download, never rendered inline."""
     stored = answer_get_for_user(user=request.user, pk=pk)
     if not stored.attachment:
