@@ -43,7 +43,7 @@ def _initial(request: AuthedRequest) -> dict:
         "kind": "criticism",
         "violation": complaint.violation,
         "severity": complaint.severity,
-        "case_numbers": complaint.case.number if complaint.case_id else "",
+        "case_numbers": complaint.case.number if complaint.case else "",
     }
 
 

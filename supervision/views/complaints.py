@@ -26,7 +26,7 @@ def _contact() -> dict[str, str]:
     return {"hotline": settings.SUPERVISION_HOTLINE, "mailbox": settings.SUPERVISION_MAILBOX}
 
 
-def _public(request: AuthedRequest, template: str, context: dict, status: int = 200):
+def _public(request: HttpRequest, template: str, context: dict, status: int = 200):
     response = render(request, template, {**_contact(), **context}, status=status)
     response["Cache-Control"] = "no-store"
     return response
@@ -101,7 +101,7 @@ def complaint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     can_handle = permissions.can_handle_complaints(request.user)
     initial = {
         "staff_concerned": complaint.staff_concerned_id,
-        "case": complaint.case.number if complaint.case_id else "",
+        "case": complaint.case.number if complaint.case else "",
     }
     return render(
         request,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
@@ -42,7 +43,8 @@ def _chart_data(report: kpis.KpiReport, trend) -> dict:
 
 def _scope(request: AuthedRequest) -> kpis.KpiScope:
     scope = selectors.kpi_scope_for(request.user)
-    require(scope is not None)
+    if scope is None:
+        raise PermissionDenied
     return scope
 
 
@@ -124,10 +126,12 @@ def kpi_report_pdf(request: AuthedRequest) -> HttpResponse:
             month = start
     else:
         today = timezone.localdate()
-        form = MonthForm(request.GET if "month" in request.GET else {"month": f"{today:%Y-%m}"})
-        if not form.is_valid():
+        month_form = MonthForm(
+            request.GET if "month" in request.GET else {"month": f"{today:%Y-%m}"}
+        )
+        if not month_form.is_valid():
             return HttpResponseBadRequest(_("Give the month as YYYY-MM."))
-        month = form.cleaned_data["month"]
+        month = month_form.cleaned_data["month"]
         start, end = month_bounds(month.year, month.month)
         name = f"kpi-report-{month:%Y-%m}.pdf"
     report = kpis.kpi_report(start=start, end=end, scope=kpis.KpiScope())
