@@ -34,7 +34,7 @@ run: install
 	$(PY) bin/devserver.py --host $(HOST) --port $(PORT)
 
 ## make test: set up what the suite needs (bin/test-setup: missing Debian packages, PostgreSQL and
-## Redis started when down), install the dev dependencies, then the linters (ruff, djLint), the
+## Redis started when down), install the dev dependencies, then the linters (ruff, djLint, mypy), the
 ## migration and catalogue checks, and the whole suite.
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production
 test: export TEST_DATABASE_URL ?= $(TEST_DATABASE_URL)
@@ -45,6 +45,7 @@ test: | $(PY)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint --lint --quiet .
+	$(VENV)/bin/mypy
 	. var/test-env.sh && DATABASE_URL=$${DATABASE_URL%/*}/postgres DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py compilemessages_py --check
 	. var/test-env.sh && $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
@@ -53,6 +54,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint --lint .
+	SECRET_KEY=$${SECRET_KEY:-type-check-only} $(VENV)/bin/mypy  # the plugin loads the settings
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .

@@ -41,7 +41,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("is_active", "groups", "department")
     search_fields = ("username", "name", "employee_no")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (
             _("Center"),
             {

@@ -35,7 +35,7 @@ def username_mask(typed: str) -> str:
 
 def axes_username(request: HttpRequest | None, credentials: dict | None = None) -> str | None:
     """AXES_USERNAME_CALLABLE: the username axes keeps, counts and logs."""
-    field = settings.AXES_USERNAME_FORM_FIELD
+    field = settings.AXES_USERNAME_FORM_FIELD  # type: ignore[misc]  # axes' AppConf default
     if credentials:
         typed = credentials.get(field)
     else:

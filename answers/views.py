@@ -4,37 +4,38 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
 from cases.errors import CaseError
+from firstask.typing import AuthedRequest
 
 from . import selectors, services
 from .forms import AnswerForm
 
 
-def _category_id(request: HttpRequest) -> int | None:
+def _category_id(request: AuthedRequest) -> int | None:
     value = request.GET.get("category", "")
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 @require_GET
-def answer_list(request: HttpRequest) -> HttpResponse:
+def answer_list(request: AuthedRequest) -> HttpResponse:
     answers = selectors.answers_for_list(user=request.user, category_id=_category_id(request))
     rows = [(a, services.can_manage(request.user, a.department_id)) for a in answers]
     context = {"rows": rows, "can_create": services.can_manage_any(request.user)}
     return render(request, "answers/answer_list.html", context)
 
 
-def _data(request: HttpRequest):
+def _data(request: AuthedRequest):
     """The posted data, even when empty (an empty post is a form with errors, not a blank form)."""
     return request.POST if request.method == "POST" else None
 
 
-def _save(request: HttpRequest, form: AnswerForm, perform) -> HttpResponse | None:
+def _save(request: AuthedRequest, form: AnswerForm, perform) -> HttpResponse | None:
     if request.method != "POST" or not form.is_valid():
         return None
     try:
@@ -47,7 +48,7 @@ def _save(request: HttpRequest, form: AnswerForm, perform) -> HttpResponse | Non
 
 
 @require_http_methods(["GET", "POST"])
-def answer_new(request: HttpRequest) -> HttpResponse:
+def answer_new(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not services.can_manage_any(user):
         raise PermissionDenied
@@ -68,7 +69,7 @@ def answer_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def answer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     answer = selectors.answer_get_for_manager(user=request.user, pk=pk)
     initial = {
         "category": answer.category_id,
@@ -93,7 +94,7 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def answer_search(request: HttpRequest) -> HttpResponse:
+def answer_search(request: AuthedRequest) -> HttpResponse:
     """The intake form's search box (htmx): matching answers, most used first."""
     found = selectors.answers_search(
         q=request.GET.get("canned_q", ""), category_id=_category_id(request)
@@ -102,7 +103,7 @@ def answer_search(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def answer_use(request: HttpRequest, pk: int) -> HttpResponse:
+def answer_use(request: AuthedRequest, pk: int) -> HttpResponse:
     """Insert an answer at intake: counted, and its text handed to the form by an event."""
     answer = selectors.answer_get_active(pk=pk)
     try:

@@ -43,7 +43,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # revoke instead: the audit trail names the token
 
-    def save_model(self, request: HttpRequest, obj: ApiToken, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: ApiToken, form, change: bool) -> None:
         data = form.cleaned_data
         try:
             token, secret = api_token_create(

@@ -20,7 +20,7 @@ LAST_USED_EVERY = dt.timedelta(minutes=1)
 
 
 class BearerTokenAuthentication(BaseAuthentication):
-    def authenticate(self, request: Request):  # type: ignore[no-untyped-def]
+    def authenticate(self, request: Request):
         parts = get_authorization_header(request).split()
         if not parts:
             return None  # no credentials: NotAuthenticated (401) from the permission check

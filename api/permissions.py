@@ -14,7 +14,7 @@ class TokenHasScope(BasePermission):
 
     message = _("This token does not have the scope this call needs.")
 
-    def has_permission(self, request: Request, view) -> bool:  # type: ignore[no-untyped-def]
+    def has_permission(self, request: Request, view) -> bool:
         token = request.auth
         if not isinstance(token, ApiToken):
             return False

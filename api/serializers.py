@@ -60,7 +60,7 @@ class CaseCreateSerializer(StrictSerializer):
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from error
 
-    def validate_visit_time(self, value):  # type: ignore[no-untyped-def]
+    def validate_visit_time(self, value):
         if value > timezone.now() + dt.timedelta(minutes=5):
             raise serializers.ValidationError(_("The visit time cannot be in the future."))
         return value

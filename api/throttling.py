@@ -10,7 +10,7 @@ class TokenRateThrottle(SimpleRateThrottle):
 
     scope = "api_token"
 
-    def get_cache_key(self, request, view):  # type: ignore[no-untyped-def]
+    def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiToken):
             return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
         return None  # unauthenticated calls are refused before they cost anything

@@ -42,7 +42,7 @@ class ApiView(APIView):
     required_scopes: dict[str, str] = {}
 
     @classmethod
-    def as_view(cls, **initkwargs):  # type: ignore[no-untyped-def]
+    def as_view(cls, **initkwargs):
         # Token calls carry no session: the site-wide sign-in redirect does not apply.
         return login_not_required(super().as_view(**initkwargs))
 

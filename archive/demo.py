@@ -20,7 +20,7 @@ def seed(*, rng: random.Random, stdout) -> None:
     closed = list(Case.objects.filter(status=Case.Status.CLOSED).order_by("closed_at"))
     latest = timezone.now() - dt.timedelta(minutes=10)
     for case in closed[:-KEEP_CLOSED] if len(closed) > KEEP_CLOSED else []:
-        moment = min(case.closed_at + dt.timedelta(hours=rng.randint(1, 30)), latest)
+        moment = min((case.closed_at or latest) + dt.timedelta(hours=rng.randint(1, 30)), latest)
         with time_machine.travel(moment, tick=False):
             services.case_archive(case.owner, case=case)
     # Rendered here rather than by the worker, so the demo's PDFs exist from the start.

@@ -72,7 +72,7 @@ def _add_pdf(archive: zipfile.ZipFile, record: ArchiveRecord) -> str:
     """Stream the stored PDF into the ZIP, checking it against its recorded SHA-256."""
     digest = hashlib.sha256()
     with (
-        default_storage.open(record.pdf.name, "rb") as source,
+        default_storage.open(record.pdf.name or "", "rb") as source,
         archive.open(f"{record.number}.pdf", "w") as target,
     ):
         for chunk in iter(lambda: source.read(1 << 16), b""):

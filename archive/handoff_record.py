@@ -82,7 +82,7 @@ def _form(form: HandoffForm) -> dict[str, Any]:
         Assignment.objects.filter(handoff=form).select_related("department").order_by("role", "pk")
     )
     answers = Answer.objects.filter(assignment__handoff=form).select_related("answered_by")
-    by_assignment: dict[int, list[Answer]] = {}
+    by_assignment: dict[int | None, list[Answer]] = {}
     for answer in answers.order_by("pk"):
         by_assignment.setdefault(answer.assignment_id, []).append(answer)
     disputes = Dispute.objects.filter(handoff=form).select_related("raised_by", "ruled_by")

@@ -51,10 +51,10 @@ class LockedFetcher(URLFetcher):
             body, mime = self.resources[url]
             return URLFetcherResponse(url, body, {"Content-Type": mime})
         if url.startswith(STATIC_SCHEME):
-            body = _static_bytes(url.removeprefix(STATIC_SCHEME))
-            if body is not None:
+            static = _static_bytes(url.removeprefix(STATIC_SCHEME))
+            if static is not None:
                 mime = mimetypes.guess_type(url)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, body, {"Content-Type": mime})
+                return URLFetcherResponse(url, static, {"Content-Type": mime})
         self.refused.append(url)
         raise ValueError(f"refused to fetch {url[:80]}")
 
@@ -117,7 +117,7 @@ def _signatures(record: ArchiveRecord, data: dict[str, Any]) -> dict[str, tuple[
         return found
     for round_ in ResultRound.objects.filter(case_id=record.case_id).exclude(signature=""):
         try:
-            handle = default_storage.open(round_.signature.name, "rb")
+            handle = default_storage.open(round_.signature.name or "", "rb")
         except FileNotFoundError:
             continue
         with handle:

@@ -52,7 +52,10 @@ def _case(case: Case) -> dict[str, Any]:
 def _visitor(case: Case) -> dict[str, Any]:
     """What the visitor gave at the visit (VIS-1), masked, from the case itself: nothing done
     later to the visitor's record changes it. The two exceptions say so on the record."""
-    data = {"name": mask_name(case.visitor_name), "phone": mask_phone(case.visitor_phone)}
+    data: dict[str, str | None] = {
+        "name": mask_name(case.visitor_name),
+        "phone": mask_phone(case.visitor_phone),
+    }
     if case.visitor_corrected_at:
         data["corrected_at"] = _iso(case.visitor_corrected_at)
     erasure = getattr(case, "erasure", None)

@@ -35,7 +35,7 @@ def export_keep_days() -> int:
     return getattr(settings, "ARCHIVE_EXPORT_KEEP_DAYS", 30)
 
 
-def _delete_on_commit(name: str) -> None:
+def _delete_on_commit(name: str | None) -> None:
     def delete() -> None:
         if name and default_storage.exists(name):
             default_storage.delete(name)
@@ -88,7 +88,10 @@ def archive_redact_pdf(*, record: ArchiveRecord) -> ArchiveRecord:
 
 def _holds(job: ExportJob, entry: str) -> bool:
     try:
-        with default_storage.open(job.file.name, "rb") as handle, zipfile.ZipFile(handle) as zf:
+        with (
+            default_storage.open(job.file.name or "", "rb") as handle,
+            zipfile.ZipFile(handle) as zf,
+        ):
             return entry in zf.namelist()
     except (FileNotFoundError, zipfile.BadZipFile):
         return False
@@ -108,11 +111,11 @@ def exports_redact(*, record: ArchiveRecord) -> int:
 
 def _export_replace(job: ExportJob, *, record: ArchiveRecord, entry: str) -> None:
     old_name, old_sha256 = job.file.name, job.sha256
-    with default_storage.open(record.pdf.name, "rb") as handle:
+    with default_storage.open(record.pdf.name or "", "rb") as handle:
         pdf = handle.read()
     with tempfile.TemporaryFile() as spool:
         with (
-            default_storage.open(old_name, "rb") as source,
+            default_storage.open(old_name or "", "rb") as source,
             zipfile.ZipFile(source) as old,
             zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as new,
         ):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet, Sum
@@ -42,14 +44,26 @@ def archive_filter(*, user: User, params) -> ArchiveFilter:
 TALLIED_FILTERS = frozenset({"year", "month", "category"})
 
 
+class CategoryCount(TypedDict):
+    category__code: str
+    category__name: str
+    n: int
+
+
+class MonthCount(TypedDict):
+    year: int
+    month: int
+    n: int
+
+
 @dataclass
 class ArchiveCounts:
     """``total`` is exact unless ``capped`` (then more than ``cap`` match); the side lists are
     None when capped: counting them would read every matching record."""
 
     total: int
-    by_category: list[dict] | None
-    by_month: list[dict] | None
+    by_category: Sequence[CategoryCount] | None
+    by_month: Sequence[MonthCount] | None
     capped: bool = False
     cap: int = 0
 
@@ -64,6 +78,8 @@ class TalliedPaginator(Paginator):
     """A paginator told its count (from the tally) that reads a page as a deferred join: the
     page's ids by a narrow query walking the time index, then those rows with their joins."""
 
+    object_list: QuerySet[ArchiveRecord]
+
     def __init__(self, object_list, per_page, *, count: int) -> None:
         super().__init__(object_list, per_page)
         self.count = count
@@ -75,7 +91,8 @@ class TalliedPaginator(Paginator):
         ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
         rows = self.object_list.model._default_manager.select_related(*LIST_RELATED)
         found = rows.in_bulk(ids)
-        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+        page = [found[pk] for pk in ids if pk in found]
+        return self._get_page(page, number, self)  # type: ignore[attr-defined]  # not in django-stubs
 
 
 def _tallied_filters(user: User, archive_filter: ArchiveFilter) -> dict | None:

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db.models import Model
 from django.forms import ChoiceField
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,6 +14,7 @@ from accounts import permissions
 from cases.errors import CaseError
 from cases.selectors import case_get_for_user
 from firstask.downloads import sandboxed
+from firstask.typing import AuthedRequest
 
 from . import exports, selectors, services
 from .filters import ArchiveFilter
@@ -23,7 +24,7 @@ PAGE_SIZE = 50
 
 
 @require_GET
-def archive_list(request: HttpRequest) -> HttpResponse:
+def archive_list(request: AuthedRequest) -> HttpResponse:
     archive_filter = selectors.archive_filter(user=request.user, params=request.GET)
     listing = selectors.archive_listing(
         user=request.user, archive_filter=archive_filter, per_page=PAGE_SIZE
@@ -40,14 +41,14 @@ def archive_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def archive_pdf(request: HttpRequest, number: str) -> FileResponse:
+def archive_pdf(request: AuthedRequest, number: str) -> FileResponse:
     """One archived case as PDF, served from storage; rendered now if the task has not run."""
     record = selectors.archive_get_for_user(user=request.user, number=number)
     if not record.pdf_sha256:
         record = services.archive_render_pdf(record=record)
     exports.pdf_download_record(request.user, record=record)
     response = FileResponse(
-        default_storage.open(record.pdf.name, "rb"),
+        default_storage.open(record.pdf.name or "", "rb"),
         content_type="application/pdf",
         as_attachment=True,
         filename=f"{record.number}.pdf",
@@ -56,7 +57,7 @@ def archive_pdf(request: HttpRequest, number: str) -> FileResponse:
 
 
 @require_POST
-def archive_now(request: HttpRequest, number: str) -> HttpResponse:
+def archive_now(request: AuthedRequest, number: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, number=number)
     try:
         version = int(request.POST.get("version", ""))
@@ -72,7 +73,7 @@ def archive_now(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def export_list(request: HttpRequest) -> HttpResponse:
+def export_list(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_export_archive(request.user):
         raise PermissionDenied
     if request.method == "POST":
@@ -87,7 +88,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def export_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+def export_detail(request: AuthedRequest, job_id: int) -> HttpResponse:
     job = selectors.export_get_for_user(user=request.user, job_id=job_id)
     filters = _filters_shown(job.filters or {})
     return render(request, "archive/export_detail.html", {"job": job, "filters_shown": filters})
@@ -107,7 +108,8 @@ def _filters_shown(filters: dict) -> list[tuple[str, str]]:
         if isinstance(cleaned.get(name), Model):  # category, department, first responder
             text = str(cleaned[name])
         elif isinstance(field, ChoiceField):  # month, satisfaction: the option's own text
-            text = str(dict(field.choices).get(str(value), value))
+            # django-stubs types the getter as the setter's input; it returns a list of pairs.
+            text = str(dict(field.choices).get(str(value), value))  # type: ignore[arg-type]
         else:
             text = str(value)
         shown.append((str(field.label), text))
@@ -115,14 +117,14 @@ def _filters_shown(filters: dict) -> list[tuple[str, str]]:
 
 
 @require_GET
-def export_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+def export_progress(request: AuthedRequest, job_id: int) -> HttpResponse:
     """htmx: the progress bar, polled until the ZIP is ready."""
     job = selectors.export_get_for_user(user=request.user, job_id=job_id)
     return render(request, "archive/export_detail.html#progress", {"job": job})
 
 
 @require_GET
-def export_download(request: HttpRequest, job_id: int) -> FileResponse:
+def export_download(request: AuthedRequest, job_id: int) -> FileResponse:
     job = selectors.export_get_for_user(user=request.user, job_id=job_id)
     if job.state != job.State.DONE or not job.file.name:
         raise Http404

@@ -3,13 +3,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
 
 from . import chain
 from .checkpoints import Checkpoint, checkpoint_signature_valid
 from .models import AuditCheckpoint, AuditEvent, AuditVerification, PersonalDataAccess
+
+Row = TypeVar("Row", AuditEvent, PersonalDataAccess)
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,7 @@ def audit_access_filtered(*, filters: dict[str, Any]) -> QuerySet[PersonalDataAc
     return _period(rows, filters, "created_at")
 
 
-def page_of(queryset: QuerySet) -> tuple[list, int | None]:
+def page_of(queryset: QuerySet[Row]) -> tuple[list[Row], int | None]:
     """One page by id (no COUNT over the whole trail) and the id to continue before."""
     rows = list(queryset[: PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,15 +16,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import can_read_audit_trail
 from firstask.downloads import sandboxed
+from firstask.typing import AuthedRequest
 
 from . import selectors, services
 from .chain import canonical
 from .forms import AccessFilterForm, TrailFilterForm
+from .models import AuditEvent, PersonalDataAccess
 
 EXPORT_MAX_ROWS = 100_000
 
 
-def _require_reader(request: HttpRequest) -> None:
+def _require_reader(request: AuthedRequest) -> None:
     if not can_read_audit_trail(request.user):
         raise PermissionDenied
 
@@ -35,7 +37,7 @@ def _filters(form: Any) -> dict[str, Any] | None:
     )
 
 
-def _next_link(request: HttpRequest, before: int | None) -> str | None:
+def _next_link(request: AuthedRequest, before: int | None) -> str | None:
     if before is None:
         return None
     query = request.GET.copy()
@@ -44,11 +46,12 @@ def _next_link(request: HttpRequest, before: int | None) -> str | None:
 
 
 @require_GET
-def trail(request: HttpRequest) -> HttpResponse:
+def trail(request: AuthedRequest) -> HttpResponse:
     _require_reader(request)
     form = TrailFilterForm(request.GET)
     filters = _filters(form)
-    rows, before = [], None
+    rows: list[AuditEvent] = []
+    before: int | None = None
     if filters is not None:
         services.audit_trail_viewed(request.user, what="trail", filters=filters)
         rows, before = selectors.page_of(selectors.audit_trail_filtered(filters=form.cleaned_data))
@@ -60,11 +63,12 @@ def trail(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: AuthedRequest) -> HttpResponse:
     _require_reader(request)
     form = AccessFilterForm(request.GET)
     filters = _filters(form)
-    rows, before = [], None
+    rows: list[PersonalDataAccess] = []
+    before: int | None = None
     if filters is not None:
         services.audit_trail_viewed(request.user, what="access_log", filters=filters)
         rows, before = selectors.page_of(selectors.audit_access_filtered(filters=form.cleaned_data))
@@ -100,7 +104,7 @@ def _csv(name: str, header: list[str], rows: Iterable[list[Any]]) -> StreamingHt
     return sandboxed(response)
 
 
-def _export_refused(request: HttpRequest, form: Any, *, what: str) -> HttpResponse | None:
+def _export_refused(request: AuthedRequest, form: Any, *, what: str) -> HttpResponse | None:
     """None when the reader may export with these filters (the export is then recorded as a view
     of the trail); else the answer: 403 by exception, or 400 naming the invalid filter."""
     _require_reader(request)
@@ -120,7 +124,7 @@ def _stamp() -> str:
 
 
 @require_GET
-def trail_export(request: HttpRequest) -> HttpResponse:
+def trail_export(request: AuthedRequest) -> HttpResponseBase:
     form = TrailFilterForm(request.GET)
     refused = _export_refused(request, form, what="trail_export")
     if refused:
@@ -157,7 +161,7 @@ def trail_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def access_export(request: HttpRequest) -> HttpResponse:
+def access_export(request: AuthedRequest) -> HttpResponseBase:
     form = AccessFilterForm(request.GET)
     refused = _export_refused(request, form, what="access_log_export")
     if refused:
@@ -194,7 +198,7 @@ def _json(value: Any) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthedRequest) -> HttpResponse:
     _require_reader(request)
     if request.method == "POST":
         services.audit_verification_request(request.user)

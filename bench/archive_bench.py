@@ -170,15 +170,17 @@ def bench_zip(owner, category, tag: str, count: int) -> dict[str, float]:
     from archive.pdf import render_record_pdf
 
     sample = ArchiveRecord.objects.filter(case__subject__startswith="基准-渲染").first()
+    if sample is None:
+        raise SystemExit("no rendered sample record: run the render timing first")
     pdf, _ = render_record_pdf(sample)
     start = time.perf_counter()
     marker = _archived_set(owner, category, tag, count, pdf)
     setup = time.perf_counter() - start
     job = ExportJob.objects.create(requested_by=owner, filters={"q": marker})
     start, start_cpu = time.perf_counter(), time.process_time()
-    job = export_build(job_id=job.pk)
+    built = export_build(job_id=job.pk)
     elapsed, elapsed_cpu = time.perf_counter() - start, time.process_time() - start_cpu
-    assert job.state == "done" and job.total == count, (job.state, job.total, job.error)
+    assert built is not None and built.state == "done" and built.total == count, built
     return {
         "zip_cases": count,
         "zip_export_s": round(elapsed, 2),

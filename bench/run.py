@@ -29,6 +29,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,10 +150,10 @@ def settle(url: str, *, wait: float = 300) -> float:
     started = time.monotonic()
     with psycopg.connect(url, autocommit=True) as conn:
         while time.monotonic() - started < wait:
-            others = conn.execute(
+            (others,) = conn.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                 " AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL"
-            ).fetchone()[0]
+            ).fetchall()[0]
             if not others:
                 break
             time.sleep(2)
@@ -297,7 +298,8 @@ def postgres_settings(url: str) -> dict[str, str]:
     names = ["server_version", "shared_buffers", "effective_cache_size", "work_mem", "jit"]
     with psycopg.connect(url) as conn:
         return {
-            name: conn.execute("SELECT current_setting(%s)", [name]).fetchone()[0] for name in names
+            name: conn.execute("SELECT current_setting(%s)", [name]).fetchall()[0][0]
+            for name in names
         }
 
 
@@ -340,7 +342,9 @@ def embedded_cluster(args) -> Path:
     data = Path(args.pg_data).resolve()
     server = args.database_url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(server) as conn:
-        served = conn.execute("SELECT current_setting('data_directory')").fetchone()[0]
+        row = conn.execute("SELECT current_setting('data_directory')").fetchone()
+    assert row is not None
+    served = row[0]
     if Path(served).resolve() != data:
         raise SystemExit(
             f"--pg-data {data} is not the cluster at {server} (its data directory: {served})"
@@ -426,7 +430,7 @@ def main(argv: list[str] | None = None) -> None:
     OUT.mkdir(exist_ok=True)
     env = environment(args)
     started = time.monotonic()
-    info = machine()
+    info: dict[str, Any] = machine()  # and the PostgreSQL settings, a dict of their own
     info["postgres"] = postgres_settings(args.database_url.rsplit("/", 1)[0] + "/postgres")
     pg_data = embedded_cluster(args) if args.pg_defaults else None
     if info["postgres"]["shared_buffers"] == "128MB":

@@ -29,6 +29,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import overload
 
 import psycopg
 from psycopg import sql
@@ -37,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from audit import chain  # pure hashing module, shared with the real writer
 from bench import stories
+from bench.hooks import scalar
 from bench.stories import DAY, HOUR, MINUTE, US, World
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -62,6 +64,12 @@ AUDIT_COLUMNS = (
 )
 
 
+@overload
+def ts(t: int) -> dt.datetime: ...
+@overload
+def ts(t: None) -> None: ...
+@overload
+def ts(t: int | None) -> dt.datetime | None: ...
 def ts(t: int | None) -> dt.datetime | None:
     return None if t is None else EPOCH + dt.timedelta(microseconds=t)
 
@@ -78,8 +86,10 @@ class Reference:
 
         self.rng = rng
         password = make_password(PASSWORD)
-        groups = dict(conn.execute("SELECT name, id FROM auth_group").fetchall())
-        departments, members, heads = [], {}, {}
+        groups: dict[str, int] = dict(conn.execute("SELECT name, id FROM auth_group").fetchall())
+        departments = []
+        members: dict[int, list[int]] = {}
+        heads: dict[int, int] = {}
         dept_id = itertools.count(1)
         for campus_code, campus in stories.CAMPUSES:
             for code, name, duty, location in stories.FUNCTIONS:
@@ -89,7 +99,9 @@ class Reference:
         front = [d[0] for d in departments if d[2].endswith("XF")]
         per_front = 30
         others = [d[0] for d in departments if d[0] not in front]
-        users = [  # (id, username, name, department, groups)
+        users: list[
+            tuple[int, str, str, int | None, list[str]]
+        ] = [  # (id, username, name, department, groups)
             (1, "bench-center", "刘志明", None, ["staff", "center_head"]),
             (2, "bench-auditor", "杨审计", None, ["auditor"]),
         ]
@@ -97,9 +109,9 @@ class Reference:
         rest = staff - per_front * len(front)
         plan += [(d, rest // len(others) + (i < rest % len(others))) for i, d in enumerate(others)]
         uid = itertools.count(3)
-        for dept, count in plan:
+        for planned, count in plan:
             for _ in range(count):
-                users.append((next(uid), "", stories.person_name(rng), dept, ["staff"]))
+                users.append((next(uid), "", stories.person_name(rng), planned, ["staff"]))
         self.weights: list[float] = []
         self.owners: list[int] = []
         named = {front[0]: ["bench-head", "bench-desk"], others[0]: ["", "bench-staff"]}
@@ -190,10 +202,10 @@ def intake_times(rng: random.Random, n: int, *, years: int, now: int) -> list[in
     return out
 
 
-def drop_secondary_indexes(conn: psycopg.Connection) -> list[sql.Composable]:
+def drop_secondary_indexes(conn: psycopg.Connection) -> list[sql.SQL | sql.Composed]:
     """Drop unique constraints (other than primary keys) and plain indexes of the seeded
     tables; return the statements that rebuild them, each in one sorted pass after the load."""
-    restore = []
+    restore: list[sql.SQL | sql.Composed] = []
     for table, name, definition in conn.execute(
         "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
         " WHERE contype = 'u' AND conrelid::regclass::text = ANY(%s)",
@@ -329,7 +341,7 @@ def seed(
     rng = random.Random(seed_value)  # reproducible synthetic data
     now = now_us()
     with psycopg.connect(url, autocommit=True) as conn:
-        if conn.execute("SELECT EXISTS (SELECT 1 FROM cases_case)").fetchone()[0]:
+        if scalar(conn, "SELECT EXISTS (SELECT 1 FROM cases_case)"):
             raise SystemExit("the database already holds cases: seed a freshly migrated one")
         ref = Reference(conn, staff=staff, rng=rng)
         indexes = drop_secondary_indexes(conn)
@@ -393,7 +405,11 @@ def seed(
         rework = sum(1 for s in steps if s.kind == "rework_requested")
         active = status in ("open", "referred", "coordinating")
         overdue = final_deadline is not None and final_deadline < (closed_at or now)
-        flagged = final_deadline + 5 * MINUTE if overdue and (active or closed_at) else None
+        flagged = (
+            final_deadline + 5 * MINUTE
+            if overdue and final_deadline is not None and (active or closed_at)
+            else None
+        )
         if flagged is not None and flagged > now:
             flagged = None
         stats["open"] += status in stories.OPEN_STATES
@@ -406,7 +422,8 @@ def seed(
              f"{base}（{course}）", f"关于{course}的{base}：{rng.choice(QUESTIONS)}",
              ts(created - rng.randint(1, 20) * MINUTE), story.outcome, status, ts(final_deadline),
              (1 + extensions) if final_deadline else 0, ts(flagged),
-             ts(final_deadline - DAY) if flagged else None, extensions, rework, answer,
+             ts(flagged - 5 * MINUTE - DAY) if flagged else None,  # a day before the deadline
+             extensions, rework, answer,
              story.satisfaction if closed_at and story.outcome != "on_the_spot" else None,
              ts(created), ts(steps[-1].t), ts(closed_at), ts(archived_at), version,
              owner, ref.dept_of[owner], category + 1, visitor + 1, "", "", "", "")

@@ -403,7 +403,7 @@ WHERE c.id IN (
 def seed(url: str, *, cases: int) -> dict:
     from django.conf import settings
 
-    from bench.hooks import bulk_load, center_head_id, refuse_if_seeded
+    from bench.hooks import bulk_load, center_head_id, refuse_if_seeded, scalar
 
     started = time.monotonic()
     with psycopg.connect(url, autocommit=True) as conn:
@@ -424,9 +424,9 @@ def seed(url: str, *, cases: int) -> dict:
             # assignments from its partial index alone (a heap read per row without it), and
             # autovacuum does not then change the plans in the middle of a load run.
             conn.execute(sql.SQL("VACUUM (ANALYZE) {}").format(sql.Identifier(table)))
-            counts[table.removeprefix("handoffs_")] = conn.execute(
-                sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
-            ).fetchone()[0]
+            counts[table.removeprefix("handoffs_")] = scalar(
+                conn, sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
+            )
     finished = time.monotonic()
     return {
         **counts,

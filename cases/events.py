@@ -41,7 +41,7 @@ def _status(data: dict[str, Any]) -> str:
     from .models import Case
 
     try:
-        return str(Case.Status(data.get("status")).label)
+        return str(Case.Status(data.get("status", "")).label)
     except ValueError:
         return str(data.get("status", ""))
 

@@ -36,13 +36,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 if TYPE_CHECKING:
     from django.db.models import Q
-    from django.http import HttpRequest
 
     from accounts.models import Department, User
+    from firstask.typing import AuthedRequest
 
     from .models import Case
     from .overdue import DeadlineTable
@@ -74,7 +74,7 @@ class CaseSections:
 @dataclass(frozen=True)
 class DeskBlock:
     name: str
-    build: Callable[[HttpRequest], Section | None]
+    build: Callable[[AuthedRequest], Section | None]
     order: int = 100
 
 
@@ -177,7 +177,7 @@ class ErasureStep:
 
 
 if TYPE_CHECKING:
-    Extension = (
+    Extension: TypeAlias = (
         CaseSections
         | DeskBlock
         | NavItem

@@ -160,7 +160,7 @@ class IntakeForm(DeadlineFieldsMixin):
         return moment
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # as Django reads it: clean() may return None
         outcome = data.get("outcome")
         data["deadline"] = None
         if outcome == Outcome.ON_THE_SPOT:
@@ -211,7 +211,7 @@ class ExtendDeadlineForm(DeadlineFieldsMixin):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # as Django reads it: clean() may return None
         data["deadline"] = self.clean_deadline()
         return data
 

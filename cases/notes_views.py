@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from firstask.typing import AuthedRequest
 
 from . import notes, selectors, visitor_messages
 from .errors import CaseError
 from .notes_forms import LinkForm, NoteForm
 
 
-def _perform(request: HttpRequest, number: str, form, perform) -> HttpResponse:
+def _perform(request: AuthedRequest, number: str, form, perform) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, number=number)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -30,7 +32,7 @@ def _perform(request: HttpRequest, number: str, form, perform) -> HttpResponse:
 
 
 @require_POST
-def note_add(request: HttpRequest, number: str) -> HttpResponse:
+def note_add(request: AuthedRequest, number: str) -> HttpResponse:
     return _perform(
         request,
         number,
@@ -40,7 +42,7 @@ def note_add(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_POST
-def messages_stop(request: HttpRequest, number: str) -> HttpResponse:
+def messages_stop(request: AuthedRequest, number: str) -> HttpResponse:
     """The visitor asked for no more SMS or e-mail about this case."""
     case = selectors.case_get_for_user(user=request.user, number=number)
     try:
@@ -53,7 +55,7 @@ def messages_stop(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_POST
-def link_add(request: HttpRequest, number: str) -> HttpResponse:
+def link_add(request: AuthedRequest, number: str) -> HttpResponse:
     return _perform(
         request,
         number,

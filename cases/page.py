@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.http import HttpRequest
-
 from accounts import permissions
 from accounts.models import User
+from firstask.typing import AuthedRequest
 
 from . import extensions, notes, selectors
 from .extensions import Section
@@ -21,7 +20,7 @@ from .models import Case, CaseEvent
 
 @dataclass
 class CasePage:
-    request: HttpRequest
+    request: AuthedRequest
     user: User
     case: Case
     show_personal: bool
@@ -37,7 +36,7 @@ class CasePage:
     actions: list[Section] = field(default_factory=list)
 
 
-def case_page_build(*, request: HttpRequest, case: Case, show_personal: bool) -> CasePage:
+def case_page_build(*, request: AuthedRequest, case: Case, show_personal: bool) -> CasePage:
     user = request.user
     erased = case.visitor.erased_at is not None
     acts_for_owner = user.pk == case.owner_id or permissions.is_center_head(user)

@@ -195,7 +195,16 @@ def desk_for_user(*, user: User, now: dt.datetime | None = None, limit: int = 20
     lists: dict[str, list[Case]] = {name: [] for name in buckets}
     for case in open_cases:
         lists[_bucket_of(case, now=now, end_today=end_today, end_soon=end_soon)].append(case)
-    desk = Desk(counts=counts, **{name: items[:limit] for name, items in lists.items()})
+    top = {name: items[:limit] for name, items in lists.items()}
+    desk = Desk(
+        counts=counts,
+        overdue=top["overdue"],
+        due_today=top["due_today"],
+        due_soon=top["due_soon"],
+        waiting_on_others=top["waiting_on_others"],
+        awaiting_visitor=top["awaiting_visitor"],
+        other_open=top["other_open"],
+    )
     if permissions.is_center_head(user):
         overdue = listed_cases().filter(status__in=ACTIVE_STATUSES, deadline__lt=now)
         overdue = overdue.order_by("deadline")

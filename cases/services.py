@@ -219,7 +219,7 @@ def case_register(
     first = [CaseEvent(case=case, actor=actor, kind="registered", data=owner)]
     if outcome != Outcome.ON_THE_SPOT:
         data = {
-            "deadline": deadline.isoformat(),  # type: ignore[union-attr]
+            "deadline": deadline.isoformat(),  # type: ignore[union-attr]  # _check_deadline: set
             "reason": pending_reason,
             "note": pending_note.strip(),
         }
@@ -240,8 +240,8 @@ def case_register(
     )
     if outcome == Outcome.ON_THE_SPOT:
         _close_on_the_spot(actor, case=case, note=confirmation_note)
-    if outcome == Outcome.REFERRAL:
-        case.involved_departments.add(department)  # type: ignore[arg-type]
+    if outcome == Outcome.REFERRAL and department is not None:  # None refused above
+        case.involved_departments.add(department)
         event_add(
             case=case,
             actor=actor,

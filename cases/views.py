@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +25,7 @@ from accounts.security import client_ip
 from audit.models import PersonalDataAccess
 from audit.services import personal_data_access_record
 from firstask.downloads import sandboxed
+from firstask.typing import AuthedRequest
 
 from . import (
     extensions,
@@ -57,6 +60,8 @@ class CappedPaginator(Paginator):
     the later pages are reached by narrowing the filters. OFFSET never goes past the cap
     either. The count finds the cap's worth of cases whichever way they are spread, so its
     cost is bounded by the cap rather than by the size of the set."""
+
+    object_list: QuerySet[Any]  # cases or archive records; never a list: pages are read by id
 
     cap = 1_000
 
@@ -106,7 +111,8 @@ class CappedPaginator(Paginator):
             manager = self.object_list.model._default_manager
             source = manager.select_related(*_paths(self.object_list.query.select_related))
         rows = {row.pk: row for row in source.filter(pk__in=ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        page = [rows[pk] for pk in ids if pk in rows]
+        return self._get_page(page, number, self)  # type: ignore[attr-defined]  # not in django-stubs
 
     def _sorted_matches(self) -> list:
         """At most ``cap`` cases, whose ids are known: their sort keys are read by id and sorted
@@ -118,13 +124,16 @@ class CappedPaginator(Paginator):
         model = self.object_list.model
         ordering = list(query.order_by or (query.default_ordering and model._meta.ordering) or [])
         fields = [str(key).lstrip("-") for key in ordering]
-        rows = list(model._default_manager.filter(pk__in=self._matched).values_list(*fields, "pk"))
+        rows: list[tuple[Any, ...]] = list(
+            model._default_manager.filter(pk__in=self._matched).values_list(*fields, "pk")
+        )
         rows.sort(key=lambda row: row[-1])
         for index in reversed(range(len(fields))):
-            rows.sort(
-                key=lambda row, i=index: (row[i] is None, 0 if row[i] is None else row[i]),
-                reverse=str(ordering[index]).startswith("-"),
-            )
+
+            def key(row: tuple[Any, ...], i: int = index) -> tuple[bool, Any]:
+                return (row[i] is None, 0 if row[i] is None else row[i])
+
+            rows.sort(key=key, reverse=str(ordering[index]).startswith("-"))
         return [row[-1] for row in rows]
 
 
@@ -139,7 +148,7 @@ def _paths(tree, prefix: str = "") -> list[str]:
 
 
 @require_GET
-def desk(request: HttpRequest) -> HttpResponse:
+def desk(request: AuthedRequest) -> HttpResponse:
     desk = selectors.desk_for_user(user=request.user)
     blocks = [
         section
@@ -150,7 +159,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def case_new(request: HttpRequest) -> HttpResponse:
+def case_new(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_register_case(request.user):
         raise PermissionDenied
     preference = intake.desk_preference_read(user=request.user)
@@ -180,7 +189,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_new.html", {"form": form, "sections": sections})
 
 
-def _register(request: HttpRequest, data: dict) -> Case:
+def _register(request: AuthedRequest, data: dict) -> Case:
     case = services.case_register(
         request.user,
         visit_time=data["visit_time"],
@@ -208,7 +217,7 @@ def _register(request: HttpRequest, data: dict) -> Case:
 
 
 @require_POST
-def visitor_lookup(request: HttpRequest) -> HttpResponse:
+def visitor_lookup(request: AuthedRequest) -> HttpResponse:
     """htmx: the people on file for the phone typed so far, each with their earlier cases
     (INT-2, VIS-1), to pick one or add another person. POST, so that the number stays out of
     URLs, proxy logs and browser history (PRV-1); it changes nothing. Only for those who register
@@ -245,7 +254,7 @@ LOOKUP_REASON = "intake: visitor lookup by phone"
 LOOKUP_REASON_NONE = "intake: visitor lookup by phone, no visitor has it"
 
 
-def _lookup_throttled(request: HttpRequest, seconds: int) -> HttpResponse:
+def _lookup_throttled(request: AuthedRequest, seconds: int) -> HttpResponse:
     context = {
         "throttle": throttle.throttled_context(seconds),
         "throttle_message": _("Too many visitor lookups from your account."),
@@ -257,7 +266,7 @@ def _lookup_throttled(request: HttpRequest, seconds: int) -> HttpResponse:
 
 
 @require_GET
-def department_card(request: HttpRequest) -> HttpResponse:
+def department_card(request: AuthedRequest) -> HttpResponse:
     """htmx: the department's contact card, to read out to the visitor (REF-1)."""
     department = (
         Department.objects.filter(pk=request.GET.get("department") or 0, is_active=True).first()
@@ -268,7 +277,7 @@ def department_card(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthedRequest) -> HttpResponse:
     """The search form posts; a phone number in it goes to the session and the URL carries a
     token instead (cases.search_tokens), so no full number is in a URL or an access log."""
     if request.method == "POST":
@@ -285,7 +294,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return _case_list_page(request, request.GET)
 
 
-def _list_url(request: HttpRequest, params: QueryDict) -> str:
+def _list_url(request: AuthedRequest, params: QueryDict) -> str:
     term = params.get("q", "").strip()
     if looks_like_phone(term):
         params["qs"] = search_token_store(request.session, term)
@@ -294,7 +303,7 @@ def _list_url(request: HttpRequest, params: QueryDict) -> str:
     return reverse("cases:list") + ("?" + params.urlencode() if params else "")
 
 
-def _case_list_page(request: HttpRequest, params: QueryDict) -> HttpResponse:
+def _case_list_page(request: AuthedRequest, params: QueryDict) -> HttpResponse:
     shown = params.copy()
     shown.pop("page", None)
     data = params.copy()
@@ -336,7 +345,7 @@ def _by_id_last(queryset):
 
 
 @require_GET
-def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+def case_detail(request: AuthedRequest, number: str) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, number=number)
     show_personal = selectors.case_shows_personal_data(user=request.user, case=case)
     if show_personal and case.visitor.erased_at is None:
@@ -344,7 +353,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     return _render_case(request, case, show_personal=show_personal)
 
 
-def _render_case(request: HttpRequest, case, *, show_personal: bool) -> HttpResponse:
+def _render_case(request: AuthedRequest, case, *, show_personal: bool) -> HttpResponse:
     page = case_page_build(request=request, case=case, show_personal=show_personal)
     initial = {"version": case.version}
     response = render(
@@ -376,7 +385,7 @@ def _render_case(request: HttpRequest, case, *, show_personal: bool) -> HttpResp
     return response
 
 
-def _receipt_next(request: HttpRequest, case) -> bool:
+def _receipt_next(request: AuthedRequest, case) -> bool:
     """True once, on the first page the clerk sees after registering this case."""
     if request.session.get(RECEIPT_NEXT) != case.number:
         return False
@@ -384,7 +393,7 @@ def _receipt_next(request: HttpRequest, case) -> bool:
     return True
 
 
-def _form_errors_to_messages(request: HttpRequest, form) -> None:
+def _form_errors_to_messages(request: AuthedRequest, form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
@@ -392,7 +401,7 @@ def _form_errors_to_messages(request: HttpRequest, form) -> None:
 
 
 @require_POST
-def case_reveal(request: HttpRequest, number: str) -> HttpResponse:
+def case_reveal(request: AuthedRequest, number: str) -> HttpResponse:
     """PRV-1: center head / auditor see the visitor's data in full for this one response."""
     case = selectors.case_get_for_user(user=request.user, number=number)
     form = RevealForm(request.POST)
@@ -408,7 +417,7 @@ def case_reveal(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_POST
-def visitor_export(request: HttpRequest, number: str) -> HttpResponse:
+def visitor_export(request: AuthedRequest, number: str) -> HttpResponse:
     """Access request: the visitor's data and cases as a JSON download (center head)."""
     case = selectors.case_get_for_user(user=request.user, number=number)
     form = VisitorExportForm(request.POST)
@@ -429,7 +438,7 @@ def visitor_export(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_POST
-def visitor_correct(request: HttpRequest, number: str) -> HttpResponse:
+def visitor_correct(request: AuthedRequest, number: str) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, number=number)
     form = VisitorCorrectForm(request.POST)
     if form.is_valid():
@@ -444,7 +453,7 @@ def visitor_correct(request: HttpRequest, number: str) -> HttpResponse:
     return redirect(case)
 
 
-def _case_action(request: HttpRequest, number: str, form_class, perform) -> HttpResponse:
+def _case_action(request: AuthedRequest, number: str, form_class, perform) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, number=number)
     form = form_class(request.POST)
     if form.is_valid():
@@ -460,7 +469,7 @@ def _case_action(request: HttpRequest, number: str, form_class, perform) -> Http
 
 
 @require_POST
-def case_extend(request: HttpRequest, number: str) -> HttpResponse:
+def case_extend(request: AuthedRequest, number: str) -> HttpResponse:
     return _case_action(
         request,
         number,
@@ -477,7 +486,7 @@ def case_extend(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_POST
-def case_reassign(request: HttpRequest, number: str) -> HttpResponse:
+def case_reassign(request: AuthedRequest, number: str) -> HttpResponse:
     return _case_action(
         request,
         number,
@@ -493,7 +502,7 @@ def case_reassign(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_GET
-def case_receipt(request: HttpRequest, number: str) -> HttpResponse:
+def case_receipt(request: AuthedRequest, number: str) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, number=number)
     status_url = settings.SITE_URL + reverse("cases:status")
     token_url = settings.SITE_URL + reverse("cases:status_token", args=[case.status_token])
@@ -511,7 +520,7 @@ def case_receipt(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_GET
-def case_attachment(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+def case_attachment(request: AuthedRequest, number: str, pk: int) -> FileResponse:
     """Only for those who may open the case; always a download, never rendered inline."""
     stored = intake.case_attachment_get_for_user(user=request.user, number=number, pk=pk)
     response = FileResponse(

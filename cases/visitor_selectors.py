@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
@@ -16,6 +17,13 @@ from accounts.models import User
 from .models import Case, Visitor, VisitorMerge, name_key
 from .personal import mask_name, mask_phone, phone_key
 from .selectors import LISTED_FIELDS, visible_cases
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations  # installed with django-stubs (dev only)
+
+
+class _CaseCount(TypedDict):
+    n_cases: int
 
 
 def live_visitors() -> QuerySet[Visitor]:
@@ -123,7 +131,7 @@ def duplicate_candidates(*, limit: int = 50, threshold: float = 0.5) -> list[Can
         .values("phone_hash")[:500]
     )
     visitors = list(live_visitors().filter(phone_hash__in=shared).annotate(n_cases=Count("cases")))
-    groups: dict[str, list[Visitor]] = {}
+    groups: dict[str, list[WithAnnotations[Visitor, _CaseCount]]] = {}
     for visitor in visitors:
         groups.setdefault(visitor.phone_hash, []).append(visitor)
     found = []

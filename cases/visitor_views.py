@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions
+from firstask.typing import AuthedRequest
 
 from . import visitor_selectors, visitors
 from .errors import CaseError
@@ -20,7 +21,7 @@ from .privacy_forms import VisitorExportForm
 from .visitor_forms import MergeUndoForm, VisitorMergeForm, VisitorRenameForm
 
 
-def _errors(request: HttpRequest, form) -> None:
+def _errors(request: AuthedRequest, form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
@@ -28,7 +29,7 @@ def _errors(request: HttpRequest, form) -> None:
 
 
 @require_GET
-def visitor_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def visitor_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     visitor = visitor_selectors.visitor_get_for_user(user=request.user, pk=pk)
     page = visitor_selectors.visitor_page(user=request.user, visitor=visitor)
     latest = page.rows[0][0] if page.rows else None
@@ -53,7 +54,7 @@ def visitor_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def visitor_rename(request: HttpRequest, pk: int) -> HttpResponse:
+def visitor_rename(request: AuthedRequest, pk: int) -> HttpResponse:
     visitor = visitor_selectors.visitor_get_for_user(user=request.user, pk=pk)
     form = VisitorRenameForm(request.POST)
     if not form.is_valid():
@@ -69,7 +70,7 @@ def visitor_rename(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def visitor_duplicates(request: HttpRequest) -> HttpResponse:
+def visitor_duplicates(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_manage_personal_data(request.user):
         raise PermissionDenied
     candidates = visitor_selectors.duplicate_candidates()
@@ -83,7 +84,7 @@ def visitor_duplicates(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def visitor_merge(request: HttpRequest) -> HttpResponse:
+def visitor_merge(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_manage_personal_data(request.user):
         raise PermissionDenied
     form = VisitorMergeForm(request.POST)
@@ -110,7 +111,7 @@ def visitor_merge(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def visitor_merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
+def visitor_merge_undo(request: AuthedRequest, pk: int) -> HttpResponse:
     if not permissions.can_manage_personal_data(request.user):
         raise PermissionDenied
     merge = VisitorMerge.objects.filter(pk=pk).first()

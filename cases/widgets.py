@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils import translation
@@ -29,7 +31,7 @@ class FastSelect(forms.Select):
             '<select name="{}"{}>', name, flatatt(self.build_attrs(self.attrs, attrs))
         )
         if isinstance(self.choices, ModelChoiceIterator):
-            options = self._model_options()
+            options = self._model_options(self.choices)
             for text in selected:  # a model choice's value is its primary key (or empty)
                 if text == "" or text.isdigit():
                     plain = f'<option value="{text}">'
@@ -37,16 +39,16 @@ class FastSelect(forms.Select):
             return mark_safe(f"{head}{options}</select>")  # noqa: S308 - built by _options
         return mark_safe(f"{head}{self._options(self.choices, selected)}</select>")  # noqa: S308
 
-    def _model_options(self) -> str:
+    def _model_options(self, choices: ModelChoiceIterator) -> str:
         """The options of a model choice field without a selection, kept for OPTIONS_SECONDS:
         rendering several hundred staff members took a list page 30 ms of its time. A new
         staff member shows up in the filter within a minute."""
-        query = self.choices.queryset.query
-        key = (str(query), translation.get_language(), self.choices.field.empty_label)
+        query = choices.queryset.query
+        key = (str(query), translation.get_language(), choices.field.empty_label)
         kept = _OPTIONS.get(key)
         now = time.time()
         if kept is None or now - kept[0] > OPTIONS_SECONDS:
-            kept = (now, self._options(self.choices, set()))
+            kept = (now, self._options(choices, set()))
             _OPTIONS[key] = kept
         return kept[1]
 
@@ -81,6 +83,7 @@ class ReferenceChoiceField(forms.ModelChoiceField):
     query, so a row deactivated a second ago is refused and one added is accepted."""
 
     widget = FastSelect
+    queryset: QuerySet[Any]  # always given: a reference table
 
     def to_python(self, value):
         if value in self.empty_values:

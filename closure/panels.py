@@ -7,12 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest
-
 from accounts import permissions
 from cases.extensions import CaseParts, Section
 from cases.models import Case
 from cases.page import CasePage
+from firstask.typing import AuthedRequest
 
 from . import callbacks, selectors
 from .forms import CallbackForm, DecisionForm, KioskHandForm, OtherConfirmationForm, ResultForm
@@ -71,7 +70,7 @@ def case_sections(page: CasePage) -> CaseParts:
     )
 
 
-def desk_block(request: HttpRequest) -> Section:
+def desk_block(request: AuthedRequest) -> Section:
     """The desk's closure block (extensions.DeskBlock): closures the visitor did not sign,
     waiting for the center head's approval, and the link that turns the browser into a kiosk."""
     rounds = selectors.closures_awaiting_approval(user=request.user)

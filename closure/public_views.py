@@ -23,6 +23,7 @@ from accounts import permissions
 from accounts.security import client_ip
 from cases.errors import CaseError
 from cases.selectors import case_get_for_user
+from firstask.typing import AuthedRequest
 
 from . import kiosk as kiosks
 from . import selectors, services
@@ -93,7 +94,7 @@ def phone_sign(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def kiosk_start(request: HttpRequest) -> HttpResponse:
+def kiosk_start(request: AuthedRequest) -> HttpResponse:
     """A staff member turns this browser into a kiosk: their session ends here."""
     if not permissions.can_register_case(request.user):
         raise PermissionDenied
@@ -160,7 +161,7 @@ def kiosk_sign(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def kiosk_hand(request: HttpRequest, number: str) -> HttpResponse:
+def kiosk_hand(request: AuthedRequest, number: str) -> HttpResponse:
     """From the case page: show this round's signing screen on a kiosk."""
     case = case_get_for_user(user=request.user, number=number)
     round_ = selectors.current_round(case=case)

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,19 +15,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.errors import CaseError
 from cases.selectors import case_get_for_user
 from firstask.downloads import sandboxed
+from firstask.typing import AuthedRequest
 
 from . import callbacks, selectors, services
 from .forms import CallbackForm, DecisionForm, OtherConfirmationForm, ResultForm, SignForm
 
 
-def _form_errors(request: HttpRequest, form: Form) -> None:
+def _form_errors(request: AuthedRequest, form: Form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+            messages.error(request, f"{label}: {error}" if label else str(error))
 
 
-def _act(request: HttpRequest, case, form: Form, perform: Callable[[dict], object]):
+def _act(request: AuthedRequest, case, form: Form, perform: Callable[[dict], object]):
     if not form.is_valid():
         _form_errors(request, form)
         return None
@@ -41,7 +42,7 @@ def _act(request: HttpRequest, case, form: Form, perform: Callable[[dict], objec
 
 
 @require_POST
-def result_record(request: HttpRequest, number: str) -> HttpResponse:
+def result_record(request: AuthedRequest, number: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, number=number)
     _act(
         request,
@@ -59,7 +60,7 @@ def result_record(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_POST
-def signing_start(request: HttpRequest, number: str) -> HttpResponse:
+def signing_start(request: AuthedRequest, number: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, number=number)
     round_ = selectors.current_round(case=case)
     if round_ is None:
@@ -74,7 +75,7 @@ def signing_start(request: HttpRequest, number: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def sign(request: HttpRequest, number: str, token: str) -> HttpResponse:
+def sign(request: AuthedRequest, number: str, token: str) -> HttpResponse:
     """The visitor's signing screen (kiosk layout): only reachable through a fresh token."""
     case = case_get_for_user(user=request.user, number=number)
     round_ = selectors.current_round(case=case)
@@ -102,13 +103,13 @@ def sign(request: HttpRequest, number: str, token: str) -> HttpResponse:
 
 
 @require_GET
-def signed(request: HttpRequest, number: str, round: int) -> HttpResponse:
+def signed(request: AuthedRequest, number: str, round: int) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, number=number, round_number=round)
     return render(request, "closure/round_signed.html", {"case": round_.case, "round": round_})
 
 
 @require_POST
-def confirm_other(request: HttpRequest, number: str) -> HttpResponse:
+def confirm_other(request: AuthedRequest, number: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, number=number)
     round_ = selectors.current_round(case=case)
     if round_ is None:
@@ -131,7 +132,7 @@ def confirm_other(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_POST
-def decide(request: HttpRequest, number: str, round: int) -> HttpResponse:
+def decide(request: AuthedRequest, number: str, round: int) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, number=number, round_number=round)
 
     def perform(d: dict) -> object:
@@ -147,7 +148,7 @@ def decide(request: HttpRequest, number: str, round: int) -> HttpResponse:
 
 
 @require_POST
-def callback_log(request: HttpRequest, number: str) -> HttpResponse:
+def callback_log(request: AuthedRequest, number: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, number=number)
     _act(
         request,
@@ -161,7 +162,7 @@ def callback_log(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_GET
-def signature(request: HttpRequest, number: str, round: int) -> FileResponse:
+def signature(request: AuthedRequest, number: str, round: int) -> FileResponse:
     """The signature image, only to those who may see the case."""
     round_ = selectors.round_get_for_user(user=request.user, number=number, round_number=round)
     if not round_.signature.name or not default_storage.exists(round_.signature.name):

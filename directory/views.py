@@ -9,13 +9,14 @@ from typing import Any
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import can_manage_directory
 from firstask.downloads import sandboxed
+from firstask.typing import AuthedRequest
 
 from . import importing
 from .forms import ConfirmForm, ImportForm
@@ -24,12 +25,12 @@ SALT = "directory.import"
 PAYLOAD_MAX_AGE = 3600  # seconds a dry run may wait for its confirmation
 
 
-def _require_manager(request: HttpRequest) -> None:
+def _require_manager(request: AuthedRequest) -> None:
     if not can_manage_directory(request.user):
         raise PermissionDenied
 
 
-def _preview(request: HttpRequest, *, form: ImportForm, plan: importing.Plan, data: Any,
+def _preview(request: AuthedRequest, *, form: ImportForm, plan: importing.Plan, data: Any,
              status: int = 200) -> HttpResponse:  # fmt: skip
     payload = signing.dumps(
         {**data, "fingerprint": plan.fingerprint(), "user": request.user.pk},
@@ -46,7 +47,7 @@ def _preview(request: HttpRequest, *, form: ImportForm, plan: importing.Plan, da
 
 
 @require_http_methods(["GET", "POST"])
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: AuthedRequest) -> HttpResponse:
     _require_manager(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -64,7 +65,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def import_confirm(request: HttpRequest) -> HttpResponse:
+def import_confirm(request: AuthedRequest) -> HttpResponse:
     _require_manager(request)
     form = ConfirmForm(request.POST)
     try:
@@ -103,7 +104,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+def export(request: AuthedRequest, kind: str, fmt: str) -> HttpResponse:
     _require_manager(request)
     if kind not in importing.KINDS or fmt not in importing.FORMATS:
         raise Http404

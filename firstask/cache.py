@@ -71,6 +71,8 @@ class PostgresCache(DatabaseCache):
     ``incr`` that locks the row and keeps its expiry (BaseCache.incr would restart a throttle
     window at the default timeout on every count, and two counts at once would make one)."""
 
+    _table: str  # set by BaseDatabaseCache.__init__, missing from django-stubs
+
     def __init__(self, location: str, params: dict[str, Any]) -> None:
         options = {"MAX_ENTRIES": 100_000, **params.get("OPTIONS", {})}
         super().__init__(location or TABLE, {**params, "OPTIONS": options})

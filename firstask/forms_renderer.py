@@ -98,7 +98,7 @@ class FastRenderer(DjangoTemplates):
             return frozenset()
         return frozenset(own)
 
-    def render(self, template_name, context, request=None) -> SafeString:
+    def render(self, template_name, context, request=None) -> str:
         widget = context.get("widget")
         html = None
         if (

@@ -112,6 +112,8 @@ def _r_returned_and_referred_again(referral: Referral, *, now: dt.datetime, **_:
             _member(referral.department), referral=referral, reason="不属于本部门职责，请转招生办。"
         )
     other = Department.objects.exclude(pk=referral.department_id).filter(is_active=True).first()
+    if other is None:  # a center of one department: left returned
+        return
     with _at(referral.case, 1.5, now):
         services.referral_create(
             referral.case.owner,

@@ -4,7 +4,7 @@ that a double click or a replayed post creates nothing new."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.urls import reverse
@@ -101,7 +101,7 @@ class ReviewForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # as Django reads it: clean() may return None
         if data.get("decision") == self.RETURN and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Say what is missing from the answer."))
         return data
@@ -118,7 +118,7 @@ class GiveToMemberForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["member"]
+        field = cast("forms.ModelChoiceField[User]", self.fields["member"])
         if department is not None:
             field.queryset = department.members.filter(is_active=True).order_by("name")
         # What the menu lists (handoffs/_give_form.html): the department's active members as
@@ -160,11 +160,12 @@ class HandoffSubmitForm(TokenForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["posts"].queryset = _posts()
-        self.fields["posts"].label_from_instance = str
+        posts = cast("forms.ModelMultipleChoiceField[Post]", self.fields["posts"])
+        posts.queryset = _posts()
+        posts.label_from_instance = lambda obj: str(obj)  # type: ignore[method-assign]  # per-form labels
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # as Django reads it: clean() may return None
         departments, posts = data.get("departments") or [], data.get("posts") or []
         if involved_count(list(departments), posts) < 2:
             self.add_error("departments", _("A handoff needs at least two departments or posts."))
@@ -190,17 +191,20 @@ class MeetingScheduleForm(TokenForm):
 
     def __init__(self, *args: Any, handoff: HandoffForm, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["invitees"].queryset = _staff()
-        self.fields["invitees"].label_from_instance = lambda u: (
-            f"{u.display_name} · {u.department}" if u.department_id else u.display_name
+        invitees = cast("forms.ModelMultipleChoiceField[User]", self.fields["invitees"])
+        invitees.queryset = _staff()
+        invitees.label_from_instance = lambda obj: (  # type: ignore[method-assign]  # per-form labels
+            f"{obj.display_name} · {obj.department}" if obj.department_id else obj.display_name
         )
         meeting = getattr(handoff, "meeting", None)
         if meeting is not None and not self.is_bound:
-            self.initial |= {
-                "at": timezone.localtime(meeting.held_at).replace(tzinfo=None),
-                "place": meeting.place,
-                "invitees": list(meeting.invitees.values_list("pk", flat=True)),
-            }
+            self.initial.update(
+                {
+                    "at": timezone.localtime(meeting.held_at).replace(tzinfo=None),
+                    "place": meeting.place,
+                    "invitees": list(meeting.invitees.values_list("pk", flat=True)),
+                }
+            )
         elif not self.is_bound:
             # The heads of the departments named, to start with.
             heads = [d.head_id for d in handoff.departments.all() if d.head_id]
@@ -243,8 +247,9 @@ class MeetingForm(TokenForm):
         super().__init__(*args, **kwargs)
         self.handoff = handoff
         self.fields["held_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
-        self.fields["attendees"].label_from_instance = lambda u: (
-            f"{u.display_name} · {u.department}" if u.department_id else u.display_name
+        attendees = cast("forms.ModelMultipleChoiceField[User]", self.fields["attendees"])
+        attendees.label_from_instance = lambda obj: (  # type: ignore[method-assign]  # per-form labels
+            f"{obj.display_name} · {obj.department}" if obj.department_id else obj.display_name
         )
         posts = list(handoff.posts.select_related("department"))
         # A department named only through its posts starts as not involved: its posts are.
@@ -254,11 +259,13 @@ class MeetingForm(TokenForm):
         self.post_rows = [self._row(p.department, True, post=p) for p in posts]
         meeting = getattr(handoff, "meeting", None)
         if meeting is not None and not self.is_bound:  # scheduled beforehand
-            self.initial |= {
-                "held_at": timezone.localtime(meeting.held_at).replace(tzinfo=None),
-                "place": meeting.place,
-                "attendees": list(meeting.invitees.values_list("pk", flat=True)),
-            }
+            self.initial.update(
+                {
+                    "held_at": timezone.localtime(meeting.held_at).replace(tzinfo=None),
+                    "place": meeting.place,
+                    "attendees": list(meeting.invitees.values_list("pk", flat=True)),
+                }
+            )
 
     def _row(self, department: Department, named: bool, post: Post | None = None) -> tuple:
         prefix = f"p{post.pk}" if post else f"d{department.pk}"
@@ -299,7 +306,7 @@ class MeetingForm(TokenForm):
         )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # as Django reads it: clean() may return None
         plans = []
         for unit, role, task, deadline in self.rows + self.post_rows:
             post = unit if isinstance(unit, Post) else None
@@ -342,11 +349,11 @@ class DisputeForm(TokenForm):
 
     def __init__(self, *args: Any, handoff: HandoffForm, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["assignment"]
+        field = cast("forms.ModelChoiceField[Assignment]", self.fields["assignment"])
         field.queryset = handoff.assignments.exclude(
             status=Assignment.Status.WITHDRAWN
         ).select_related("department")
-        field.label_from_instance = lambda a: a.department.name
+        field.label_from_instance = lambda obj: obj.department.name  # type: ignore[method-assign]  # per-form labels
         # The case page has the form's assignments already (handoffs_of_case): its choices
         # come from them, not from a query of their own. A POST validates against the query.
         kept = getattr(handoff, "_prefetched_objects_cache", {}).get("assignments")
@@ -393,12 +400,13 @@ class RulingForm(forms.Form):
             "department"
         )
         for name in ("new_lead", "withdraw"):
-            self.fields[name].queryset = active
-            self.fields[name].label_from_instance = lambda a: a.department.name
+            field = cast("forms.ModelChoiceField[Assignment]", self.fields[name])
+            field.queryset = active
+            field.label_from_instance = lambda obj: obj.department.name  # type: ignore[method-assign]  # per-form labels
         self.fields["add_deadline"].initial = handoff.case.deadline
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # as Django reads it: clean() may return None
         department = data.get("add_department")
         data["add"] = None
         if department is not None:

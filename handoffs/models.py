@@ -9,6 +9,7 @@ one lead department, no answer accepted twice, one open dispute per handoff).
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Post
 from cases.models import Case
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 _USER = settings.AUTH_USER_MODEL
 
@@ -198,7 +202,7 @@ class CoordinationMeeting(models.Model):
     )
     held_at = models.DateTimeField(_("meeting time"))
     place = models.CharField(_("place"), max_length=120)
-    invitees = models.ManyToManyField(
+    invitees: models.ManyToManyField[User, Any] = models.ManyToManyField(
         _USER, verbose_name=_("invited"), blank=True, related_name="coordination_invitations"
     )
     scheduled_by = models.ForeignKey(
@@ -211,7 +215,9 @@ class CoordinationMeeting(models.Model):
     )
     # Bumped by each (re)scheduling: the invitees' notice is keyed by it, so a new time is told.
     schedule_version = models.PositiveIntegerField(db_default=0)
-    attendees = models.ManyToManyField(_USER, verbose_name=_("attendees"), related_name="+")
+    attendees: models.ManyToManyField[User, Any] = models.ManyToManyField(
+        _USER, verbose_name=_("attendees"), related_name="+"
+    )
     minutes = models.TextField(_("minutes"), max_length=8000, blank=True)
     decision = models.TextField(_("decision"), max_length=4000, blank=True)
     recorded_by = models.ForeignKey(
@@ -292,6 +298,8 @@ class Assignment(models.Model):
     deadline_version = models.PositiveIntegerField(default=1)
     overdue_flagged_at = models.DateTimeField(_("flagged overdue"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    # Not a column: set on the rows of the department desk (selectors.department_loads).
+    is_late: bool
 
     class Meta:
         ordering = ["handoff", "role", "id"]

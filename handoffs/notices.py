@@ -47,9 +47,13 @@ def department_heads(departments: Iterable[Department]) -> list[int]:
     return ids
 
 
-def _send(actor: User, *, recipients: Iterable[int | None], render, values: Values, **key) -> None:
-    """One notice to everyone named except the actor (nobody is told of their own step)."""
-    ids = tuple(dict.fromkeys(pk for pk in recipients if pk and pk != actor.pk))
+def _send(
+    actor: User | None, *, recipients: Iterable[int | None], render, values: Values, **key
+) -> None:
+    """One notice to everyone named except the actor (nobody is told of their own step); with
+    no actor (a visitor signing on their own phone or a kiosk), to everyone named."""
+    actor_id = actor.pk if actor is not None else None
+    ids = tuple(dict.fromkeys(pk for pk in recipients if pk and pk != actor_id))
     if ids:
         notify([Notice(recipient_ids=ids, render=partial(render, values), **key)])
 
@@ -389,7 +393,7 @@ def _case_closed_text(values: Values) -> tuple[str, str]:
     )
 
 
-def case_closed(actor: User, *, case: Case) -> None:
+def case_closed(actor: User | None, *, case: Case) -> None:
     """Every department that worked on the case (a referral it accepted, or an assignment not
     withdrawn) is told, each in its own notice; called by the closure app when it closes."""
     referred = Referral.objects.filter(case=case, accepted_at__isnull=False).values_list(

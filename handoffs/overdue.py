@@ -5,7 +5,7 @@ head and the center heads are told, and the case's timeline says which departmen
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TypedDict
 
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,18 @@ from notifications.services import Notice, notify
 from .models import ASSIGNMENT_DEPARTMENT_TURN, Assignment
 
 
-def _rows(ids: list[int]) -> list[dict[str, Any]]:
+class _Row(TypedDict):
+    pk: int
+    deadline: dt.datetime
+    deadline_version: int
+    department__name: str
+    department__head_id: int  # None for a department without a head (django-stubs says int)
+    handoff__case_id: int
+    handoff__case__number: str
+    handoff__case__owner_id: int
+
+
+def _rows(ids: list[int]) -> list[_Row]:
     return list(
         Assignment.objects.filter(pk__in=ids).values(
             "pk",
@@ -35,7 +46,7 @@ def _rows(ids: list[int]) -> list[dict[str, Any]]:
     )
 
 
-def _values(row: dict[str, Any]) -> dict[str, str]:
+def _values(row: _Row) -> dict[str, str]:
     return {
         "number": row["handoff__case__number"],
         "department": row["department__name"],
@@ -103,7 +114,7 @@ def assignments_flagged(ids: list[int], now: dt.datetime) -> None:
     _scan_audit("assignment.flag_overdue", rows, now)
 
 
-def _scan_audit(action: str, rows: list[dict[str, Any]], now: dt.datetime) -> None:
+def _scan_audit(action: str, rows: list[_Row], now: dt.datetime) -> None:
     """One audit event per scan, as for cases (a per-row append would make the scan a loop)."""
     audit_record(
         actor=None,

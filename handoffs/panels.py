@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.timezone import now
 
 from accounts import permissions
@@ -15,6 +14,7 @@ from accounts.models import User
 from cases.extensions import CaseParts, Section
 from cases.models import Case
 from cases.page import CasePage
+from firstask.typing import AuthedRequest
 
 from . import rules, selectors
 from .forms import (
@@ -195,7 +195,7 @@ def case_sections(page: CasePage) -> CaseParts:
     )
 
 
-def desk_block(request: HttpRequest) -> Section:
+def desk_block(request: AuthedRequest) -> Section:
     """The desk's handoff block (extensions.DeskBlock): the department's inbox, handoff forms
     waiting for a meeting (center head), the meetings the user is invited to."""
     user = request.user

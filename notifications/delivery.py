@@ -49,9 +49,9 @@ def absolute(url: str) -> str:
 
 
 def send_email(row: Notification) -> None:
-    if row.recipient_id is None:
-        return _send_visitor_email(row)
     user = row.recipient
+    if user is None:
+        return _send_visitor_email(row)
     if not (user.is_active and user.email and user.email_notifications):
         raise Skip  # turned off (or left) since the row was written
     language = user.language or settings.LANGUAGE_CODE

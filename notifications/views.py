@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from firstask.typing import AuthedRequest
 
 from . import selectors, services
 from .forms import EmailPreferenceForm
@@ -15,7 +17,7 @@ CHANGED = "notifications-changed"  # htmx event: the bell refreshes its count
 
 
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(selectors.inbox(request.user), 30).get_page(request.GET.get("page"))
     form = EmailPreferenceForm(initial={"enabled": request.user.email_notifications})
     unread = selectors.unread_count(request.user)
@@ -24,7 +26,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def bell(request: HttpRequest) -> HttpResponse:
+def bell(request: AuthedRequest) -> HttpResponse:
     """htmx: the navigation bar's bell with the unread count, polled every minute."""
     response = render(
         request, "notifications/_bell.html", {"bell_unread": selectors.unread_count(request.user)}
@@ -37,7 +39,7 @@ def bell(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _safe_next(request: HttpRequest) -> str | None:
+def _safe_next(request: AuthedRequest) -> str | None:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -47,7 +49,7 @@ def _safe_next(request: HttpRequest) -> str | None:
 
 
 @require_POST
-def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+def mark_read(request: AuthedRequest, pk: int) -> HttpResponse:
     notification = selectors.notification_get_for_user(user=request.user, pk=pk)
     services.notification_mark_read(request.user, notification=notification)
     target = _safe_next(request)
@@ -61,14 +63,14 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: AuthedRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(request.user)
     messages.success(request, _("%(count)d notification(s) marked as read.") % {"count": count})
     return redirect("notifications:list")
 
 
 @require_POST
-def email_preference(request: HttpRequest) -> HttpResponse:
+def email_preference(request: AuthedRequest) -> HttpResponse:
     form = EmailPreferenceForm(request.POST)
     form.is_valid()  # a missing checkbox is a valid "off"
     enabled = bool(form.cleaned_data.get("enabled"))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -121,7 +122,7 @@ class ComplaintLogForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff_concerned"].queryset = staff_queryset()
+        cast(forms.ModelChoiceField, self.fields["staff_concerned"]).queryset = staff_queryset()
         self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 
@@ -133,7 +134,7 @@ class InvestigateForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff_concerned"].queryset = staff_queryset()
+        cast(forms.ModelChoiceField, self.fields["staff_concerned"]).queryset = staff_queryset()
 
 
 def _optional(choices) -> list[tuple[str, str]]:
@@ -158,8 +159,11 @@ class FindingForm(forms.Form):
 
 
 class PeriodFormMixin(forms.Form):
+    start_field: str  # the names of the period's two date fields, given by each form
+    end_field: str
+
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # as Django reads it: clean() may return None
         for name in (self.start_field, self.end_field):
             try:
                 validate_date_in_range(data.get(name))
@@ -216,7 +220,7 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = staff_queryset()
+        cast(forms.ModelChoiceField, self.fields["attendees"]).queryset = staff_queryset()
 
 
 class MeasureForm(forms.Form):
@@ -228,7 +232,7 @@ class MeasureForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = staff_queryset()
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = staff_queryset()
 
 
 class FollowUpForm(forms.Form):
@@ -267,7 +271,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = staff_queryset()
+        cast(forms.ModelChoiceField, self.fields["attendees"]).queryset = staff_queryset()
 
 
 class TeachingCaseForm(forms.Form):
@@ -319,8 +323,8 @@ class RewardPenaltyForm(PeriodFormMixin):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff_queryset()
-        self.fields["complaints"].queryset = Complaint.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["staff"]).queryset = staff_queryset()
+        cast(forms.ModelChoiceField, self.fields["complaints"]).queryset = Complaint.objects.filter(
             finding=Complaint.Finding.VERIFIED, staff_concerned__isnull=False
         ).select_related("staff_concerned")
 
@@ -406,7 +410,7 @@ class PeriodChoiceForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # as Django reads it: clean() may return None
         kind, number = data.get("kind"), data.get("number")
         if kind == PeriodicAssessment.PeriodKind.QUARTER and (number is None or number > 4):
             self.add_error("number", _("Give the quarter, 1 to 4."))

@@ -8,11 +8,23 @@ import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Count, DateField, DateTimeField, Exists, F, Min, OuterRef, Q, Sum
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 
@@ -40,6 +52,13 @@ class KpiScope:
 
 
 Group = tuple[int | None, int | None]  # (user id, department id)
+Row = dict[str, Any]  # a grouped values() row: its group's keys are popped, the figures merged
+
+
+def _rows(grouped: QuerySet[Any, Any]) -> list[Row]:
+    """The rows of a grouped ``values()`` query, which are plain dicts: django-stubs types them
+    as TypedDicts, whose keys cannot be popped."""
+    return cast(list[Row], list(grouped))
 
 
 def _case_filter(scope: KpiScope, prefix: str = "") -> dict:
@@ -115,11 +134,11 @@ def case_on_time(as_of: dt.datetime, since: dt.datetime | None = None) -> Q:
     return answered & counted & ~case_late(as_of, since)
 
 
-def _case_family(start, end, as_of, scope: KpiScope) -> list[dict]:
+def _case_family(start, end, as_of, scope: KpiScope) -> list[Row]:
     """Grouped by month of registration too, so that one scan of the period's cases gives
     both the rows and the trend chart."""
     low, high = period_bounds(start, end)
-    return list(
+    return _rows(
         Case.objects.filter(created_at__gte=low, created_at__lt=high, **_case_filter(scope))
         .annotate(month=_month_of_registration(start, end))
         .values("owner_id", "owner_department_id", "month")
@@ -153,7 +172,7 @@ def _handoff_family(low, high, scope: KpiScope, first_case: int | None) -> dict[
     )
     if first_case is not None:
         rows = rows.filter(case_id__gte=first_case)
-    rows = (
+    grouped = (
         rows.values("case__owner_id", "case__owner_department_id")
         .annotate(
             referrals=Count("case_id", distinct=True, filter=Q(kind__in=REFERRAL_KINDS)),
@@ -161,7 +180,8 @@ def _handoff_family(low, high, scope: KpiScope, first_case: int | None) -> dict[
         )
         .order_by()
     )
-    return {(r.pop("case__owner_id"), r.pop("case__owner_department_id")): r for r in rows}
+    by_owner = _rows(grouped)
+    return {(r.pop("case__owner_id"), r.pop("case__owner_department_id")): r for r in by_owner}
 
 
 def _accountability_family(low, high, scope: KpiScope) -> dict[Group, dict]:
@@ -182,7 +202,7 @@ def _accountability_family(low, high, scope: KpiScope) -> dict[Group, dict]:
         .annotate(breached=Count("pk"))
         .order_by()
     )
-    return {(r.pop("owner_id"), r.pop("owner_department_id")): r for r in rows}
+    return {(r.pop("owner_id"), r.pop("owner_department_id")): r for r in _rows(rows)}
 
 
 def _complaint_family(low, high, scope: KpiScope) -> dict[Group, dict]:
@@ -197,12 +217,13 @@ def _complaint_family(low, high, scope: KpiScope) -> dict[Group, dict]:
         rows = rows.filter(staff_concerned_id=scope.user_id)
     if scope.department_id is not None:
         rows = rows.filter(group_department=scope.department_id)
-    rows = (
+    grouped = (
         rows.values("staff_concerned_id", "group_department")
         .annotate(verified_complaints=Count("pk"))
         .order_by()
     )
-    return {(r.pop("staff_concerned_id"), r.pop("group_department")): r for r in rows}
+    by_staff = _rows(grouped)
+    return {(r.pop("staff_concerned_id"), r.pop("group_department")): r for r in by_staff}
 
 
 def _training_family(start, end, scope: KpiScope) -> dict[Group, dict]:
@@ -218,7 +239,7 @@ def _training_family(start, end, scope: KpiScope) -> dict[Group, dict]:
         .annotate(training_hours=Sum("trainingsession__hours"))
         .order_by()
     )
-    return {(r.pop("user_id"), r.pop("user__department_id")): r for r in rows}
+    return {(r.pop("user_id"), r.pop("user__department_id")): r for r in _rows(rows)}
 
 
 def _inspection_family(low, high, scope: KpiScope) -> dict[Group, dict]:
@@ -233,7 +254,8 @@ def _inspection_family(low, high, scope: KpiScope) -> dict[Group, dict]:
         .annotate(inspection_points=Sum("score"), inspected=Count("pk"))
         .order_by()
     )
-    return {(r.pop("case__owner_id"), r.pop("case__owner_department_id")): r for r in rows}
+    by_owner = _rows(rows)
+    return {(r.pop("case__owner_id"), r.pop("case__owner_department_id")): r for r in by_owner}
 
 
 def _add(target: dict, values: dict) -> None:

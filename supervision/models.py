@@ -3,6 +3,8 @@ meetings, training sessions, teaching cases, rewards and penalties."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, TextChoices
@@ -10,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from cases.models import Case
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 USER = settings.AUTH_USER_MODEL
 
@@ -222,7 +227,9 @@ class WorkMeeting(models.Model):
 
     held_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=120, blank=True)
-    attendees = models.ManyToManyField(USER, verbose_name=_("attendees"), related_name="+")
+    attendees: models.ManyToManyField[User, Any] = models.ManyToManyField(
+        USER, verbose_name=_("attendees"), related_name="+"
+    )
     problems = models.TextField(_("problems found"), max_length=8000)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -303,7 +310,7 @@ class TrainingSession(models.Model):
     teaching_cases = models.ManyToManyField(
         TeachingCase, verbose_name=_("teaching cases"), blank=True, related_name="sessions"
     )
-    attendees = models.ManyToManyField(
+    attendees: models.ManyToManyField[User, Any] = models.ManyToManyField(
         USER, verbose_name=_("attendees"), blank=True, related_name="training_sessions"
     )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
 from cases.extensions import Section
+from firstask.typing import AuthedRequest
 
 from . import selectors
 
 
-def desk_block(request: HttpRequest) -> Section:
+def desk_block(request: AuthedRequest) -> Section:
     """On the desk: the work-meeting measures the user owns that are not done yet."""
     measures = list(selectors.open_measures_of(request.user)[:10])
     return Section("supervision/_desk_measures.html", {"measures": measures})

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import random
 from collections.abc import Hashable, Mapping, Sequence
+from typing import TypeVar
+
+Stratum = TypeVar("Stratum", bound=Hashable)  # a stratum's key: a department id, or None
 
 
 def _order(key: Hashable) -> tuple[bool, str]:
     return (key is None, str(key))
 
 
-def allocate(sizes: Mapping[Hashable, int], total: int) -> dict[Hashable, int]:
+def allocate(sizes: Mapping[Stratum, int], total: int) -> dict[Stratum, int]:
     """Proportional allocation by largest remainder (Hamilton). No stratum gets more than it
     holds; ties go to the stratum that comes first in the fixed order."""
     population = sum(sizes.values())
@@ -31,7 +34,7 @@ def allocate(sizes: Mapping[Hashable, int], total: int) -> dict[Hashable, int]:
     return shares
 
 
-def draw(strata: Mapping[Hashable, Sequence[int]], total: int, seed: int) -> list[int]:
+def draw(strata: Mapping[Stratum, Sequence[int]], total: int, seed: int) -> list[int]:
     """``total`` ids drawn from ``strata`` (stratum key -> ids) in proportion to stratum size."""
     shares = allocate({key: len(ids) for key, ids in strata.items()}, total)
     rng = random.Random(seed)  # noqa: S311 - sampling, not secrecy; must be reproducible

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -56,18 +58,22 @@ def inspection_items(*, inspection: Inspection) -> QuerySet[InspectionItem]:
     return inspection.items.select_related("case", "case__owner", "department")
 
 
-def inspection_department_scores(*, inspection: Inspection) -> list[dict]:
+def inspection_department_scores(*, inspection: Inspection) -> list[dict[str, Any]]:
     """Per department: cases sampled, scored, mean score and passes of each check."""
     checks = {name: Count("pk", filter=Q(**{name: True})) for name in ChecklistItem.values}
-    return list(
-        inspection.items.values("department__name")
-        .annotate(
-            sampled=Count("pk"),
-            scored=Count("score"),
-            mean=Avg("score"),
-            **checks,
-        )
-        .order_by("department__name")
+    # A cast: the row type django-stubs infers lacks the checks' keys, annotated by name.
+    return cast(
+        list[dict[str, Any]],
+        list(
+            inspection.items.values("department__name")
+            .annotate(
+                sampled=Count("pk"),
+                scored=Count("score"),
+                mean=Avg("score"),
+                **checks,
+            )
+            .order_by("department__name")
+        ),
     )
 
 
@@ -144,7 +150,7 @@ def rewards_visible(user: User) -> QuerySet[RewardPenalty]:
 
 
 def training_record(*, staff: User) -> QuerySet[TrainingSession]:
-    return staff.training_sessions.order_by("-held_on")
+    return TrainingSession.objects.filter(attendees=staff).order_by("-held_on")
 
 
 def periodic_assessments_visible(user: User) -> QuerySet[PeriodicAssessment]:

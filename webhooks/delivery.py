@@ -51,7 +51,7 @@ def backoff(attempts: int) -> dt.timedelta:
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """A redirect is an answer we do not follow: the endpoint's URL is what the admin chose."""
 
-    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def redirect_request(self, *args, **kwargs):
         return None
 
 

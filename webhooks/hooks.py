@@ -32,14 +32,14 @@ def on_archived(sender: Any, *, case: Case, **kwargs: Any) -> None:
     webhook_emit(event=Event.CASE_ARCHIVED, case_ids=[case.pk])
 
 
-def _after_flagged(flagged):  # type: ignore[no-untyped-def]
+def _after_flagged(flagged):
     """The case table's own callback first (timeline, notices, audit), then the webhooks."""
 
     def flagged_then_webhooks(ids: list[int], now: dt.datetime) -> None:
         flagged(ids, now)
         webhook_emit(event=Event.CASE_OVERDUE, case_ids=ids, at=now)
 
-    flagged_then_webhooks.webhooks = True  # type: ignore[attr-defined]
+    flagged_then_webhooks.webhooks = True  # type: ignore[attr-defined]  # a marker on a function
     return flagged_then_webhooks
 
 

@@ -34,7 +34,7 @@ def describe_event(event) -> str:
 def case_section(context: template.Context, section: Section) -> SafeString:
     """Render a section an app contributed (cases.extensions) with the page's context plus the
     section's own names: its template reads request, user, csrf_token and case as the page does."""
-    compiled = get_template(section.template).template  # the engine's own, cached by it
+    compiled = get_template(section.template).template  # type: ignore[attr-defined]  # the engine's own, cached by it
     with context.push(section.context):
         return compiled.render(context)
 
@@ -44,7 +44,7 @@ def nav_items(context: template.Context) -> SafeString:
     """The navigation entries every app registered (extensions.NavItem), in order."""
     html = SafeString()
     for item in extensions.registered(extensions.NavItem):
-        html += get_template(item.template).template.render(context)
+        html += get_template(item.template).template.render(context)  # type: ignore[attr-defined]
     return html
 
 

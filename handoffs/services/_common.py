@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -17,6 +18,8 @@ from cases.services import case_lock
 from .. import attachments
 from ..models import Answer, Assignment, Dispute, HandoffForm, Referral
 
+Locked = TypeVar("Locked", bound=Model)
+
 
 def lock_case(case_id: int) -> Case:
     """Every service locks the case first, then its own rows: one order, no deadlocks, and
@@ -24,8 +27,8 @@ def lock_case(case_id: int) -> Case:
     return case_lock(case=Case(pk=case_id))
 
 
-def lock(model: type, pk: int) -> Any:
-    return model.objects.select_for_update(no_key=True).get(pk=pk)  # see cases.case_lock
+def lock(model: type[Locked], pk: int) -> Locked:
+    return model._default_manager.select_for_update(no_key=True).get(pk=pk)  # cases.case_lock
 
 
 def required(text: str, message: str) -> str:

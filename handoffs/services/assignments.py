@@ -9,6 +9,7 @@ import uuid
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
@@ -63,7 +64,7 @@ def _event(actor: User, kind: str, *, case: Case, assignment: Assignment, text: 
     )
 
 
-_NOT_ANSWERABLE = {
+_NOT_ANSWERABLE: dict[str, Promise] = {
     Assignment.Status.ACCEPTED: gettext_lazy("This assignment's answer has already been accepted."),
     Assignment.Status.ANSWERED: gettext_lazy(
         "This assignment is answered and waits for the review."
@@ -101,7 +102,7 @@ def assignment_answer(
 @transaction.atomic
 def assignment_review(actor: User, *, answer: Answer, accept: bool, comment: str = "") -> Answer:
     """HND-3: the owner (or the center head for an absent owner) accepts or returns."""
-    if answer.assignment_id is None:
+    if answer.assignment is None:
         raise WrongState()
     case, assignment = _locked(answer.assignment)
     answer = lock(Answer, answer.pk)

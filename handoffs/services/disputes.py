@@ -213,7 +213,7 @@ def _close(actor: User, *, case: Case, dispute: Dispute, ruling: str, changes: d
     dispute.ruled_at = timezone.now()
     dispute.changes = changes
     dispute.save(update_fields=["status", "ruling", "ruled_by", "ruled_at", "changes"])
-    department = dispute.assignment.department.name if dispute.assignment_id else ""
+    department = dispute.assignment.department.name if dispute.assignment else ""
     event_add(
         case=case,
         actor=actor,

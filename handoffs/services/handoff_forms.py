@@ -182,7 +182,7 @@ def assignment_add(actor: User, *, case: Case, handoff: HandoffForm, plan: Assig
         post=plan.post,
         role=plan.role,
         task=plan.task.strip(),
-        deadline=plan.deadline,
+        deadline=check_work_deadline(plan.deadline, case=case),  # checked by check_plans too
         # A post with a single holder: the part is theirs from the start.
         assignee=holders[0] if len(holders) == 1 else None,
     )
@@ -207,8 +207,10 @@ def meeting_record(
     assisting departments; exactly one lead; deadlines within the case's promise."""
     case = lock_case(handoff.case_id)
     handoff = lock(HandoffForm, handoff.pk)
-    replay = CoordinationMeeting.objects.filter(token=token, handoff=handoff).first()
-    if token and replay is not None:
+    replay = (
+        CoordinationMeeting.objects.filter(token=token, handoff=handoff).first() if token else None
+    )
+    if replay is not None:
         return replay
     if not rules.can_coordinate(actor):
         raise NotAllowed()

@@ -209,7 +209,7 @@ def referral_answer(
 @transaction.atomic
 def referral_review(actor: User, *, answer: Answer, accept: bool, comment: str = "") -> Answer:
     """The owner (or the center head for them) accepts the answer or sends it back."""
-    if answer.referral_id is None:
+    if answer.referral is None:
         raise WrongState()
     case, referral = _locked(answer.referral)
     answer = lock(Answer, answer.pk)

@@ -8,15 +8,16 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from cases.errors import CaseError, NotAllowed
+from firstask.typing import AuthedRequest
 
 
-def back(request: HttpRequest, fallback: Any) -> HttpResponseRedirect:
+def back(request: AuthedRequest, fallback: Any) -> HttpResponseRedirect:
     """To the page the form came from (its ``next`` field), else to ``fallback``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(
@@ -26,7 +27,7 @@ def back(request: HttpRequest, fallback: Any) -> HttpResponseRedirect:
     return HttpResponseRedirect(target)
 
 
-def run(request: HttpRequest, action: Callable[[], Any], *, form: Form | None = None) -> bool:
+def run(request: AuthedRequest, action: Callable[[], Any], *, form: Form | None = None) -> bool:
     """Call a service. NotAllowed is a 403 (the user sees the object but may not act); other
     refusals become a form error, or a message when there is no form to show them on."""
     try:
@@ -43,15 +44,15 @@ def run(request: HttpRequest, action: Callable[[], Any], *, form: Form | None = 
     return True
 
 
-def form_errors(request: HttpRequest, form: Form) -> None:
+def form_errors(request: AuthedRequest, form: Form) -> None:
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
         for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+            messages.error(request, f"{label}: {error}" if label else str(error))
 
 
 def post_action(
-    request: HttpRequest,
+    request: AuthedRequest,
     form: Form,
     action: Callable[[dict[str, Any]], Any],
     *,

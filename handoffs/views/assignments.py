@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from firstask.downloads import sandboxed
+from firstask.typing import AuthedRequest
 
 from .. import rules, services
 from ..forms import AnswerForm, DeadlineForm, GiveToMemberForm, ReviewForm
@@ -16,7 +17,7 @@ from ._common import desk_changed, post_action, run
 
 
 @require_POST
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer(request: AuthedRequest, pk: int) -> HttpResponse:
     assignment = assignment_get_for_user(user=request.user, pk=pk)
     return post_action(
         request,
@@ -33,7 +34,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: AuthedRequest, pk: int) -> HttpResponse:
     assignment = assignment_get_for_user(user=request.user, pk=pk)
 
     def perform(data: dict) -> None:
@@ -51,7 +52,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def give(request: HttpRequest, pk: int) -> HttpResponse:
+def give(request: AuthedRequest, pk: int) -> HttpResponse:
     assignment = assignment_get_for_user(user=request.user, pk=pk)
     return post_action(
         request,
@@ -64,7 +65,7 @@ def give(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def deadline(request: HttpRequest, pk: int) -> HttpResponse:
+def deadline(request: AuthedRequest, pk: int) -> HttpResponse:
     """In place on the center-head desk: move one assignment's deadline."""
     assignment = assignment_get_for_user(user=request.user, pk=pk)
     if not rules.can_coordinate(request.user):
@@ -88,7 +89,7 @@ def deadline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment(request: AuthedRequest, pk: int) -> FileResponse:
     """Only for those who may see the case; always a download, never rendered inline."""
     stored = answer_get_for_user(user=request.user, pk=pk)
     if not stored.attachment:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.selectors import case_get_for_user, case_shows_personal_data
+from firstask.typing import AuthedRequest
 
 from .. import rules, selectors, services
 from ..forms import DisputeForm, HandoffSubmitForm, MeetingForm, MeetingScheduleForm, RulingForm
@@ -15,7 +16,7 @@ from ._common import desk_changed, post_action, run
 
 
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest, number: str) -> HttpResponse:
+def new(request: AuthedRequest, number: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, number=number)
     if not rules.acts_for_owner(request.user, case):
         raise PermissionDenied
@@ -41,7 +42,7 @@ def new(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_GET
-def printable(request: HttpRequest, number: str) -> HttpResponse:
+def printable(request: AuthedRequest, number: str) -> HttpResponse:
     handoff = selectors.handoff_get_for_user(user=request.user, number=number)
     full = selectors.handoffs_of_case(case=handoff.case)
     handoff = next(h for h in full if h.pk == handoff.pk)
@@ -54,7 +55,7 @@ def printable(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def meeting(request: HttpRequest, number: str) -> HttpResponse:
+def meeting(request: AuthedRequest, number: str) -> HttpResponse:
     """Full page, or in place on the desk when htmx asks for it."""
     handoff = selectors.handoff_get_for_user(user=request.user, number=number)
     if not rules.can_coordinate(request.user):
@@ -83,7 +84,7 @@ def meeting(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_schedule(request: HttpRequest, number: str) -> HttpResponse:
+def meeting_schedule(request: AuthedRequest, number: str) -> HttpResponse:
     """§2.1.2(d): the owner (or the center head) convenes the coordination meeting."""
     handoff = selectors.handoff_get_for_user(user=request.user, number=number)
     if not rules.acts_for_owner(request.user, handoff.case):
@@ -108,7 +109,7 @@ def meeting_schedule(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_POST
-def dispute_raise(request: HttpRequest, number: str) -> HttpResponse:
+def dispute_raise(request: AuthedRequest, number: str) -> HttpResponse:
     handoff = selectors.handoff_get_for_user(user=request.user, number=number)
     return post_action(
         request,
@@ -125,7 +126,7 @@ def dispute_raise(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def dispute_rule(request: HttpRequest, pk: int) -> HttpResponse:
+def dispute_rule(request: AuthedRequest, pk: int) -> HttpResponse:
     dispute = selectors.dispute_get_for_user(user=request.user, pk=pk)
     if not rules.can_coordinate(request.user):
         raise PermissionDenied

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import Department
 from cases.selectors import case_get_for_user
+from firstask.typing import AuthedRequest
 
 from .. import rules, selectors
 
 
 @require_GET
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthedRequest) -> HttpResponse:
     # A NUL cannot be stored nor searched for in PostgreSQL text: it is dropped, not a 500.
     query = request.GET.get("q", "")[:60].replace("\x00", "")
     number = request.GET.get("case", "")
@@ -27,7 +28,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def slip(request: HttpRequest, pk: int) -> HttpResponse:
+def slip(request: AuthedRequest, pk: int) -> HttpResponse:
     """转介单: what the visitor takes to the department."""
     department = Department.objects.filter(pk=pk, is_active=True).select_related("head").first()
     if department is None:
@@ -42,7 +43,7 @@ def slip(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthedRequest) -> HttpResponse:
     inbox = selectors.department_inbox(user=request.user)
     is_head = inbox.department is not None and rules.is_head_of(request.user, inbox.department)
     return render(request, "handoffs/inbox.html", {"inbox": inbox, "is_head": is_head})
@@ -52,7 +53,7 @@ DESK_ROWS, DESK_MAX_ROWS = 20, 500
 
 
 @require_GET
-def desk(request: HttpRequest) -> HttpResponse:
+def desk(request: AuthedRequest) -> HttpResponse:
     """HND-5. htmx reloads only the board after an in-place action (event ``desk-changed``)."""
     if not rules.can_coordinate(request.user):
         raise PermissionDenied

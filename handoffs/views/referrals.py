@@ -4,11 +4,12 @@ case is invisible); the service checks the role (403) and the state (message).""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.selectors import case_get_for_user
+from firstask.typing import AuthedRequest
 
 from .. import services
 from ..forms import AnswerForm, GiveToMemberForm, ReferForm, ReturnReferralForm, ReviewForm
@@ -17,7 +18,7 @@ from ._common import back, post_action, run
 
 
 @require_POST
-def refer(request: HttpRequest, number: str) -> HttpResponse:
+def refer(request: AuthedRequest, number: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, number=number)
     return post_action(
         request,
@@ -35,14 +36,14 @@ def refer(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_POST
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
+def accept(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = referral_get_for_user(user=request.user, pk=pk)
     run(request, lambda: services.referral_accept(request.user, referral=referral))
     return back(request, referral.case)
 
 
 @require_POST
-def return_(request: HttpRequest, pk: int) -> HttpResponse:
+def return_(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = referral_get_for_user(user=request.user, pk=pk)
     return post_action(
         request,
@@ -56,7 +57,7 @@ def return_(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = referral_get_for_user(user=request.user, pk=pk)
     return post_action(
         request,
@@ -74,7 +75,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = referral_get_for_user(user=request.user, pk=pk)
 
     def perform(data: dict) -> None:
@@ -92,7 +93,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def give(request: HttpRequest, pk: int) -> HttpResponse:
+def give(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = referral_get_for_user(user=request.user, pk=pk)
     return post_action(
         request,

@@ -20,7 +20,7 @@ from ..models import Complaint, RewardGround, RewardPenalty, Severity, Violation
 NEEDS_AMOUNT = (RewardPenalty.Kind.BONUS, RewardPenalty.Kind.FINE)
 LADDER = RewardPenalty.PENALTY_LADDER
 # 视情节轻重 (§5.3.1): the harshest penalty each severity allows on a first breach.
-SEVERITY_CEILING = {
+SEVERITY_CEILING: dict[str, int] = {
     Severity.MINOR: LADDER.index("criticism"),
     Severity.SERIOUS: LADDER.index("fine"),
     Severity.GRAVE: LADDER.index("dismissal"),

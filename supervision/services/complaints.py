@@ -24,7 +24,7 @@ def complaint_snapshot(complaint: Complaint) -> dict[str, Any]:
         "source": complaint.source,
         "status": complaint.status,
         "staff_concerned": complaint.staff_concerned_id,
-        "case": complaint.case.number if complaint.case_id else None,
+        "case": complaint.case.number if complaint.case else None,
         "investigator": complaint.investigator_id,
         "finding": complaint.finding,
         "violation": complaint.violation,

@@ -32,7 +32,7 @@ def _clean_lines(lines: list[dict]) -> list[dict]:
             raise BadInput(gettext("Choose each measure once, from the KPI catalogue."))
         seen.add(key)
         try:
-            weight, target = int(line.get("weight")), Decimal(str(line.get("target")))
+            weight, target = int(line.get("weight", "")), Decimal(str(line.get("target")))
         except (TypeError, ValueError, InvalidOperation):
             raise BadInput(gettext("Give every measure a whole weight and a target.")) from None
         if weight <= 0 or not target.is_finite() or target <= 0:
@@ -140,6 +140,8 @@ def assessment_compute_period(
     )
     computed, frozen = [], 0
     for row in report.staff:
+        if row.pk is None:  # a staff row always has its id (only the center's has none)
+            continue
         assessment = existing.get(row.pk)
         if assessment is not None and assessment.is_frozen:
             frozen += 1

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import permissions
 from cases.errors import CaseError
+from firstask.typing import AuthedRequest
 
 from .. import selectors
 from ..forms import RewardPenaltyForm
@@ -17,7 +18,7 @@ from .common import require
 
 
 @require_GET
-def assessment_list(request: HttpRequest) -> HttpResponse:
+def assessment_list(request: AuthedRequest) -> HttpResponse:
     records = selectors.rewards_visible(request.user).prefetch_related("complaints", "cases")
     return render(
         request,
@@ -26,7 +27,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _initial(request: HttpRequest) -> dict:
+def _initial(request: AuthedRequest) -> dict:
     """Prefill from a verified complaint (the link from the complaint page)."""
     complaint_id = request.GET.get("complaint", "")
     complaint = (
@@ -42,12 +43,12 @@ def _initial(request: HttpRequest) -> dict:
         "kind": "criticism",
         "violation": complaint.violation,
         "severity": complaint.severity,
-        "case_numbers": complaint.case.number if complaint.case_id else "",
+        "case_numbers": complaint.case.number if complaint.case else "",
     }
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_new(request: HttpRequest) -> HttpResponse:
+def assessment_new(request: AuthedRequest) -> HttpResponse:
     require(permissions.can_record_rewards(request.user))
     form = RewardPenaltyForm(request.POST or None, initial=_initial(request))
     if request.method == "POST" and form.is_valid():

@@ -5,10 +5,10 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.errors import CaseError
+from firstask.typing import AuthedRequest
 
 from ..forms import KpiPeriodForm
 
@@ -18,14 +18,14 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def form_errors_to_messages(request: HttpRequest, form: Form) -> None:
+def form_errors_to_messages(request: AuthedRequest, form: Form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+            messages.error(request, f"{label}: {error}" if label else str(error))
 
 
-def run(request: HttpRequest, form: Form, perform) -> bool:
+def run(request: AuthedRequest, form: Form, perform) -> bool:
     """Call the service when the form is valid; a refusal becomes an error message."""
     if not form.is_valid():
         form_errors_to_messages(request, form)
@@ -43,7 +43,7 @@ def default_period() -> tuple[dt.date, dt.date]:
     return today.replace(day=1), today
 
 
-def period_form(request: HttpRequest) -> KpiPeriodForm:
+def period_form(request: AuthedRequest) -> KpiPeriodForm:
     """The period from the query string; this month to date when none is given."""
     if "start" in request.GET or "end" in request.GET:
         return KpiPeriodForm(request.GET)

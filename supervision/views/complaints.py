@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import permissions
 from cases.errors import CaseError
 from cases.throttle import throttled_context
+from firstask.typing import AuthedRequest
 
 from .. import selectors, throttle
 from ..forms import ComplaintLogForm, FindingForm, InvestigateForm, PublicComplaintForm
@@ -61,7 +62,7 @@ def public_thanks(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def complaint_list(request: HttpRequest) -> HttpResponse:
+def complaint_list(request: AuthedRequest) -> HttpResponse:
     complaints = selectors.complaints_visible(request.user)
     status = request.GET.get("status", "")
     if status in Complaint.Status.values:
@@ -80,7 +81,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def complaint_new(request: HttpRequest) -> HttpResponse:
+def complaint_new(request: AuthedRequest) -> HttpResponse:
     require(permissions.can_handle_complaints(request.user))
     form = ComplaintLogForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -95,12 +96,12 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def complaint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     complaint = selectors.complaint_get_for_user(user=request.user, pk=pk)
     can_handle = permissions.can_handle_complaints(request.user)
     initial = {
         "staff_concerned": complaint.staff_concerned_id,
-        "case": complaint.case.number if complaint.case_id else "",
+        "case": complaint.case.number if complaint.case else "",
     }
     return render(
         request,
@@ -122,7 +123,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def complaint_investigate(request: HttpRequest, pk: int) -> HttpResponse:
+def complaint_investigate(request: AuthedRequest, pk: int) -> HttpResponse:
     complaint = selectors.complaint_get_for_user(user=request.user, pk=pk)
     form = InvestigateForm(request.POST)
     if run(
@@ -140,7 +141,7 @@ def complaint_investigate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def complaint_finding(request: HttpRequest, pk: int) -> HttpResponse:
+def complaint_finding(request: AuthedRequest, pk: int) -> HttpResponse:
     complaint = selectors.complaint_get_for_user(user=request.user, pk=pk)
     form = FindingForm(request.POST)
     if run(

@@ -2,18 +2,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
+from firstask.typing import AuthedRequest
 
 from .. import selectors
 from ..models import Complaint, Inspection
 
 
 @require_GET
-def hub(request: HttpRequest) -> HttpResponse:
+def hub(request: AuthedRequest) -> HttpResponse:
     """/supervision/: what the user may do here, with the counts that need attention."""
     user = request.user
     context: dict = {

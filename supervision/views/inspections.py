@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
 from cases.errors import CaseError
+from firstask.typing import AuthedRequest
 
 from .. import selectors
 from ..forms import CompleteInspectionForm, InspectionForm, ScoreForm
@@ -17,7 +18,7 @@ from .common import require, run
 
 
 @require_GET
-def inspection_list(request: HttpRequest) -> HttpResponse:
+def inspection_list(request: AuthedRequest) -> HttpResponse:
     require(permissions.is_supervisor(request.user))
     return render(
         request,
@@ -30,7 +31,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def inspection_new(request: HttpRequest) -> HttpResponse:
+def inspection_new(request: AuthedRequest) -> HttpResponse:
     require(permissions.can_run_inspections(request.user))
     form = InspectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -45,7 +46,7 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = selectors.inspection_get_for_user(user=request.user, pk=pk)
     items = list(selectors.inspection_items(inspection=inspection))
     can_score = (
@@ -77,7 +78,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def inspection_score(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def inspection_score(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
     inspection = selectors.inspection_get_for_user(user=request.user, pk=pk)
     item = get_object_or_404(inspection.items, pk=item_pk)
     form = ScoreForm(request.POST, prefix=f"item{item.pk}")
@@ -102,7 +103,7 @@ def inspection_url(inspection: Inspection) -> str:
 
 
 @require_POST
-def inspection_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_complete(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = selectors.inspection_get_for_user(user=request.user, pk=pk)
     form = CompleteInspectionForm(request.POST)
     if run(
@@ -117,7 +118,7 @@ def inspection_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def inspection_report(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_report(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = selectors.inspection_get_for_user(user=request.user, pk=pk)
     return render(
         request,

@@ -3,7 +3,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import permissions
 from firstask.downloads import sandboxed
+from firstask.typing import AuthedRequest
 
 from .. import exports, kpis, selectors
 from ..forms import MonthForm
@@ -39,14 +41,15 @@ def _chart_data(report: kpis.KpiReport, trend) -> dict:
     }
 
 
-def _scope(request: HttpRequest) -> kpis.KpiScope:
+def _scope(request: AuthedRequest) -> kpis.KpiScope:
     scope = selectors.kpi_scope_for(request.user)
-    require(scope is not None)
+    if scope is None:
+        raise PermissionDenied
     return scope
 
 
 @require_GET
-def kpi_overview(request: HttpRequest) -> HttpResponse:
+def kpi_overview(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
     form = period_form(request)
     context: dict = {"form": form, "scope": scope, "measures": kpis.MEASURES}
@@ -71,7 +74,7 @@ def kpi_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/kpi_overview.html", context)
 
 
-def _export_report(request: HttpRequest) -> kpis.KpiReport | HttpResponse:
+def _export_report(request: AuthedRequest) -> kpis.KpiReport | HttpResponse:
     scope = _scope(request)
     form = period_form(request)
     if not form.is_valid():
@@ -89,7 +92,7 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
 
 
 @require_GET
-def kpi_export_csv(request: HttpRequest) -> HttpResponse:
+def kpi_export_csv(request: AuthedRequest) -> HttpResponse:
     report = _export_report(request)
     if isinstance(report, HttpResponse):
         return report
@@ -98,7 +101,7 @@ def kpi_export_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def kpi_export_xlsx(request: HttpRequest) -> HttpResponse:
+def kpi_export_xlsx(request: AuthedRequest) -> HttpResponse:
     report = _export_report(request)
     if isinstance(report, HttpResponse):
         return report
@@ -108,7 +111,7 @@ def kpi_export_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def kpi_report_pdf(request: HttpRequest) -> HttpResponse:
+def kpi_report_pdf(request: AuthedRequest) -> HttpResponse:
     """The report for the center head (auditors may read it too): the period on screen
     (``start``/``end``, as the KPI page links it), or a whole ``month``, this month by default."""
     require(permissions.sees_all_kpis(request.user))
@@ -123,10 +126,12 @@ def kpi_report_pdf(request: HttpRequest) -> HttpResponse:
             month = start
     else:
         today = timezone.localdate()
-        form = MonthForm(request.GET if "month" in request.GET else {"month": f"{today:%Y-%m}"})
-        if not form.is_valid():
+        month_form = MonthForm(
+            request.GET if "month" in request.GET else {"month": f"{today:%Y-%m}"}
+        )
+        if not month_form.is_valid():
             return HttpResponseBadRequest(_("Give the month as YYYY-MM."))
-        month = form.cleaned_data["month"]
+        month = month_form.cleaned_data["month"]
         start, end = month_bounds(month.year, month.month)
         name = f"kpi-report-{month:%Y-%m}.pdf"
     report = kpis.kpi_report(start=start, end=end, scope=kpis.KpiScope())
@@ -140,7 +145,7 @@ def kpi_report_pdf(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def kpi_staff(request: HttpRequest, pk: int) -> HttpResponse:
+def kpi_staff(request: AuthedRequest, pk: int) -> HttpResponse:
     """A staff member's own page: KPIs, complaints found against them, rewards and penalties,
     training record."""
     staff = selectors.staff_get_for_user(viewer=request.user, pk=pk)

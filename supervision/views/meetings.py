@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
 from cases.errors import CaseError
+from firstask.typing import AuthedRequest
 
 from .. import selectors
 from ..forms import FollowUpForm, MeasureForm, MeetingForm
@@ -16,7 +17,7 @@ from .common import require, run
 
 
 @require_GET
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "supervision/meeting_list.html",
@@ -29,7 +30,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_new(request: HttpRequest) -> HttpResponse:
+def meeting_new(request: AuthedRequest) -> HttpResponse:
     require(permissions.can_record_meetings(request.user))
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -44,7 +45,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
     can_record = permissions.can_record_meetings(request.user)
     measures = [
@@ -65,7 +66,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_add(request: AuthedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
     if run(
         request,
@@ -77,7 +78,7 @@ def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def measure_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
     measure = selectors.measure_get_for_user(user=request.user, pk=pk)
     if run(
         request,

@@ -6,7 +6,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import permissions
 from cases.errors import CaseError
+from firstask.typing import AuthedRequest
 
 from .. import kpis, scoring, selectors
 from ..forms import PeriodChoiceForm, SignOffForm, StandardForm
@@ -23,7 +24,7 @@ from .common import form_errors_to_messages, require
 
 
 @require_GET
-def standard_list(request: HttpRequest) -> HttpResponse:
+def standard_list(request: AuthedRequest) -> HttpResponse:
     standards = selectors.scoring_standards_visible(request.user)
     require(bool(permissions.roles_of(request.user)))
     in_force = scoring.standard_in_force(timezone.localdate())
@@ -53,7 +54,7 @@ def _initial_from(standard) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def standard_new(request: HttpRequest) -> HttpResponse:
+def standard_new(request: AuthedRequest) -> HttpResponse:
     """Editing the standard: the form starts from the version in force and saves a new one."""
     require(permissions.can_record_rewards(request.user))
     current = scoring.standard_in_force(timezone.localdate())
@@ -84,7 +85,7 @@ def standard_new(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/standard_new.html", {"form": form})
 
 
-def _period_from(request: HttpRequest) -> tuple[PeriodChoiceForm, tuple | None]:
+def _period_from(request: AuthedRequest) -> tuple[PeriodChoiceForm, tuple | None]:
     """The period asked for in the query string; last month when none is given."""
     if "kind" in request.GET:
         form = PeriodChoiceForm(request.GET)
@@ -98,7 +99,7 @@ def _period_from(request: HttpRequest) -> tuple[PeriodChoiceForm, tuple | None]:
 
 
 @require_GET
-def periodic_list(request: HttpRequest) -> HttpResponse:
+def periodic_list(request: AuthedRequest) -> HttpResponse:
     require(bool(permissions.roles_of(request.user)))
     form, period = _period_from(request)
     rows = selectors.periodic_assessments_visible(request.user).none()
@@ -120,7 +121,7 @@ def periodic_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def periodic_compute(request: HttpRequest) -> HttpResponse:
+def periodic_compute(request: AuthedRequest) -> HttpResponse:
     require(permissions.can_record_rewards(request.user))
     form = PeriodChoiceForm(request.POST)
     if not form.is_valid():
@@ -145,7 +146,7 @@ def periodic_compute(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def periodic_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def periodic_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = selectors.periodic_assessment_get_for_user(user=request.user, pk=pk)
     by_key = kpis.MEASURE_BY_KEY
     lines = [(by_key.get(line["measure"]), line) for line in assessment.lines]
@@ -166,7 +167,7 @@ def periodic_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def periodic_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+def periodic_sign_off(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = selectors.periodic_assessment_get_for_user(user=request.user, pk=pk)
     require(permissions.can_record_rewards(request.user))
     form = SignOffForm(request.POST)

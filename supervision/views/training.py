@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
 from cases.errors import CaseError
+from firstask.typing import AuthedRequest
 
 from .. import selectors
 from ..forms import AttendanceForm, TeachingCaseForm, TrainingForm
@@ -17,7 +18,7 @@ from .common import require, run
 
 
 @require_GET
-def training_list(request: HttpRequest) -> HttpResponse:
+def training_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "supervision/training_list.html",
@@ -30,7 +31,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def training_new(request: HttpRequest) -> HttpResponse:
+def training_new(request: AuthedRequest) -> HttpResponse:
     require(permissions.can_manage_training(request.user))
     form = TrainingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -45,7 +46,7 @@ def training_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def training_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(selectors.training_sessions_visible(request.user), pk=pk)
     attendees = session.attendees.select_related("department").order_by("department__code")
     return render(
@@ -62,7 +63,7 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def training_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def training_attendance(request: AuthedRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(selectors.training_sessions_visible(request.user), pk=pk)
     if run(
         request,
@@ -76,7 +77,7 @@ def training_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def training_record(request: HttpRequest, pk: int) -> HttpResponse:
+def training_record(request: AuthedRequest, pk: int) -> HttpResponse:
     staff = selectors.staff_get_for_user(viewer=request.user, pk=pk)
     sessions = selectors.training_record(staff=staff)
     return render(
@@ -91,7 +92,7 @@ def training_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def teaching_case_new(request: HttpRequest) -> HttpResponse:
+def teaching_case_new(request: AuthedRequest) -> HttpResponse:
     require(permissions.can_manage_training(request.user))
     form = TeachingCaseForm(request.POST or request.GET or None)
     if request.method == "POST" and form.is_valid():
@@ -106,6 +107,6 @@ def teaching_case_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def teaching_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def teaching_case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     teaching = get_object_or_404(selectors.teaching_cases_visible(request.user), pk=pk)
     return render(request, "supervision/teaching_case_detail.html", {"teaching": teaching})

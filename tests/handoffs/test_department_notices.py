@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from closure import services as closure_services
 from handoffs import services
 from handoffs.models import RulingOnAnswer
 from notifications.models import Notification
-from tests.closure.factories import close_case
+from tests.closure.factories import close_case, record_result, signature_data_url
 from tests.handoffs.helpers import fresh
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +69,15 @@ def test_closing_the_case_tells_the_departments_that_worked_on_it(
 def test_closing_a_case_no_department_worked_on_tells_no_department(make_case):
     close_case(make_case())
     assert told("case_closed_department") == set()
+
+
+def test_a_case_the_visitor_closes_without_staff_tells_the_departments(
+    referral, dept_member, department_head, front_desk
+):
+    """Signed on the visitor's phone or a kiosk, the closing has no actor to leave out."""
+    services.referral_accept(dept_member, referral=referral)
+    answer = services.referral_answer(dept_member, referral=referral, text="可以调课")
+    services.referral_review(front_desk, answer=answer, accept=True)
+    round_ = record_result(fresh(referral.case))
+    closure_services.result_sign_handed(round_=round_, signature=signature_data_url(), rating=5)
+    assert told("case_closed_department") == {department_head.pk}

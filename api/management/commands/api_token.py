@@ -15,7 +15,7 @@ from ...services import api_token_create, api_token_revoke
 class Command(BaseCommand):
     help = "Make (shown once), list or revoke API tokens."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         create = sub.add_parser("create", help="make a token for a user")
         create.add_argument(
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         revoke.add_argument("prefix")
         sub.add_parser("list", help="list tokens (prefixes only)")
 
-    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options) -> None:
         action = options["action"]
         if action == "create":
             user = User.objects.filter(username=options["user"]).first()

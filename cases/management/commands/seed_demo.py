@@ -156,7 +156,8 @@ class Command(BaseCommand):
     def _staff(self, departments: dict[str, Department]) -> list[User]:
         staff = []
         for number, (username, name, code, groups) in enumerate(DEMO_USERS, start=1):
-            user = self._user(username, name, departments.get(code), groups, number)
+            department = departments.get(code) if code else None
+            user = self._user(username, name, department, groups, number)
             if "auditor" not in groups:
                 staff.append(user)
         departments["JW"].head = User.objects.get(username="jiaowu")
