@@ -22,6 +22,7 @@ revoked token or a withdrawn role must not live on for the replica's lag.
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -32,6 +33,8 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 STICKY_COOKIE = "firstask_primary"
@@ -74,7 +77,8 @@ _health = _Health()
 
 
 def replica_configured() -> bool:
-    return REPLICA in settings.DATABASES
+    """The settings add the ``replica`` alias exactly when the URL is given."""
+    return bool(getattr(settings, "DATABASE_REPLICA_URL", ""))
 
 
 def replica_usable() -> bool:
@@ -87,16 +91,21 @@ def replica_usable() -> bool:
         with connections[REPLICA].cursor() as cursor:
             cursor.execute(_LAG)
             lag = cursor.fetchone()[0]
-    except DatabaseError:
-        replica_down()
+    except DatabaseError as error:
+        replica_down(error)
         return False
-    _health.usable = lag is not None and float(lag) <= settings.REPLICA_MAX_LAG_SECONDS
+    usable = lag is not None and float(lag) <= settings.REPLICA_MAX_LAG_SECONDS
+    if usable != _health.usable:
+        lag_text = "unknown" if lag is None else f"{float(lag):.1f} s"
+        logger.warning("read replica %s (lag %s)", "in use" if usable else "lagging", lag_text)
+    _health.usable = usable
     _health.until = now + settings.REPLICA_CHECK_SECONDS
-    return _health.usable
+    return usable
 
 
-def replica_down() -> None:
+def replica_down(error: Exception) -> None:
     """The replica failed: read from the primary for REPLICA_RETRY_SECONDS."""
+    logger.warning("read replica down, reading from the primary: %s", str(error).strip()[:200])
     _health.usable = False
     _health.until = time.monotonic() + settings.REPLICA_RETRY_SECONDS
     with contextlib.suppress(DatabaseError):
@@ -198,7 +207,7 @@ class ReplicaMiddleware:
             return None
         if state is None or not state.used_replica:
             return None
-        replica_down()
+        replica_down(error)
         state.may_use_replica = False
         view, args, kwargs = request._replica_view  # type: ignore[attr-defined]
         response = view(request, *args, **kwargs)

@@ -282,6 +282,7 @@ def test_with_the_replica_stopped_the_pages_answer_from_the_primary(web, cluster
     assert all(number in response.text for response in listed)
     assert api.status_code == 200 and number in api.text
     assert kpis.status_code == 200
+    assert "read replica down, reading from the primary" in web.log.read_text()
     clusters.caught_up()
     time.sleep(1.5)  # REPLICA_RETRY_SECONDS: the replica is asked again
     assert _get(head, f"{web.url}/cases/").status_code == 200
@@ -319,3 +320,4 @@ def test_a_replica_lagging_past_the_limit_is_skipped(clusters, tmp_path):
     assert behind_seconds < max_lag  # still within the limit: read from the paused replica
     assert behind.status_code == 200 and number not in behind.text
     assert skipped_after >= max_lag - 1  # the replay timestamp is the catch-up's, a bit before
+    assert "read replica lagging" in (tmp_path / "gunicorn.log").read_text()
