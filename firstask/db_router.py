@@ -69,7 +69,7 @@ _request: ContextVar[_Request | None] = ContextVar("firstask_replica_request", d
 
 @dataclass
 class _Health:
-    usable: bool = False
+    usable: bool | None = None  # None: not asked yet in this process
     until: float = 0.0  # time.monotonic() when the answer is to be asked again
 
 
@@ -81,12 +81,12 @@ def replica_configured() -> bool:
     return bool(getattr(settings, "DATABASE_REPLICA_URL", ""))
 
 
-def replica_usable() -> bool:
+def replica_usable(*, fresh: bool = False) -> bool:
     """Is the replica up and close enough behind? Asked of the replica at most every
-    REPLICA_CHECK_SECONDS per process."""
+    REPLICA_CHECK_SECONDS per process, unless ``fresh`` (/healthz)."""
     now = time.monotonic()
-    if now < _health.until:
-        return _health.usable
+    if now < _health.until and not fresh:
+        return bool(_health.usable)
     try:
         with connections[REPLICA].cursor() as cursor:
             cursor.execute(_LAG)
