@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
+from django.utils.connection import ConnectionDoesNotExist
 
 logger = logging.getLogger(__name__)
 
@@ -108,13 +109,13 @@ def replica_down(error: Exception) -> None:
     logger.warning("read replica down, reading from the primary: %s", str(error).strip()[:200])
     _health.usable = False
     _health.until = time.monotonic() + settings.REPLICA_RETRY_SECONDS
-    with contextlib.suppress(DatabaseError):
+    with contextlib.suppress(DatabaseError, ConnectionDoesNotExist):
         connections[REPLICA].close()
 
 
 def replica_health_forget() -> None:
     """Ask the replica again on the next read (tests; a deploy that replaced it)."""
-    _health.until = 0.0
+    _health.usable, _health.until = None, 0.0
 
 
 class PrimaryReplicaRouter:

@@ -10,6 +10,7 @@ import sys
 
 import pytest
 from django.core.exceptions import MiddlewareNotUsed
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import resolve
@@ -26,7 +27,9 @@ def replica_settings(settings):
     """A replica in the settings only: nothing here opens a connection to it."""
     settings.DATABASE_REPLICA_URL = "postgres://postgres@127.0.0.1:5499/firstask"
     settings.REPLICA_STICKY_SECONDS = 10
-    return settings
+    db_router.replica_health_forget()
+    yield settings
+    db_router.replica_health_forget()
 
 
 def _middleware(response: HttpResponse, during=None) -> ReplicaMiddleware:
@@ -141,6 +144,50 @@ def test_the_case_list_of_a_browser_that_just_wrote_reads_from_the_primary(repli
 def test_a_forged_sticky_cookie_is_ignored(replica_settings):
     middleware = ReplicaMiddleware(lambda request: HttpResponse())
     assert _marked(middleware, _get("/cases/", **{STICKY_COOKIE: "1"}))
+
+
+def _handled(view):
+    """The middleware around ``view`` as Django's handler runs it: process_view, the view,
+    process_exception on an error."""
+
+    def handler(request):
+        middleware.process_view(request, view, (), {})
+        try:
+            return view(request)
+        except Exception as error:
+            response = middleware.process_exception(request, error)
+            if response is None:
+                raise
+            return response
+
+    middleware = ReplicaMiddleware(handler)
+    return middleware
+
+
+def test_a_replica_failing_mid_request_serves_the_page_again_from_the_primary(replica_settings):
+    tries = []
+
+    def case_list(request):
+        state = db_router._request.get()
+        tries.append(state.may_use_replica)
+        if state.may_use_replica:
+            state.used_replica = True  # as the router does when it sends a read there
+            raise OperationalError("the replica went away")
+        return HttpResponse("from the primary")
+
+    response = _handled(case_list)(_get("/cases/"))
+
+    assert tries == [True, False]
+    assert response.content == b"from the primary"
+    assert not db_router.replica_usable()  # left alone for REPLICA_RETRY_SECONDS
+
+
+def test_a_primary_failing_is_not_retried(replica_settings):
+    def case_list(request):
+        raise OperationalError("the primary went away")  # nothing was read from the replica
+
+    with pytest.raises(OperationalError):
+        _handled(case_list)(_get("/cases/"))
 
 
 def test_the_settings_add_the_replica_its_router_and_middleware_last():
