@@ -202,7 +202,7 @@ def test_the_settings_add_the_replica_its_router_and_middleware_last():
         "SECRET_KEY": "x",
         "DATABASE_REPLICA_URL": "postgres://postgres@127.0.0.1:5499/firstask",
     }
-    done = subprocess.run(  # noqa: S603 - our interpreter, fixed arguments
+    done = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {script}"],
         cwd=ROOT,
         env=env,
