@@ -6,7 +6,7 @@ over an OR of their conditions made PostgreSQL read the whole table instead.
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connections
 from django.db.models import QuerySet
 from psycopg import sql
 
@@ -29,7 +29,9 @@ def count_many(**querysets: QuerySet) -> dict[str, int]:
         parts.append(count.format(query=sql.SQL(compiled), name=sql.Identifier(name)))
         params += values
     query = sql.SQL("SELECT {}").format(sql.SQL(", ").join(parts))
-    with connection.cursor() as cursor:
+    # Where the ORM would read them: the replica on the pages that may use it.
+    alias = next(iter(querysets.values())).db if querysets else "default"
+    with connections[alias].cursor() as cursor:
         cursor.execute(render(query), params)
         row = cursor.fetchone()
     return dict(zip(querysets, (int(value) for value in row), strict=True))

@@ -7,7 +7,7 @@ import hmac
 import re
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connections
 from django.db.models import BooleanField, Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -70,7 +70,7 @@ def involved_condition(department_id: int) -> Q:
         "SELECT count(*), string_agg(case_id::text, ',') FROM (SELECT case_id FROM "
         "{table} WHERE department_id = %s LIMIT %s) listed"
     ).format(table=db_table(through))
-    with connection.cursor() as cursor:
+    with connections[through.objects.db].cursor() as cursor:  # the replica on a list page
         cursor.execute(render(query), [department_id, INVOLVED_LISTED + 1])
         count, listed = cursor.fetchone()
     if count > INVOLVED_LISTED:

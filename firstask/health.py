@@ -5,6 +5,8 @@ send requests elsewhere. Every other part failing leaves the desk working (docs/
 the answer stays 200 and says "degraded": Redis down (the cache falls back to PostgreSQL, tasks
 wait in the outbox), no beat or worker heartbeat, notifications waiting longer than
 HEALTH_STALE_SECONDS. Those are for the operator's monitoring, not for taking a web node out.
+A read replica (DATABASE_REPLICA_URL) down or lagging is one of them too: its pages read from
+the primary meanwhile (firstask/db_router.py); it is asked afresh.
 """
 
 from __future__ import annotations
@@ -83,8 +85,12 @@ ESSENTIAL = {"database"}
 
 
 def health_parts() -> dict[str, str]:
+    from .db_router import replica_configured, replica_usable
+
+    replica = {"replica": lambda: replica_usable(fresh=True)} if replica_configured() else {}
+    checks = {**CHECKS, **replica}
     parts = {}
-    for name, check in CHECKS.items():
+    for name, check in checks.items():
         try:
             parts[name] = OK if check() else FAILING
         except Exception:  # whatever went wrong, the part is failing

@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception is the first to see a read replica that failed mid-request;
+    # without DATABASE_REPLICA_URL it removes itself (firstask/db_router.py, settings/database.py).
+    "firstask.db_router.ReplicaMiddleware",
 ]
 
 # Django's form renderer with the plain widgets written in Python (firstask/forms_renderer.py).

@@ -26,6 +26,48 @@ _db_options = DATABASES["default"].setdefault("OPTIONS", {})
 _db_options["options"] = (_db_options.get("options", "") + " -c jit=off").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Read replica (firstask/db_router.py, docs/architecture.md; its middleware is listed in base).
+# With DATABASE_REPLICA_URL (a streaming replica of DATABASE_URL), the GETs of the pages named
+# in REPLICA_URL_NAMES read from it; everything else, and every write, uses the primary. A
+# browser that wrote reads from the primary for REPLICA_STICKY_SECONDS after; a replica that
+# is down, or whose replay is more than REPLICA_MAX_LAG_SECONDS behind, is skipped (asked every
+# REPLICA_CHECK_SECONDS per process; after a failed connection, again in REPLICA_RETRY_SECONDS).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=10)
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5)
+REPLICA_RETRY_SECONDS = env.float("REPLICA_RETRY_SECONDS", default=30)
+REPLICA_URL_NAMES = env.list(
+    "REPLICA_URL_NAMES",
+    default=[
+        "cases:list",
+        "archive:list",
+        "archive:export",
+        "supervision:kpi_overview",
+        "supervision:kpi_staff",
+        "supervision:kpi_export_csv",
+        "supervision:kpi_export_xlsx",
+        "supervision:kpi_report_pdf",
+        "api:cases",
+        "api:departments",
+        "api:posts",
+        "api:categories",
+    ],
+)
+if DATABASE_REPLICA_URL:
+    _replica = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"] = {
+        **_replica,
+        "ATOMIC_REQUESTS": False,
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # A replica that does not answer costs a request at most this, then is skipped.
+        "OPTIONS": {**_replica.get("OPTIONS", {}), "options": "-c jit=off", "connect_timeout": 2},
+        # The suite reads the one test database through both names.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["firstask.db_router.PrimaryReplicaRouter"]
+
 REDIS_URL = env("REDIS_URL", default="")
 # Redis when it answers, else the PostgreSQL table firstask_cache; PostgreSQL alone without
 # REDIS_URL (firstask/cache.py, docs/redis.md). A process that saw Redis (or the Celery broker)
