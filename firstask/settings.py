@@ -169,6 +169,8 @@ MEDIA_STORAGE = env("MEDIA_STORAGE", default="local")
 if MEDIA_STORAGE == "s3":
     from botocore.config import Config as _BotoConfig
 
+    if not env("AWS_STORAGE_BUCKET_NAME", default=""):
+        raise RuntimeError("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME: the bucket media go to")
     _MEDIA_BACKEND = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
