@@ -12,21 +12,16 @@ import hashlib
 import io
 import json
 import os
-import secrets
 import subprocess
 import tarfile
 import zipfile
-from types import SimpleNamespace
 
-import boto3
 import pytest
-from botocore.config import Config
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from moto.server import ThreadedMotoServer
 from pypdf import PdfReader
 
 from archive import exports
@@ -44,63 +39,16 @@ from tests.cases.test_views import intake_data
 from tests.closure.factories import close_case, record_result, sign
 from tests.factories import CategoryFactory
 from tests.handoffs.factories import JPEG_BYTES, PDF_BYTES, upload
+from tests.s3 import Bucket, make_bucket, moto_server, s3_backend, s3_environment
 from tests.test_backup import PDF_HASHES, fresh_database_url, manage  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
-KEYS = {"access_key": "testing", "secret_key": "testing"}  # moto takes any
-REGION = "us-east-1"
 
 
 @pytest.fixture(scope="module")
 def s3_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-def s3_backend(endpoint: str, bucket: str) -> dict:
-    """What settings build for MEDIA_STORAGE=s3, with the keys given here rather than by boto3's
-    environment (the suite's environment has none)."""
-    return {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            **KEYS,
-            "bucket_name": bucket,
-            "endpoint_url": endpoint,
-            "region_name": REGION,
-            "file_overwrite": False,
-            "default_acl": None,
-            "querystring_expire": 300,
-            "max_memory_size": 10 * 1024 * 1024,
-            "client_config": Config(
-                s3={"addressing_style": "path"}, connect_timeout=5, read_timeout=30
-            ),
-        },
-    }
-
-
-class Bucket(SimpleNamespace):
-    def names(self) -> list[str]:
-        listed = self.client.list_objects_v2(Bucket=self.name).get("Contents", [])
-        return sorted(item["Key"] for item in listed)
-
-    def read(self, key: str) -> bytes:
-        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
-
-
-def make_bucket(endpoint: str) -> Bucket:
-    client = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id=KEYS["access_key"],
-        aws_secret_access_key=KEYS["secret_key"],
-    )
-    name = f"firstask-{secrets.token_hex(6)}"
-    client.create_bucket(Bucket=name)
-    return Bucket(client=client, name=name)
+    with moto_server() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture
@@ -283,13 +231,7 @@ def test_backup_of_a_bucket_restores_into_another_bucket(
             **os.environ,
             "DATABASE_URL": database_url,
             "MEDIA_ROOT": str(tmp_path / "m2"),
-            "MEDIA_STORAGE": "s3",
-            "AWS_STORAGE_BUCKET_NAME": target.name,
-            "AWS_S3_ENDPOINT_URL": s3_endpoint,
-            "AWS_S3_REGION_NAME": REGION,
-            "AWS_S3_ADDRESSING_STYLE": "path",
-            "AWS_ACCESS_KEY_ID": KEYS["access_key"],
-            "AWS_SECRET_ACCESS_KEY": KEYS["secret_key"],
+            **s3_environment(s3_endpoint, target.name),
         }
         return manage("restore", str(archive), env=env), env
 
