@@ -12,11 +12,13 @@ import hashlib
 import io
 import json
 import os
+import socket
 import subprocess
 import tarfile
 import zipfile
 
 import pytest
+from botocore.config import Config
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -250,3 +252,24 @@ def test_backup_of_a_bucket_restores_into_another_bucket(
     numbers = ArchiveRecord.objects.order_by("number").values_list("number", flat=True)
     assert hashes.stdout.split() == [item for number in numbers for item in (number, "True")]
     assert not (tmp_path / "m2").exists()
+
+
+def test_a_store_that_does_not_answer_is_a_503_not_a_500(
+    client, bucket, settings, s3_endpoint, front_desk, category
+):
+    client.force_login(front_desk)
+    client.post(reverse("cases:new"), intake_data(category, document=upload("证件.pdf", PDF_BYTES)))
+    stored = CaseAttachment.objects.get()
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    backend = s3_backend(dead, bucket.name)
+    backend["OPTIONS"]["client_config"] = Config(
+        s3={"addressing_style": "path"}, connect_timeout=1, retries={"max_attempts": 1}
+    )
+    settings.STORAGES = {**settings.STORAGES, "default": backend}
+    client.raise_request_exception = False
+    response = client.get(reverse("cases:attachment", args=[stored.case.number, stored.pk]))
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert "文件存储暂时没有响应" in response.content.decode()  # the page in Chinese
