@@ -254,22 +254,35 @@ def test_backup_of_a_bucket_restores_into_another_bucket(
     assert not (tmp_path / "m2").exists()
 
 
-def test_a_store_that_does_not_answer_is_a_503_not_a_500(
-    client, bucket, settings, s3_endpoint, front_desk, category
-):
-    client.force_login(front_desk)
-    client.post(reverse("cases:new"), intake_data(category, document=upload("证件.pdf", PDF_BYTES)))
-    stored = CaseAttachment.objects.get()
-    with socket.socket() as sock:  # a port nobody listens on
+def dead_store(bucket: Bucket) -> dict:
+    """The bucket's settings, at a port nobody listens on."""
+    with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
     backend = s3_backend(dead, bucket.name)
     backend["OPTIONS"]["client_config"] = Config(
         s3={"addressing_style": "path"}, connect_timeout=1, retries={"max_attempts": 1}
     )
-    settings.STORAGES = {**settings.STORAGES, "default": backend}
+    return backend
+
+
+def test_a_store_that_does_not_answer_is_a_503_not_a_500(
+    client, bucket, settings, s3_endpoint, front_desk, category
+):
+    client.force_login(front_desk)
+    client.post(reverse("cases:new"), intake_data(category, document=upload("证件.pdf", PDF_BYTES)))
+    stored = CaseAttachment.objects.get()
+    settings.STORAGES = {**settings.STORAGES, "default": dead_store(bucket)}
     client.raise_request_exception = False
     response = client.get(reverse("cases:attachment", args=[stored.case.number, stored.pk]))
     assert response.status_code == 503
     assert response["Retry-After"]
     assert "文件存储暂时没有响应" in response.content.decode()  # the page in Chinese
+
+
+def test_healthz_reports_the_bucket_and_a_silent_one_only_degrades(client, bucket, settings):
+    assert client.get("/healthz").json()["media"] == "ok"
+    settings.STORAGES = {**settings.STORAGES, "default": dead_store(bucket)}
+    response = client.get("/healthz")
+    assert response.status_code == 200  # the node keeps serving every page without files
+    assert response.json()["media"] == "failing" and response.json()["status"] != "ok"
