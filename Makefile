@@ -34,7 +34,8 @@ run: install
 	$(PY) bin/devserver.py --host $(HOST) --port $(PORT)
 
 ## make test: set up what the suite needs (bin/test-setup: missing Debian packages, PostgreSQL and
-## Redis started when down), install the dev dependencies, then the linters and the whole suite.
+## Redis started when down), install the dev dependencies, then the linters (ruff, djLint), the
+## migration and catalogue checks, and the whole suite.
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production
 test: export TEST_DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: export TEST_REDIS_URL ?= $(TEST_REDIS_URL)
@@ -43,6 +44,7 @@ test: | $(PY)
 	$(MAKE) --no-print-directory install-dev  # after test-setup: python-ldap builds on its headers
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint --lint --quiet .
 	. var/test-env.sh && DATABASE_URL=$${DATABASE_URL%/*}/postgres DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py compilemessages_py --check
 	. var/test-env.sh && $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
@@ -50,6 +52,7 @@ test: | $(PY)
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint --lint .
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .

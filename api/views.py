@@ -138,7 +138,6 @@ class CaseDetailView(ApiView):
     )
     def get(self, request: Request, number: str) -> Response:
         case = selectors.case_get_for_user(user=request.user, number=number)
-        selectors.case_timeline_read(case=case)  # as the page: the answers below may rest on it
         show_personal = selectors.case_shows_personal_data(user=request.user, case=case)
         if show_personal and case.visitor.erased_at is None:
             privacy.personal_data_view_log(request.user, case=case)
@@ -160,7 +159,7 @@ class CaseTimelineView(ApiView):
     )
     def get(self, request: Request, number: str) -> Response:
         case = selectors.case_get_for_user(user=request.user, number=number)
-        events = selectors.case_timeline_read(case=case)
+        events = selectors.case_timeline(case=case)
         return Response(s.TimelineEventSerializer(events, many=True).data)
 
 

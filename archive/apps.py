@@ -14,23 +14,25 @@ class ArchiveConfig(AppConfig):
 
         from accounts import views as account_views
         from accounts.permissions import AUDITOR
-        from cases import events
-        from cases import hooks as case_hooks
-        from cases.services import case_registered
+        from cases import extensions
         from closure.services import case_closed
 
-        from . import hooks
-        from . import retention as _retention  # noqa: F401  registers the erasure step
+        from . import hooks, retention
 
-        events.register("archived", hooks.describe_archived)
         # Auditors read archives: they land there after signing in, not on an empty desk.
         account_views.LANDING_PAGES[AUDITOR] = "archive:list"
-        from cases import search
-
-        if hooks.search_archive_number not in search.search_conditions:
-            search.search_conditions.append(hooks.search_archive_number)
-        # The case page's archive banner: the record comes with the case, not a query more.
-        if "archive_record" not in case_hooks.case_page_related:
-            case_hooks.case_page_related.append("archive_record")
+        extensions.register(
+            extensions.EventKind(name="archived", describe=hooks.describe_archived),
+            extensions.SearchCondition(
+                name="archive.number", condition=hooks.search_archive_number
+            ),
+            # The case page's archive banner: the record comes with the case, not a query more.
+            extensions.CaseJoin(name="archive_record"),
+            extensions.CaseSections(name="archive", build=hooks.case_sections, order=30),
+            extensions.IntakeStep(name="archive.file_on_the_spot", run=hooks.on_intake, order=90),
+            extensions.ErasureStep(
+                name="archive.redact_copies", run=retention.redact_archive_copies, order=90
+            ),
+            extensions.NavItem(name="archive", template="archive/_nav_item.html", order=20),
+        )
         case_closed.connect(hooks.on_case_closed, dispatch_uid="archive.on_case_closed")
-        case_registered.connect(hooks.on_case_closed, dispatch_uid="archive.on_case_registered")

@@ -1,4 +1,5 @@
-"""Archive's reactions to the lower apps: file a case as soon as it closes (quiet period 0)."""
+"""Archive's part in the lower apps: its case-page sections, the search by archive number, and
+filing a case as soon as it closes (quiet period 0). Registered in ArchiveConfig.ready."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from cases.extensions import CaseParts, Intake, Section
 from cases.models import Case
+from cases.page import CasePage
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,11 @@ def describe_archived(data: dict[str, Any]) -> str:
     return _("Archived as %(number)s") % {"number": data.get("number", "")}
 
 
+def on_intake(intake: Intake) -> None:
+    """An intake step: a case answered and closed on the spot is filed like any closed case."""
+    on_case_closed(Case, case=intake.case)
+
+
 def on_case_closed(sender: Any, case: Case, **kwargs: Any) -> None:
     """With no quiet period the case is filed right after the closing transaction commits; a
     failure here only logs, the periodic sweep files it later."""
@@ -61,3 +69,15 @@ def archive_now_quietly(case_id: int) -> None:
         logger.info("case %s was archived meanwhile", case_id)
     except Exception:
         logger.exception("archiving case %s failed; the sweep will retry", case_id)
+
+
+def case_sections(page: CasePage) -> CaseParts:
+    """The archived case's banner (its record comes joined with the case, extensions.CaseJoin);
+    on a closed case, "archive now" for the owner or the center head."""
+    case = page.case
+    parts = CaseParts()
+    if case.status == Case.Status.ARCHIVED and getattr(case, "archive_record", None):
+        parts.main.append(Section("archive/_case_sections.html"))
+    if case.status == Case.Status.CLOSED and page.acts_for_owner:
+        parts.actions.append(Section("archive/_case_actions.html"))
+    return parts

@@ -26,7 +26,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from cases import retention
 from cases.models import Case
 
 from .models import ArchiveRecord, ExportJob
@@ -44,7 +43,6 @@ def _delete_on_commit(name: str) -> None:
     transaction.on_commit(delete)
 
 
-@retention.register
 def redact_archive_copies(case: Case) -> None:
     """The erasure step of the archive app: runs in the erasing transaction, idempotent."""
     record = ArchiveRecord.objects.select_for_update().filter(case=case).first()

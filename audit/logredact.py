@@ -32,7 +32,7 @@ class RedactPersonalData(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a malformed record is logged as it is
+        except Exception:  # a malformed record is logged as it is
             return True
         redacted = redact(message)
         if redacted != message:

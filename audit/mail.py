@@ -35,7 +35,7 @@ def _send(subject: str, body: str) -> int:
         return 0
     try:
         return send_mail(subject, body, None, recipients)
-    except Exception:  # noqa: BLE001 - the checkpoint is kept; the next one is mailed again
+    except Exception:  # the checkpoint is kept; the next one is mailed again
         logger.exception("could not mail the auditors: %s", subject)
         return 0
 

@@ -201,7 +201,7 @@ def _queue_verification(pk: int) -> None:
 
     try:
         verify_chain.apply_async(args=[pk], retry=False)
-    except Exception as error:  # noqa: BLE001 - the row waits; the page says so
+    except Exception as error:  # the row waits; the page says so
         logger.warning("broker unavailable, chain verification %s waits: %s", pk, error)
 
 

@@ -143,7 +143,7 @@ def build(*, rng: random.Random) -> dict:
 
 def main() -> None:
     out = Path(sys.argv[1])
-    data = build(rng=random.Random(8))  # noqa: S311 - reproducible choices
+    data = build(rng=random.Random(8))  # reproducible choices
     out.write_text(json.dumps(data, ensure_ascii=False, indent=1))
     print(f"fixtures: {sum(len(v) for v in data['sessions'].values())} sessions, "
           f"{len(data['pages'])} pages")  # fmt: skip

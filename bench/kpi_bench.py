@@ -69,7 +69,7 @@ def seed(*, staff: int, cases: int, days: int = 365, prefix: str = "BENCH") -> i
     from accounts.models import Department, User
     from cases.models import Case, CaseEvent, Category, Visitor
 
-    rng = random.Random(20261127)  # noqa: S311 - bench data
+    rng = random.Random(20261127)  # bench data
     with transaction.atomic():
         group, _ = Group.objects.get_or_create(name="staff")
         departments = [

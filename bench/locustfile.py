@@ -16,6 +16,7 @@ import random
 import re
 from http.cookiejar import Cookie
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import quote
 
 from locust import between, task
@@ -38,7 +39,7 @@ class RoleUser(FastHttpUser):
     abstract = True
     wait_time = between(*THINK)
     role = ""
-    pages: list[dict] = []
+    pages: ClassVar[list[dict]] = []
     counter: itertools.count
 
     def on_start(self) -> None:

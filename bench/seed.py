@@ -35,12 +35,12 @@ from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from audit import chain  # noqa: E402 - pure hashing module, shared with the real writer
-from bench import stories  # noqa: E402
-from bench.stories import DAY, HOUR, MINUTE, US, World  # noqa: E402
+from audit import chain  # pure hashing module, shared with the real writer
+from bench import stories
+from bench.stories import DAY, HOUR, MINUTE, US, World
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-PASSWORD = "bench-password-2026"  # noqa: S105 - a throwaway benchmark database
+PASSWORD = "bench-password-2026"  # a throwaway benchmark database
 SEEDED_TABLES = [
     "cases_case",
     "cases_caseevent",
@@ -326,7 +326,7 @@ def seed(
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firstask.settings")
     django.setup()
     started = time.monotonic()
-    rng = random.Random(seed_value)  # noqa: S311 - reproducible synthetic data
+    rng = random.Random(seed_value)  # reproducible synthetic data
     now = now_us()
     with psycopg.connect(url, autocommit=True) as conn:
         if conn.execute("SELECT EXISTS (SELECT 1 FROM cases_case)").fetchone()[0]:

@@ -34,7 +34,7 @@ from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.hooks import bulk_load, refuse_if_seeded  # noqa: E402
+from bench.hooks import bulk_load, refuse_if_seeded
 
 TABLES = ("archive_archiverecord", "archive_archivecounter")
 

@@ -35,7 +35,7 @@ from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.hooks import bulk_load, center_head_id, refuse_if_seeded  # noqa: E402
+from bench.hooks import bulk_load, center_head_id, refuse_if_seeded
 
 TABLES = ("closure_resultround", "closure_callback")
 SIGNATURE_NAME = "signatures/bench/seeded-signature.png"
@@ -243,6 +243,11 @@ def seed_closure(url: str) -> dict:
                 "ratings": CALLBACK_RATINGS,
             },
         ).rowcount
+        # The flag callback_log sets with the first call-back (the case page reads them then).
+        conn.execute(
+            "UPDATE cases_case SET has_callbacks = true"
+            " WHERE id IN (SELECT case_id FROM closure_callback)"
+        )
         conn.commit()
         conn.autocommit = True
         for table in TABLES:

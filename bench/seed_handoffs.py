@@ -385,6 +385,21 @@ ORDER BY dispute_at, handoff_id;
 )
 
 
+# The case's work flags, as the services set them when they write the first such row.
+FLAGS = """
+UPDATE cases_case c SET
+    has_referrals = EXISTS (SELECT 1 FROM handoffs_referral r WHERE r.case_id = c.id),
+    has_handoff_forms = EXISTS (SELECT 1 FROM handoffs_handoffform h WHERE h.case_id = c.id),
+    has_disputes = EXISTS (
+        SELECT 1 FROM handoffs_dispute d JOIN handoffs_handoffform h ON h.id = d.handoff_id
+        WHERE h.case_id = c.id
+    )
+WHERE c.id IN (
+    SELECT case_id FROM handoffs_referral UNION SELECT case_id FROM handoffs_handoffform
+);
+"""
+
+
 def seed(url: str, *, cases: int) -> dict:
     from django.conf import settings
 
@@ -400,7 +415,7 @@ def seed(url: str, *, cases: int) -> dict:
         # Client-side binding: PostgreSQL takes no parameters in CREATE TABLE AS.
         cur = psycopg.ClientCursor(conn)
         with conn.transaction():
-            for step in (EVENTS, REFERRALS, HANDOFF_FORMS, MEETINGS, ASSIGNMENTS):
+            for step in (EVENTS, REFERRALS, HANDOFF_FORMS, MEETINGS, ASSIGNMENTS, FLAGS):
                 cur.execute(step, params)
         written = time.monotonic()
         counts = {}

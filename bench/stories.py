@@ -151,7 +151,7 @@ class World:
     center_head: int
 
 
-def story(  # noqa: C901 - one readable recipe beats five helpers passing ten arguments
+def story(  # one readable recipe beats five helpers passing ten arguments
     rng: random.Random, *, world: World, created: int, owner: int, now: int
 ) -> Story:
     outcome = rng.choice(OUTCOMES)

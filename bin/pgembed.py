@@ -94,7 +94,7 @@ def _run(args: list[str], *, check: bool = True, **kwargs) -> subprocess.Complet
         env["HOME"] = "/tmp"  # noqa: S108 - the server user has no home of its own
     return subprocess.run(  # noqa: S603 - our own binaries
         [str(bin_dir() / args[0]), *args[1:]],
-        preexec_fn=drop,  # noqa: PLW1509 - nothing threaded runs before the server starts
+        preexec_fn=drop,  # nothing threaded runs before the server starts
         env=env,
         capture_output=True,
         text=True,

@@ -1,4 +1,5 @@
-"""How each kind of timeline event reads. Higher apps register their kinds in AppConfig.ready."""
+"""How each kind of timeline event reads. Every app lists its kinds' texts in a ``DESCRIBERS``
+dict and registers them as ``extensions.EventKind`` in its AppConfig.ready (``event_kinds``)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,27 @@ from django.utils import formats
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from . import extensions
+
 Describer = Callable[[dict[str, Any]], str]
-_DESCRIBERS: dict[str, Describer] = {}
+# The cases app's own kinds (CasesConfig.ready registers them).
+DESCRIBERS: dict[str, Describer] = {}
 
 
-def register(kind: str, describer: Describer) -> None:
-    _DESCRIBERS[kind] = describer
+def event_kinds(describers: dict[str, Describer]) -> list[extensions.EventKind]:
+    return [extensions.EventKind(name=kind, describe=text) for kind, text in describers.items()]
+
+
+def _text(kind: str, describer: Describer) -> None:
+    DESCRIBERS[kind] = describer
 
 
 def describe(kind: str, data: dict[str, Any]) -> str:
-    describer = _DESCRIBERS.get(kind)
-    if describer is None:
+    registered = extensions.get(extensions.EventKind, kind)
+    if registered is None:
         return kind
     try:
-        return describer(data)
+        return registered.describe(data)
     except (KeyError, TypeError, ValueError):
         # An event written by an older version (or imported history) may lack a key the
         # current text needs: show the kind rather than fail the whole case page.
@@ -47,13 +55,13 @@ def when(value: str | None) -> str:
     return formats.date_format(timezone.localtime(moment), "Y-m-d H:i")
 
 
-register("registered", lambda d: _("Visit registered; %(owner)s is the first responder") % d)
-register("answered_on_the_spot", lambda d: _("Answered on the spot"))
-register(
+_text("registered", lambda d: _("Visit registered; %(owner)s is the first responder") % d)
+_text("answered_on_the_spot", lambda d: _("Answered on the spot"))
+_text(
     "confirmed_verbally",
     lambda d: _("Visitor confirmed the answer verbally: %(note)s") % {"note": d.get("note", "")},
 )
-register("closed", lambda d: _("Case closed"))
+_text("closed", lambda d: _("Case closed"))
 
 
 def _deadline_promised(d: dict) -> str:
@@ -67,8 +75,8 @@ def _deadline_promised(d: dict) -> str:
     return text
 
 
-register("deadline_promised", _deadline_promised)
-register(
+_text("deadline_promised", _deadline_promised)
+_text(
     "deadline_extended",
     lambda d: (
         _(
@@ -83,18 +91,18 @@ register(
         }
     ),
 )
-register(
+_text(
     "referral_requested",
     lambda d: _("Out of scope: to be referred to %(department)s") % d,
 )
-register("handoff_requested", lambda d: _("Needs several departments: handoff form to be filled"))
-register(
+_text("handoff_requested", lambda d: _("Needs several departments: handoff form to be filled"))
+_text(
     "owner_reassigned",
     lambda d: _("First responder changed from %(old)s to %(new)s. Reason: %(reason)s") % d,
 )
-register("status_changed", lambda d: _("Status changed to %(status)s") % {"status": _status(d)})
-register("overdue_flagged", lambda d: _("Flagged overdue"))
-register("internal_note", lambda d: _("Internal note"))
-register("visitor_messages_stopped", lambda d: _("Messages to the visitor stopped"))
-register("case_linked", lambda d: _("Linked to case %(other)s") % d)
-register("attachment_added", lambda d: _("Document attached"))
+_text("status_changed", lambda d: _("Status changed to %(status)s") % {"status": _status(d)})
+_text("overdue_flagged", lambda d: _("Flagged overdue"))
+_text("internal_note", lambda d: _("Internal note"))
+_text("visitor_messages_stopped", lambda d: _("Messages to the visitor stopped"))
+_text("case_linked", lambda d: _("Linked to case %(other)s") % d)
+_text("attachment_added", lambda d: _("Document attached"))

@@ -246,4 +246,6 @@ class StatusLookupForm(forms.Form):
         return re.sub(r"\s+", "", self.cleaned_data["number"]).upper()
 
     def clean_query_code(self) -> str:
-        return re.sub(r"[\s\-‐-―－]+", "", self.cleaned_data["query_code"]).upper()
+        # Every dash a phone or an input method may type, the full-width one included.
+        dashes = r"[\s\-‐-―－]+"  # noqa: RUF001
+        return re.sub(dashes, "", self.cleaned_data["query_code"]).upper()

@@ -14,7 +14,6 @@ from accounts.models import User
 from audit.services import audit_record
 from firstask import attachments
 
-from . import retention
 from .errors import NotAllowed
 from .models import Case, CaseAttachment, Category, DeskPreference
 from .selectors import case_get_for_user
@@ -66,7 +65,6 @@ def case_attachment_get_for_user(*, user: User, number: str, pk: int) -> CaseAtt
     return get_object_or_404(CaseAttachment, case=case, pk=pk)
 
 
-@retention.register
 def erase_documents(case: Case) -> None:
     """The visitor's documents go with the rest of their personal data (PRV-1); the timeline
     keeps the line saying one was attached. Files go once the erasure has committed."""

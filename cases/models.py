@@ -118,6 +118,10 @@ class PendingReason(models.TextChoices):
     OTHER = "other", _("Other reason (explain below)")
 
 
+# Case columns that say rows of a kind exist (see Case.has_referrals).
+WORK_FLAGS = ("has_referrals", "has_handoff_forms", "has_disputes", "has_callbacks")
+
+
 class Case(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -193,6 +197,13 @@ class Case(models.Model):
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     # Optimistic lock: a form posts the version it was rendered with (ARCHITECTURE, State).
     version = models.PositiveIntegerField(default=1)
+    # What the apps above have written about the case, set by the service that writes the first
+    # such row, in its transaction (``cases.services.case_work_record``): the case page reads
+    # referrals, handoff forms, disputes and call-backs only when these say some exist.
+    has_referrals = models.BooleanField(default=False, db_default=False)
+    has_handoff_forms = models.BooleanField(default=False, db_default=False)
+    has_disputes = models.BooleanField(default=False, db_default=False)
+    has_callbacks = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -237,6 +248,14 @@ class Case(models.Model):
             # The one search box (cases.search): a full phone by its keyed hash, the last four.
             models.Index(fields=["visitor_phone_hash"], name="case_phone_hash_idx"),
             models.Index(fields=["visitor_phone_last4"], name="case_phone_last4_idx"),
+            # Cases with work of each kind, newest first: small partial indexes (most cases
+            # never get any), and a flag changes once per case, so other updates stay HOT.
+            *(
+                models.Index(
+                    fields=["-created_at"], name=f"case_{flag}_idx", condition=Q(**{flag: True})
+                )
+                for flag in WORK_FLAGS
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,17 +8,17 @@ import datetime as dt
 from functools import partial
 from typing import Any
 
-from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.models import Department, User
+from accounts.models import Department
 from audit.services import audit_record
 from notifications.services import Notice, notify
 
 from . import calendar
+from .extensions import Intake
 from .models import Case, Outcome
-from .services import case_registered, events_add_many
+from .services import events_add_many
 
 CASE_FIELDS = ("pk", "number", "subject", "deadline", "deadline_version", "owner_id")
 
@@ -144,12 +144,10 @@ def _referral_text(case: Case, department: Department) -> tuple[str, str]:
     )
 
 
-@receiver(case_registered, dispatch_uid="cases.notices.referral")
-def tell_referred_department(
-    sender: Any, *, case: Case, actor: User, department: Department | None, **kwargs: Any
-) -> None:
-    """REF-2: the receiving department learns of a referral at once (its head, or else its
-    members); the row commits with the intake."""
+def tell_referred_department(intake: Intake) -> None:
+    """An intake step (CasesConfig.ready), REF-2: the receiving department learns of a referral
+    at once (its head, or else its members); the row commits with the intake."""
+    case, actor, department = intake.case, intake.actor, intake.department
     if case.outcome != Outcome.REFERRAL or department is None:
         return
     head = department.head

@@ -12,8 +12,8 @@ A deadline change must bump ``deadline_version`` and clear ``overdue_flagged_at`
 ``reminded_at`` (``cases.services.case_extend_deadline`` does): the new deadline is then flagged
 and reminded again, and its notifications get a new unique key.
 
-Higher apps add their own tables with ``register(DeadlineTable(...))`` from their AppConfig.ready
-(handoffs' Assignment: same four columns and a partial index of the same shape).
+Higher apps add their own tables with ``extensions.register(DeadlineTable(...))`` from their
+AppConfig.ready (handoffs' Assignment: same four columns and a partial index of the same shape).
 """
 
 from __future__ import annotations
@@ -51,15 +51,11 @@ class DeadlineTable:
     reminded: Callable[[list[int], dt.datetime], None]
 
 
-_TABLES: dict[str, DeadlineTable] = {}
-
-
-def register(table: DeadlineTable) -> None:
-    _TABLES[table.name] = table
-
-
 def tables() -> list[DeadlineTable]:
-    return list(_TABLES.values())
+    """Every table registered as an extension (the case table: CasesConfig.ready)."""
+    from . import extensions
+
+    return list(extensions.registered(DeadlineTable))
 
 
 def flag_overdue(*, now: dt.datetime | None = None) -> dict[str, int]:
@@ -151,20 +147,15 @@ def add_working_hours(start: dt.datetime, hours: float) -> dt.datetime:
     return moment + left
 
 
-def _register_cases() -> None:
+def case_table() -> DeadlineTable:
     from . import notices
     from .models import ACTIVE_STATUSES, Case
 
     statuses = ", ".join(f"'{status}'" for status in ACTIVE_STATUSES)  # our constants
-    register(
-        DeadlineTable(
-            name="case",
-            model=Case,
-            open_sql=f"status IN ({statuses})",
-            flagged=notices.case_flagged,
-            reminded=notices.case_reminded,
-        )
+    return DeadlineTable(
+        name="case",
+        model=Case,
+        open_sql=f"status IN ({statuses})",
+        flagged=notices.case_flagged,
+        reminded=notices.case_reminded,
     )
-
-
-_register_cases()

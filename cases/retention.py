@@ -8,8 +8,8 @@ row with its category, dates, owner, departments, status, satisfaction, counters
 timeline, so statistics and KPIs do not change. Nothing in the audit trail is touched (it
 never held raw personal data), so the chain still verifies.
 
-A higher app registers a hook with ``cases.retention.register(fn)``; ``fn(case)`` runs inside the
-erasing transaction, must be idempotent, and should delete files with
+Each app registers its steps as ``extensions.ErasureStep`` in its AppConfig.ready; a step runs
+inside the erasing transaction, must be idempotent, and should delete files with
 ``transaction.on_commit`` so a rolled-back erasure keeps them.
 """
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 
 from celery import shared_task
 from django.conf import settings
@@ -27,25 +26,12 @@ from django.utils import timezone
 
 from audit.services import audit_record
 
+from . import extensions
 from .models import Case, CaseErasure, Visitor
 from .personal import mask_name, mask_phone, visitor_snapshot
 from .visitors import archived_visitor_writes
 
 logger = logging.getLogger("firstask.retention")
-
-Hook = Callable[[Case], None]
-_HOOKS: list[Hook] = []
-
-
-def register(hook: Hook) -> Hook:
-    """Add an erasure step for archived cases (usable as a decorator)."""
-    if hook not in _HOOKS:
-        _HOOKS.append(hook)
-    return hook
-
-
-def registered_hooks() -> tuple[Hook, ...]:
-    return tuple(_HOOKS)
 
 
 def cases_due(*, now: dt.datetime | None = None) -> QuerySet[Case]:
@@ -67,8 +53,9 @@ def case_erase_personal_data(*, case: Case) -> None:
     # The case's own copy of the visitor goes before the hooks re-render the stored PDF from it.
     with archived_visitor_writes():
         Case.objects.filter(pk=case.pk).update(**visitor_snapshot(name="", phone=""))
-    for hook in _HOOKS:
-        hook(case)
+    steps = extensions.registered(extensions.ErasureStep)
+    for step in steps:
+        step.run(case)
     audit_record(
         actor=None,
         action="case.retention_erase",
@@ -78,7 +65,7 @@ def case_erase_personal_data(*, case: Case) -> None:
             "archived_at": case.archived_at.isoformat() if case.archived_at else None,
             "steps": [
                 "case.visitor_snapshot",
-                *(getattr(hook, "__qualname__", repr(hook)) for hook in _HOOKS),
+                *(step.name for step in steps),
             ],
         },
     )

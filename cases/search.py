@@ -11,13 +11,13 @@ count stops after the cap:
   ``-``-separated piece of the term must be one of them, then ``icontains`` rechecks;
 - subject and name: GIN indexes of character bigrams (migrations 0004, 0008), rechecked by
   ``icontains``;
-- an archive number: whatever the apps above register in ``search_conditions`` (archive).
+- an archive number: whatever the apps above register as ``extensions.SearchCondition``
+  (archive).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
@@ -25,11 +25,8 @@ from django.db.models import BooleanField, F, Func, Q, TextField, Value
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 
+from . import extensions
 from .personal import normalize_phone, phone_key
-
-# Each callable takes the search term and returns a condition on cases, or None; higher apps
-# (archive: its archive numbers) append to it in AppConfig.ready.
-search_conditions: list[Callable[[str], Q | None]] = []
 
 
 class _Bigrams(Func):
@@ -103,7 +100,8 @@ def _phone(term: str) -> Q | None:
 
 def looked_up(term: str) -> list[Q]:
     """The conditions the apps above add for ``term`` (each may query: call it once)."""
-    return [extra for ask in search_conditions if (extra := ask(term)) is not None]
+    asks = extensions.registered(extensions.SearchCondition)
+    return [extra for ask in asks if (extra := ask.condition(term)) is not None]
 
 
 def case_text_condition(

@@ -18,7 +18,7 @@ from accounts import permissions
 from accounts.models import User
 from firstask.sql import db_table, render
 
-from . import calendar, hooks
+from . import calendar, extensions
 from .models import ACTIVE_STATUSES, OPEN_STATUSES, Case
 
 
@@ -124,7 +124,7 @@ def case_get_for_user(*, user: User, number: str) -> Case:
     # The OR form: one case found by its number is checked against the rule directly, where
     # the UNION form would first collect every case the user may see.
     found = visible_cases(user, walk=True).filter(number=number)
-    case = found.select_related(*hooks.case_page_related).first()
+    case = found.select_related(*extensions.case_joins()).first()
     if case is None:
         raise Http404
     return case
@@ -133,14 +133,14 @@ def case_get_for_user(*, user: User, number: str) -> Case:
 def case_shows_personal_data(*, user: User, case: Case) -> bool:
     """PRV-1: the owner, the departments working on the case and the center head see the
     visitor's name and phone in full; everyone else sees them masked. Whether a department still
-    works on the case is for the apps that give it work to say (``hooks.personal_data_holders``:
+    works on the case is for the apps that give it work to say (``extensions.PersonalDataHolder``:
     a department that returned its referral or lost its assignment sees them masked again);
     without an opinion, every department ever involved sees them."""
     if user.pk == case.owner_id or permissions.is_center_head(user):
         return True
     if not user.department_id:
         return False
-    held = hooks.holds_personal_data(user=user, case=case)
+    held = extensions.holds_personal_data(user=user, case=case)
     if held is not None:
         return held
     return case.involved_departments.filter(pk=user.department_id).exists()
@@ -148,17 +148,6 @@ def case_shows_personal_data(*, user: User, case: Case) -> bool:
 
 def case_timeline(*, case: Case) -> QuerySet:
     return case.events.select_related("actor").order_by("created_at", "id")
-
-
-def case_timeline_read(*, case: Case) -> list:
-    """The case's timeline, read once per request and kept on the case; the kinds of its events
-    go on the case too (``case.timeline_kinds``, cases.hooks), so that the apps above skip
-    reading what it says never happened (a case never referred has no referral to look up)."""
-    events = getattr(case, "_timeline", None)
-    if events is None:
-        events = case._timeline = list(case_timeline(case=case))
-        case.timeline_kinds = frozenset(event.kind for event in events)
-    return events
 
 
 @dataclass

@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext
 from psycopg import sql
@@ -21,10 +20,11 @@ from accounts.models import Department, User
 from audit.services import audit_record
 from firstask.sql import db_table, render
 
-from . import calendar, visitor_messages
+from . import calendar, extensions, visitor_messages
 from .errors import ArchivedCase, NotAllowed, StaleVersion, WrongState
 from .models import (
     ALLOWED_TRANSITIONS,
+    WORK_FLAGS,
     Case,
     CaseEvent,
     CaseNumberCounter,
@@ -35,9 +35,6 @@ from .models import (
     name_key,
 )
 from .personal import mask_name, mask_phone, normalize_phone, phone_key, visitor_snapshot
-
-# Sent inside the intake transaction; higher apps (handoffs) start their part of the work here.
-case_registered = Signal()  # sender=Case, case=, actor=, department=
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
@@ -259,7 +256,10 @@ def case_register(
     if notify_visitor:
         visitor_messages.contact_register(case=case, email=visitor_email)
         visitor_messages.tell_receipt(case=case)
-    case_registered.send(sender=Case, case=case, actor=actor, department=department)
+    # The registered intake steps take their part last, in this transaction, by their order
+    # (extensions.IntakeStep): the referral's row (handoffs), the referred department's notice
+    # (cases.notices), the webhook deliveries, filing a case closed on the spot (archive).
+    extensions.run_intake_steps(actor=actor, case=case, department=department)
     return case
 
 
@@ -417,3 +417,18 @@ def case_reassign_owner(
 def case_involve_department(actor: User | None, *, case: Case, department: Department) -> None:
     """Higher apps call this when a department starts working on a case (it may then see it)."""
     case.involved_departments.add(department)
+
+
+def case_work_flag_set(*, case: Case, flag: str) -> None:
+    """Record on the case that it now has rows of one kind (``WORK_FLAGS``: referrals, handoff
+    forms, disputes, call-backs). The service writing such a row calls this in its transaction;
+    the case page reads that kind only when the flag says so. Not a change the visitor or a form
+    sees: no version bump, no timeline or audit event (the row's own service writes those)."""
+    if flag not in WORK_FLAGS:
+        raise ValueError(f"not a work flag: {flag}")
+    if not connection.in_atomic_block:
+        raise RuntimeError("case_work_flag_set must run inside a transaction")
+    if getattr(case, flag):
+        return
+    Case.objects.filter(pk=case.pk).update(**{flag: True})
+    setattr(case, flag, True)

@@ -25,7 +25,7 @@ from audit.services import personal_data_access_record
 from firstask.downloads import sandboxed
 
 from . import (
-    hooks,
+    extensions,
     intake,
     notes,
     privacy,
@@ -40,6 +40,7 @@ from .filters import CaseFilter
 from .forms import ExtendDeadlineForm, IntakeForm, ReassignOwnerForm, StatusLookupForm
 from .models import Case
 from .notes_forms import LinkForm, NoteForm
+from .page import case_page_build
 from .personal import looks_like_phone, normalize_phone
 from .privacy_forms import RevealForm, VisitorCorrectForm, VisitorExportForm
 from .search_tokens import search_token_read, search_token_store
@@ -139,7 +140,13 @@ def _paths(tree, prefix: str = "") -> list[str]:
 
 @require_GET
 def desk(request: HttpRequest) -> HttpResponse:
-    return render(request, "cases/desk.html", {"desk": selectors.desk_for_user(user=request.user)})
+    desk = selectors.desk_for_user(user=request.user)
+    blocks = [
+        section
+        for block in extensions.registered(extensions.DeskBlock)
+        if (section := block.build(request)) is not None
+    ]
+    return render(request, "cases/desk.html", {"desk": desk, "blocks": blocks})
 
 
 @require_http_methods(["GET", "POST"])
@@ -169,7 +176,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
             return redirect(case)
     if form.is_bound and request.FILES:
         messages.warning(request, _("Choose the visitor's document again before registering."))
-    return render(request, "cases/case_new.html", {"form": form})
+    sections = [section.template for section in extensions.registered(extensions.IntakeSection)]
+    return render(request, "cases/case_new.html", {"form": form, "sections": sections})
 
 
 def _register(request: HttpRequest, data: dict) -> Case:
@@ -210,7 +218,7 @@ def visitor_lookup(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     try:
         phone = normalize_phone(request.POST.get("phone", ""))
-    except Exception:  # noqa: BLE001 - an incomplete number simply shows nothing yet
+    except Exception:  # an incomplete number simply shows nothing yet
         phone = ""
     if phone:
         wait = throttle.lookup_take(user_id=request.user.pk)
@@ -330,7 +338,6 @@ def _by_id_last(queryset):
 @require_GET
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, number=number)
-    selectors.case_timeline_read(case=case)  # first: the answers below may rest on it
     show_personal = selectors.case_shows_personal_data(user=request.user, case=case)
     if show_personal and case.visitor.erased_at is None:
         privacy.personal_data_view_log(request.user, case=case)
@@ -338,20 +345,15 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _render_case(request: HttpRequest, case, *, show_personal: bool) -> HttpResponse:
+    page = case_page_build(request=request, case=case, show_personal=show_personal)
     initial = {"version": case.version}
-    events = selectors.case_timeline_read(case=case)
     response = render(
         request,
         "cases/case_detail.html",
         {
+            "page": page,
             "case": case,
-            "events": events,
             "show_personal": show_personal,
-            "can_reveal": not show_personal
-            and permissions.can_reveal_personal_data(request.user)
-            and case.visitor.erased_at is None,
-            "can_manage_personal": permissions.can_manage_personal_data(request.user)
-            and case.visitor.erased_at is None,
             "reveal_form": RevealForm(),
             # auto_id: several forms on the page have a "reason" field; ids must stay unique.
             "export_form": VisitorExportForm(auto_id="export_%s"),
@@ -361,13 +363,8 @@ def _render_case(request: HttpRequest, case, *, show_personal: bool) -> HttpResp
             ),
             "extend_form": ExtendDeadlineForm(initial=initial, auto_id="extend_%s"),
             "reassign_form": ReassignOwnerForm(initial=initial, auto_id="reassign_%s"),
-            "can_act": case.is_active
-            and (request.user.pk == case.owner_id or permissions.is_center_head(request.user)),
-            "can_reassign": permissions.can_reassign_owner(request.user)
-            and case.status not in ("closed", "archived"),
             "links": notes.case_links(case=case, user=request.user),
             "visitor_contact": visitor_messages.contact_of(case=case),
-            "can_note": notes.can_write_notes(request.user) and case.status != "archived",
             "note_form": NoteForm(auto_id="note_%s"),
             "link_form": LinkForm(auto_id="link_%s"),
             "receipt_next": _receipt_next(request, case),
@@ -536,8 +533,10 @@ def _status_response(request: HttpRequest, context: dict, status: int = 200) -> 
     """The status page; for a case found, the departments now working on it (names only) and
     what the higher apps add (the complaint channel)."""
     if context.get("found") is not None:
-        context["handling"] = hooks.departments_handling(context["found"])
-    context["sections"] = hooks.status_page_sections
+        context["handling"] = extensions.departments_handling(context["found"])
+    context["sections"] = [
+        section.template for section in extensions.registered(extensions.StatusPageSection)
+    ]
     response = render(request, "cases/status.html", context, status=status)
     response["Cache-Control"] = "no-store"
     return response

@@ -18,7 +18,7 @@ from accounts.models import User
 from audit.services import audit_record
 from notifications.visitor import Contact, VisitorMessage, resolvers, visitor_notify
 
-from . import calendar, retention
+from . import calendar
 from .errors import NotAllowed, WrongState
 from .models import Case, CaseContact, CaseEvent
 
@@ -40,7 +40,6 @@ def _contact(number: str) -> Contact | None:
 resolvers["case"] = _contact
 
 
-@retention.register
 def erase_contact(case: Case) -> None:
     CaseContact.objects.filter(case=case).delete()
 

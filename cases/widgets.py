@@ -15,9 +15,6 @@ from django.utils.safestring import SafeString, mark_safe
 # (one per option list and language).
 _OPTIONS: dict[tuple, tuple[float, str]] = {}
 OPTIONS_SECONDS = 60
-# Rows of small reference tables (categories, departments) by primary key, per process:
-# {query: (read at, {pk: instance})}.
-_REFERENCE: dict[str, tuple[float, dict]] = {}
 
 
 class FastSelect(forms.Select):
@@ -73,11 +70,15 @@ class FastSelect(forms.Select):
         return format_html('<option value="{}">{}</option>', text, label)
 
 
+# A primary key PostgreSQL's bigint can hold; anything else is refused before a query.
+_BIGINT = range(1, 2**63)
+
+
 class ReferenceChoiceField(forms.ModelChoiceField):
-    """A choice of a row of a small reference table (categories, departments): the submitted
-    value is checked against the table's rows as read within the last OPTIONS_SECONDS, in
-    this process, instead of one query per form. A row added, renamed or deactivated is seen
-    within a minute. Rendered with FastSelect, whose options are kept the same way."""
+    """A choice of a row of a small reference table (categories, departments), rendered with
+    FastSelect (whose option list may be up to OPTIONS_SECONDS old). The submitted value is
+    checked against the database, by primary key within the field's queryset: one indexed
+    query, so a row deactivated a second ago is refused and one added is accepted."""
 
     widget = FastSelect
 
@@ -86,21 +87,15 @@ class ReferenceChoiceField(forms.ModelChoiceField):
             return None
         if isinstance(value, self.queryset.model):
             value = value.pk
-        rows = self._rows()
         try:
-            return rows[int(value)]
-        except (KeyError, TypeError, ValueError):
+            pk = int(str(value))
+        except ValueError:
+            pk = 0
+        row = self.queryset.order_by().filter(pk=pk).first() if pk in _BIGINT else None
+        if row is None:
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"],
                 code="invalid_choice",
                 params={"value": value},
-            ) from None
-
-    def _rows(self) -> dict:
-        key = str(self.queryset.query)
-        kept = _REFERENCE.get(key)
-        now = time.time()
-        if kept is None or now - kept[0] > OPTIONS_SECONDS:
-            kept = (now, {row.pk: row for row in self.queryset.all()})
-            _REFERENCE[key] = kept
-        return kept[1]
+            )
+        return row

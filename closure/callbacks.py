@@ -10,7 +10,7 @@ from accounts.models import User
 from audit.services import audit_record
 from cases.errors import NotAllowed, WrongState
 from cases.models import Case
-from cases.services import case_lock, event_add
+from cases.services import case_lock, case_work_flag_set, event_add
 
 from .models import Callback, Satisfaction
 
@@ -44,6 +44,7 @@ def callback_log(
     callback = Callback.objects.create(
         case=case, made_by=actor, method=method, note=note.strip(), rating=rating
     )
+    case_work_flag_set(case=case, flag="has_callbacks")
     event_add(
         case=case,
         actor=actor,

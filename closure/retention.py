@@ -8,11 +8,9 @@ from __future__ import annotations
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from cases import retention
 from cases.models import Case
 
 
-@retention.register
 def erase_signature_images(case: Case) -> None:
     names = [
         name

@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from accounts import permissions
 from accounts.models import User
 from audit.services import audit_record
-from cases import calendar, hooks, visitor_messages
+from cases import calendar, extensions, visitor_messages
 from cases.errors import NotAllowed, WrongState
 from cases.models import ACTIVE_STATUSES, Case
 from cases.services import case_lock, case_transition, event_add
@@ -95,7 +95,7 @@ def result_record(
     )
     if case.status not in ACTIVE_STATUSES and not unrecorded:
         raise WrongState()
-    blocker = hooks.result_blocker(case)
+    blocker = extensions.result_blocker(case)
     if blocker:
         raise WrongState(blocker)
     if not result.strip():

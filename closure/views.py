@@ -102,7 +102,7 @@ def sign(request: HttpRequest, number: str, token: str) -> HttpResponse:
 
 
 @require_GET
-def signed(request: HttpRequest, number: str, round: int) -> HttpResponse:  # noqa: A002
+def signed(request: HttpRequest, number: str, round: int) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, number=number, round_number=round)
     return render(request, "closure/round_signed.html", {"case": round_.case, "round": round_})
 
@@ -131,7 +131,7 @@ def confirm_other(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_POST
-def decide(request: HttpRequest, number: str, round: int) -> HttpResponse:  # noqa: A002
+def decide(request: HttpRequest, number: str, round: int) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, number=number, round_number=round)
 
     def perform(d: dict) -> object:
@@ -161,7 +161,7 @@ def callback_log(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_GET
-def signature(request: HttpRequest, number: str, round: int) -> FileResponse:  # noqa: A002
+def signature(request: HttpRequest, number: str, round: int) -> FileResponse:
     """The signature image, only to those who may see the case."""
     round_ = selectors.round_get_for_user(user=request.user, number=number, round_number=round)
     if not round_.signature.name or not default_storage.exists(round_.signature.name):

@@ -188,7 +188,7 @@ def dataset_read(*, content: bytes, filename: str) -> list[dict[str, str]]:
             data = tablib.Dataset().load(text, format="csv")
     except ImportFileError:
         raise
-    except Exception as error:  # noqa: BLE001 - any parser failure is a file the person must fix
+    except Exception as error:  # any parser failure is a file the person must fix
         raise ImportFileError(_("The file cannot be read: %(error)s") % {"error": error}) from error
     headers = [_cell(h).lower() for h in (data.headers or [])]
     if not headers:

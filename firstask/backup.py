@@ -21,7 +21,7 @@ import io
 import json
 import os
 import re
-import subprocess  # noqa: S404 - pg_dump/pg_restore, arguments as a list, never a shell
+import subprocess  # pg_dump/pg_restore, arguments as a list, never a shell
 import tarfile
 import tempfile
 from dataclasses import dataclass

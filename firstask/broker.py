@@ -29,7 +29,7 @@ def task_enqueue(task: Any, *, args: tuple = (), **options: Any) -> bool:
         return False
     try:
         task.apply_async(args=args, retry=False, **options)
-    except Exception as error:  # noqa: BLE001 - a broker outage must not fail the change
+    except Exception as error:  # a broker outage must not fail the change
         _down_until[broker] = time.monotonic() + settings.REDIS_RETRY_SECONDS
         logger.warning("broker unavailable, %s waits for the sweep: %s", task.name, error)
         return False

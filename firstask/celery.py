@@ -1,9 +1,5 @@
-"""The Celery app: Redis broker from REDIS_URL (a queue table in PostgreSQL without it), JSON,
-time limits and late acks from settings (CELERY_*), and the one static beat schedule.
-
-Run one beat process only (docker-compose's `beat` service, or `make run`'s `worker -B`); the
-scans also hold a PostgreSQL advisory lock, so an accidental second beat does no harm.
-"""
+"""The Celery app: its configuration, the beat schedule included, is the CELERY_* settings
+(firstask/settings/celery.py); here are beat's catch-up at start and the heartbeats."""
 
 import logging
 import os
@@ -13,6 +9,7 @@ import warnings
 from celery import Celery
 from celery.exceptions import SecurityWarning
 from celery.signals import after_task_publish, beat_embedded_init, beat_init, task_prerun
+from django.conf import settings
 
 from firstask import metrics
 
@@ -30,37 +27,17 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 metrics.celery_signals_connect()  # task outcomes for /metrics
 
-# Beat entry → (task, setting holding its interval in seconds).
-SCHEDULE = {
-    "flag-overdue": ("cases.flag_overdue", "OVERDUE_SCAN_SECONDS"),
-    "remind-deadlines": ("cases.remind_deadlines", "REMINDER_SCAN_SECONDS"),
-    "deliver-notifications": ("notifications.deliver_due", "NOTIFY_SWEEP_SECONDS"),
-    "audit-checkpoint": ("audit.write_checkpoint", "AUDIT_CHECKPOINT_SECONDS"),
-}
-
-
-@app.on_after_configure.connect
-def _beat_schedule(sender: Celery, **kwargs) -> None:
-    from django.conf import settings
-
-    for name, (task, setting) in SCHEDULE.items():
-        seconds = float(getattr(settings, setting))
-        # A run that waited longer than its own interval is stale: the next one is coming.
-        sender.add_periodic_task(
-            seconds, sender.signature(task), name=name, options={"expires": seconds}
-        )
-
 
 @beat_init.connect
 def _catch_up(sender=None, **kwargs) -> None:
-    """When beat starts, run every scheduled task at once instead of one interval later: what
-    fell due while it was down is flagged and delivered now (and `make run`'s demo shows its
-    overdue cases flagged within seconds)."""
+    """When beat starts, queue at once the tasks the schedule marks so (settings/celery.py)
+    instead of one interval later."""
     _in_beat()  # before the first publish, so that it counts as beat's heartbeat
-    for task, _setting in SCHEDULE.values():
+    for name in settings.BEAT_QUEUED_AT_START:
+        task = settings.CELERY_BEAT_SCHEDULE[name]["task"]
         try:
             app.send_task(task, expires=300)
-        except Exception:  # noqa: BLE001 - the regular schedule retries
+        except Exception:  # the regular schedule retries
             logger.warning("could not queue %s at beat start", task, exc_info=True)
 
 
@@ -106,6 +83,6 @@ def _heartbeat(name: str) -> bool:
         if _beat_process:  # no request or task cycle checks beat's connection
             close_old_connections()
         heartbeat_record(name=name)
-    except Exception:  # noqa: BLE001 - a heartbeat must never stop beat or a task
+    except Exception:  # a heartbeat must never stop beat or a task
         logger.warning("could not record the %s heartbeat", name, exc_info=True)
     return True

@@ -7,20 +7,26 @@ class HandoffsConfig(AppConfig):
     verbose_name = _("Handoffs")
 
     def ready(self) -> None:
-        from cases import hooks
-        from cases.models import Case
-        from cases.services import case_registered
+        from cases import extensions
+        from cases.events import event_kinds
 
-        from . import events, overdue, receivers, selectors
+        from . import events, overdue, panels, receivers, selectors
 
-        events.register_all()
-        overdue.register()
-        case_registered.connect(
-            receivers.referral_on_intake, sender=Case, dispatch_uid="handoffs.referral_on_intake"
+        extensions.register(
+            *event_kinds(events.DESCRIBERS),
+            extensions.EventKind(name="assignment_overdue", describe=overdue.describe_overdue),
+            overdue.deadline_table(),
+            extensions.IntakeStep(
+                name="handoffs.referral", run=receivers.referral_on_intake, order=10
+            ),
+            extensions.ResultBlocker(
+                name="handoffs.open_work", ask=selectors.open_work_blocking_result
+            ),
+            extensions.PersonalDataHolder(name="handoffs.open_work", ask=selectors.holds_work_on),
+            extensions.HandlingDepartments(
+                name="handoffs.open_work", ask=selectors.departments_working_on
+            ),
+            extensions.CaseSections(name="handoffs", build=panels.case_sections, order=10),
+            extensions.DeskBlock(name="handoffs", build=panels.desk_block, order=10),
+            extensions.NavItem(name="handoffs", template="handoffs/_nav.html", order=10),
         )
-        if selectors.open_work_blocking_result not in hooks.result_blockers:
-            hooks.result_blockers.append(selectors.open_work_blocking_result)
-        if selectors.holds_work_on not in hooks.personal_data_holders:
-            hooks.personal_data_holders.append(selectors.holds_work_on)
-        if selectors.departments_working_on not in hooks.handling_departments:
-            hooks.handling_departments.append(selectors.departments_working_on)

@@ -209,12 +209,12 @@ def _h_assigned(case, *, rng, now, center_head, departments) -> None:
 
 
 def _h_answered(case, *, rng, now, center_head, departments) -> None:
-    assisting, lead = _meet(case, rng, now, center_head, departments)
+    _assisting, lead = _meet(case, rng, now, center_head, departments)
     _answer_assignment(lead, rng, case, now)
 
 
 def _h_returned(case, *, rng, now, center_head, departments) -> None:
-    assisting, lead = _meet(case, rng, now, center_head, departments)
+    assisting, _lead = _meet(case, rng, now, center_head, departments)
     answer = _answer_assignment(assisting, rng, case, now)
     with _at(case, 4, now):
         services.assignment_review(case.owner, answer=answer, accept=False, comment="记录不完整。")
@@ -241,7 +241,7 @@ def _h_disputed(case, *, rng, now, center_head, departments) -> None:
 
 
 def _h_ruled(case, *, rng, now, center_head, departments) -> None:
-    dispute, lead = _dispute(case, rng, now, center_head, departments)
+    dispute, _lead = _dispute(case, rng, now, center_head, departments)
     with _at(case, 6, now):
         services.dispute_rule(
             center_head,

@@ -1,4 +1,4 @@
-"""How the handoffs timeline events read (registered with cases.events in AppConfig.ready).
+"""How the handoffs timeline events read (registered as extensions.EventKind in AppConfig.ready).
 
 Kind names are a contract (KPIs count them): referral_created, referral_accepted,
 referral_returned, referral_answered, handoff_submitted, meeting_recorded, assignment_answered,
@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from cases.events import register, when
+from cases.events import when
 
 
 def _for_owner(data: dict[str, Any]) -> str:
@@ -97,8 +97,3 @@ DESCRIBERS = {
     "dispute_raised": lambda d: _("Dispute raised on %(number)s") % d,
     "dispute_ruled": _ruling,
 }
-
-
-def register_all() -> None:
-    for kind, describer in DESCRIBERS.items():
-        register(kind, describer)

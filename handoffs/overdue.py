@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from audit.services import audit_record
-from cases import events, overdue
+from cases import overdue
 from cases.calendar import local_moment
 from cases.models import Case
 from cases.services import events_add_many
@@ -131,21 +131,18 @@ def assignments_reminded(ids: list[int], now: dt.datetime) -> None:
     _scan_audit("assignment.remind_deadline", rows, now)
 
 
-def register() -> None:
-    events.register(
-        "assignment_overdue",
-        lambda d: (
-            _("Assignment of %(department)s flagged overdue")
-            % {"department": d.get("department", "")}
-        ),
-    )
+def describe_overdue(d: dict) -> str:
+    department = d.get("department", "")
+    return _("Assignment of %(department)s flagged overdue") % {"department": department}
+
+
+def deadline_table() -> overdue.DeadlineTable:
+    """The assignments' deadlines, scanned with the cases' (HandoffsConfig.ready)."""
     statuses = ", ".join(f"'{status}'" for status in ASSIGNMENT_DEPARTMENT_TURN)  # our constants
-    overdue.register(
-        overdue.DeadlineTable(
-            name="assignment",
-            model=Assignment,
-            open_sql=f"status IN ({statuses})",
-            flagged=assignments_flagged,
-            reminded=assignments_reminded,
-        )
+    return overdue.DeadlineTable(
+        name="assignment",
+        model=Assignment,
+        open_sql=f"status IN ({statuses})",
+        flagged=assignments_flagged,
+        reminded=assignments_reminded,
     )

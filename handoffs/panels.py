@@ -1,13 +1,20 @@
 """What the case page shows of referrals and handoffs for the signed-in user, with the actions
-that user may take (read-only: built from selectors and rules, never writes)."""
+that user may take (read-only: built from selectors and rules, never writes). ``case_sections``
+is registered in HandoffsConfig.ready as the app's part of the case page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.http import HttpRequest
+from django.utils.timezone import now
+
+from accounts import permissions
 from accounts.models import User
+from cases.extensions import CaseParts, Section
 from cases.models import Case
+from cases.page import CasePage
 
 from . import rules, selectors
 from .forms import (
@@ -136,26 +143,21 @@ def _handoff_panel(user: User, case: Case, handoff: HandoffForm, owner_side: boo
     return panel
 
 
-def _work_of(case: Case) -> tuple[list[Referral], list[HandoffForm]]:
-    """The case's referrals and handoff forms, read once for the page's sections and its
-    action bar (kept on the case object for the request). When the case page has read the
-    timeline (``case.timeline_kinds``), what it says never happened is not looked up."""
-    kept = getattr(case, "_handoff_work", None)
-    if kept is None:
-        kinds = getattr(case, "timeline_kinds", None)
-        referred = kinds is None or bool(kinds & selectors.REFERRAL_EVENTS)
-        handed_off = kinds is None or bool(kinds & selectors.HANDOFF_EVENTS)
-        kept = (
-            selectors.referrals_of_case(case=case) if referred else [],
-            selectors.handoffs_of_case(case=case) if handed_off else [],
-        )
-        case._handoff_work = kept
-    return kept
+Work = tuple[list[Referral], list[HandoffForm]]
 
 
-def case_panels(*, user: User, case: Case) -> CasePanels:
+def case_work(*, case: Case) -> Work:
+    """The case's referrals and handoff forms, each read only when the case's flag says it has
+    some (``Case.has_referrals``, ``has_handoff_forms``, set by the services that write them)."""
+    return (
+        selectors.referrals_of_case(case=case) if case.has_referrals else [],
+        selectors.handoffs_of_case(case=case) if case.has_handoff_forms else [],
+    )
+
+
+def case_panels(*, user: User, case: Case, work: Work) -> CasePanels:
     owner_side = case.is_active and rules.acts_for_owner(user, case)
-    referrals, handoffs = _work_of(case)
+    referrals, handoffs = work
     return CasePanels(
         referrals=[_referral_panel(user, case, r, owner_side) for r in referrals],
         handoffs=[_handoff_panel(user, case, h, owner_side) for h in handoffs],
@@ -170,11 +172,43 @@ class CaseActions:
     blocker: str | None
 
 
-def case_actions(*, user: User, case: Case) -> CaseActions:
+def case_actions(*, user: User, case: Case, work: Work) -> CaseActions:
     """The owner's next steps: refer (REF-2) or fill the handoff form (HND-1)."""
     if not (case.is_active and rules.acts_for_owner(user, case)):
         return CaseActions(None, False, None)
-    blocker = selectors.blocker_in(*_work_of(case))
+    blocker = selectors.blocker_in(*work)
     can_refer = case.status == Case.Status.OPEN and blocker is None
     can_fill = case.status in (Case.Status.OPEN, Case.Status.COORDINATING) and blocker is None
     return CaseActions(ReferForm() if can_refer else None, can_fill, blocker)
+
+
+def case_sections(page: CasePage) -> CaseParts:
+    """The handoffs part of the case page (extensions.CaseSections): referrals and handoff
+    forms in the main column, the owner's next step in the side column, from one read."""
+    work = case_work(case=page.case)
+    here = {"next": page.request.get_full_path()}
+    panels = case_panels(user=page.user, case=page.case, work=work)
+    actions = case_actions(user=page.user, case=page.case, work=work)
+    return CaseParts(
+        main=[Section("handoffs/_case_sections.html", {**here, "panels": panels, "now": now()})],
+        actions=[Section("handoffs/_case_actions.html", {**here, "actions": actions})],
+    )
+
+
+def desk_block(request: HttpRequest) -> Section:
+    """The desk's handoff block (extensions.DeskBlock): the department's inbox, handoff forms
+    waiting for a meeting (center head), the meetings the user is invited to."""
+    user = request.user
+    inbox = (
+        selectors.department_inbox(
+            user=user, limit=10, with_members=permissions.is_department_head(user)
+        )
+        if user.department_id
+        else None
+    )
+    waiting = (
+        selectors.handoffs_waiting_meeting(limit=10) if permissions.is_center_head(user) else None
+    )
+    meetings = selectors.meetings_invited(user=user)
+    context = {"inbox": inbox, "waiting": waiting, "meetings": meetings}
+    return Section("handoffs/_desk_blocks.html", {**context, "next": request.get_full_path()})

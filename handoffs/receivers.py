@@ -1,15 +1,14 @@
-"""Reactions to the cases app's signals (connected in HandoffsConfig.ready)."""
+"""Intake steps of the handoffs app (registered in HandoffsConfig.ready)."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from cases.extensions import Intake
 from cases.models import Outcome
 
 
-def referral_on_intake(sender: Any, *, case: Any, actor: Any, department: Any, **kwargs: Any):
+def referral_on_intake(intake: Intake) -> None:
     """Intake chose "referral": make the Referral row in the intake's own transaction."""
-    if case.outcome == Outcome.REFERRAL and department is not None:
+    if intake.case.outcome == Outcome.REFERRAL and intake.department is not None:
         from .services import referral_from_intake
 
-        referral_from_intake(actor, case=case, department=department)
+        referral_from_intake(intake.actor, case=intake.case, department=intake.department)

@@ -91,8 +91,8 @@ def referrals_of_case(*, case: Case) -> list[Referral]:
 
 def handoffs_of_case(*, case: Case) -> list[HandoffForm]:
     """The case's handoff forms with their departments, meeting, assignments, answers and
-    disputes; disputes are not looked up when the case page's timeline has no dispute_raised
-    (every dispute is recorded there, services.disputes)."""
+    disputes; disputes are not looked up unless the case has some (``Case.has_disputes``, set by
+    services.disputes)."""
     assignments = Prefetch(
         "assignments",
         queryset=Assignment.objects.select_related("department", "assignee", "post")
@@ -103,8 +103,7 @@ def handoffs_of_case(*, case: Case) -> list[HandoffForm]:
         "disputes",
         queryset=Dispute.objects.select_related("raised_by", "ruled_by", "assignment__department"),
     )
-    kinds = getattr(case, "timeline_kinds", None)
-    if kinds is not None and "dispute_raised" not in kinds:
+    if not case.has_disputes:
         disputes = Prefetch("disputes", queryset=Dispute.objects.none())
     return list(
         case.handoffs.select_related("submitted_by", "meeting__recorded_by").prefetch_related(
@@ -119,7 +118,7 @@ def handoffs_of_case(*, case: Case) -> list[HandoffForm]:
 
 
 def open_work_blocking_result(case: Case) -> str | None:
-    """Registered in cases.hooks.result_blockers: why no result may be given yet, or None."""
+    """Registered as an extensions.ResultBlocker: why no result may be given yet, or None."""
     referrals = case.referrals.filter(status__in=REFERRAL_ACTIVE).select_related("department")
     open_assignments = Prefetch(
         "assignments",
@@ -156,15 +155,8 @@ def blocker_in(referrals: list[Referral], handoffs: list[HandoffForm]) -> str | 
     return gettext("A dispute on %(number)s waits for the ruling.") % {"number": handoff.number}
 
 
-# Every referral is recorded on the timeline as one of these (at intake or later), every
-# handoff form as one of those (cases.services, services.referrals, services.handoff_forms):
-# a case page that has read its timeline (``case.timeline_kinds``) skips what never happened.
-REFERRAL_EVENTS = frozenset({"referral_requested", "referral_created"})
-HANDOFF_EVENTS = frozenset({"handoff_requested", "handoff_submitted"})
-
-
 def departments_working_on(case: Case) -> list[str]:
-    """Registered in cases.hooks.handling_departments: the departments holding an open referral
+    """Registered as extensions.HandlingDepartments: the departments holding an open referral
     or assignment on the case, by name (the public status page shows names only)."""
     referral = Referral.objects.filter(case=case, status__in=REFERRAL_ACTIVE).values_list(
         "department__name", flat=True
@@ -178,12 +170,11 @@ def departments_working_on(case: Case) -> list[str]:
 def holds_work_on(*, user: User, case: Case) -> bool:
     """The user's department holds an open referral or assignment on the case: PRV-1 says the
     visitor's phone is shown in full to such a member. Registered in
-    ``cases.hooks.personal_data_holders`` (HandoffsConfig.ready), so a department that returned
+    ``extensions.PersonalDataHolder`` (HandoffsConfig.ready), so a department that returned
     its referral, finished it, or whose assignment was withdrawn or accepted sees it masked."""
     if not user.department_id:
         return False
-    kinds = getattr(case, "timeline_kinds", None)  # read by the case page (cases.hooks)
-    if kinds is not None and not kinds & (REFERRAL_EVENTS | HANDOFF_EVENTS):
+    if not (case.has_referrals or case.has_handoff_forms):
         return False
     referral = Referral.objects.filter(
         case=case, department_id=user.department_id, status__in=REFERRAL_ACTIVE

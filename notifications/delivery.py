@@ -35,7 +35,7 @@ class DeliveryError(Exception):
     pass
 
 
-class Skip(Exception):  # noqa: N818 - not an error: the channel no longer applies
+class Skip(Exception):  # not an error: the channel no longer applies
     pass
 
 
@@ -144,7 +144,7 @@ def _attempt(row: Notification) -> list[str]:
             send(row)
         except Skip:
             setattr(row, field, State.SKIPPED)
-        except Exception as error:  # noqa: BLE001 - any failure is retried later
+        except Exception as error:  # any failure is retried later
             errors.append(f"{field.split('_')[0]}: {error}"[:150])
         else:
             setattr(row, field, State.SENT)

@@ -7,8 +7,15 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
-        from cases import hooks
+        from cases import extensions
 
-        # The public status page tells the visitor where to complain (SUP-1).
-        if "supervision/_status_complaint.html" not in hooks.status_page_sections:
-            hooks.status_page_sections.append("supervision/_status_complaint.html")
+        from . import panels
+
+        extensions.register(
+            # The public status page tells the visitor where to complain (SUP-1).
+            extensions.StatusPageSection(
+                name="supervision.complaint", template="supervision/_status_complaint.html"
+            ),
+            extensions.DeskBlock(name="supervision", build=panels.desk_block, order=30),
+            extensions.NavItem(name="supervision", template="supervision/_nav_item.html", order=30),
+        )

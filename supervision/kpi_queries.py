@@ -4,6 +4,7 @@ department). ``kpis`` defines the measures and rolls these groups up into rows."
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -71,7 +72,7 @@ def _month_of_registration(start: dt.date, end: dt.date) -> models.Case:
             created_at__lt=dt.datetime.combine(following, dt.time.min, tzinfo=zone),
             then=models.Value(month),
         )
-        for month, following in zip(months, months[1:], strict=False)
+        for month, following in itertools.pairwise(months)
     ]
     return models.Case(*boundaries, default=models.Value(months[-1]), output_field=DateField())
 

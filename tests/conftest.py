@@ -123,10 +123,8 @@ def _fresh_option_lists():
     from cases import widgets
 
     widgets._OPTIONS.clear()
-    widgets._REFERENCE.clear()
     yield
     widgets._OPTIONS.clear()
-    widgets._REFERENCE.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -44,7 +44,7 @@ class Gunicorn:
             *("--graceful-timeout", "2", "--error-logfile", "-"),
         ]
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - our interpreter, fixed arguments
+            self.process = subprocess.Popen(  # our interpreter, fixed arguments
                 command, cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True
             )
         wait_for(self._answers, timeout=60, message="gunicorn")
@@ -107,7 +107,7 @@ class PrivatePostgres:
         # Output to a file, never a pipe: the server would inherit the pipe and hold it open.
         command = ["runuser", "-u", "postgres", "--", str(self.BIN / program), *args]
         with (self.dir / "ctl.log").open("ab") as log:
-            subprocess.run(command, check=True, stdout=log, stderr=log, timeout=60)  # noqa: S603
+            subprocess.run(command, check=True, stdout=log, stderr=log, timeout=60)
 
     def _ctl(self, action: str) -> None:
         options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
@@ -136,7 +136,7 @@ class PrivatePostgres:
 
 def manage(*args: str, env: dict[str, str]) -> str:
     """Run ``manage.py`` with the given environment; returns its output."""
-    done = subprocess.run(  # noqa: S603 - our interpreter, fixed arguments
+    done = subprocess.run(  # our interpreter, fixed arguments
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env={**os.environ, "SECRET_KEY": "live-test-key", **env},

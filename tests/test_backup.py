@@ -78,7 +78,7 @@ def populated(settings, tmp_path, make_case, work_calendar):
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
         env=env,
         capture_output=True,

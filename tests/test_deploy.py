@@ -29,7 +29,7 @@ def compose_config(*options: str, **env: str) -> dict:
     executable = shutil.which("docker-compose")
     assert executable, "install Debian's docker-compose (see .ci/run)"
     env = {**os.environ, "SECRET_KEY": "k", "POSTGRES_PASSWORD": "p", **env}
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [executable, "-f", "docker-compose.yml", *options, "config"],
         cwd=ROOT,
         env=env,
@@ -93,7 +93,7 @@ def test_monitoring_profile_scrapes_the_app(compose):
 
 def test_compose_config_passes_without_any_environment():
     env = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY",)}
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [shutil.which("docker-compose") or "docker-compose", "config", "-q"],
         cwd=ROOT,
         env=env,
@@ -278,6 +278,21 @@ def test_the_beat_schedule_is_registered_in_code():
     assert schedule["flag-overdue"]["schedule"] == settings.OVERDUE_SCAN_SECONDS
     for entry in schedule.values():
         assert entry["task"] in app.tasks
+
+
+def test_beat_queues_the_marked_tasks_when_it_starts(monkeypatch):
+    from firstask import celery
+
+    monkeypatch.setattr(celery, "_beat_process", False)  # _catch_up marks this process as beat
+    queued = []
+    monkeypatch.setattr(celery.app, "send_task", lambda task, **options: queued.append(task))
+    celery._catch_up()
+    assert queued == [
+        "cases.flag_overdue",
+        "cases.remind_deadlines",
+        "notifications.deliver_due",
+        "audit.write_checkpoint",
+    ]
 
 
 def test_dockerfile_builds_a_slim_non_root_image_with_pdf_libraries():

@@ -13,7 +13,7 @@ from firstask.errors import server_error
 def _handled(error: Exception):
     try:
         raise error
-    except Exception:  # noqa: BLE001 - the handler reads the exception being handled
+    except Exception:  # the handler reads the exception being handled
         return server_error(RequestFactory().get("/"))
 
 

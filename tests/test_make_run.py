@@ -28,7 +28,7 @@ from django.urls import NoReverseMatch, Resolver404, get_resolver, resolve, reve
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLES = ["qiantai", "jiaowu", "zhuren", "shenji", "admin"]
-PASSWORD = "firstask-demo"  # noqa: S105 - the demo's published password
+PASSWORD = "firstask-demo"  # the demo's published password
 # Links not followed: they change state on GET by design (sign out, language) or are files/assets.
 SKIP = re.compile(r"^/(static/|media/|accounts/logout|i18n/|admin/.+/(delete|history)/)")
 PER_NAME = 3  # pages visited per URL name and role: enough to meet each kind of object
@@ -77,7 +77,7 @@ def free_port() -> int:
 def clean_copy(target: Path) -> None:
     """The files a fresh clone would have: tracked plus new, never var/ or the venv."""
     listed = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard", "-z"],  # noqa: S607
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
         cwd=ROOT,
         capture_output=True,
         check=True,
@@ -121,8 +121,8 @@ class Demo:
             and key not in {"SECRET_KEY", "SITE_URL", "DEBUG", "VAR_DIR", "EMAIL_URL"}
         }
         env["EMBEDDED_PG_PORT"] = str(free_port())
-        self.process = subprocess.Popen(  # noqa: S603
-            ["make", "run", f"PORT={self.port}"],  # noqa: S607
+        self.process = subprocess.Popen(
+            ["make", "run", f"PORT={self.port}"],
             cwd=self.root,
             env=env,
             stdout=self.log.open("w"),
@@ -133,7 +133,7 @@ class Demo:
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.log.read_text()[-3000:]
             try:
-                with urllib.request.urlopen(f"{self.base}/status/", timeout=5) as response:  # noqa: S310
+                with urllib.request.urlopen(f"{self.base}/status/", timeout=5) as response:
                     if response.status == 200:
                         return
             except OSError:
@@ -170,7 +170,7 @@ class Visitor:
         _status, page = self.get("/accounts/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         form = {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD}
-        request = urllib.request.Request(  # noqa: S310 - our own loopback server
+        request = urllib.request.Request(  # our own loopback server
             self.base + "/accounts/login/",
             data=urllib.parse.urlencode(form).encode(),
             headers={"Referer": self.base + "/accounts/login/"},

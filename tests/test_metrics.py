@@ -135,8 +135,8 @@ def test_multiprocess_mode_sums_what_other_processes_counted(tmp_path):
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE":
            "firstask.settings"}  # fmt: skip
     for _ in range(2):
-        subprocess.run([sys.executable, "-c", script], env=env, check=True, cwd=ROOT)  # noqa: S603
-    served = subprocess.run(  # noqa: S603
+        subprocess.run([sys.executable, "-c", script], env=env, check=True, cwd=ROOT)
+    served = subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); from firstask.metrics import "
          "exposition; import sys; sys.stdout.write(exposition().decode())"],
         env=env, check=True, cwd=ROOT, capture_output=True, text=True,
@@ -179,7 +179,7 @@ def test_log_format_json_configures_the_console_handler():
         "import django, logging; django.setup();"
         "logging.getLogger('firstask.test').warning('你好 %s', 1)"
     )
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         [sys.executable, "-c", script],
         env=env | {"DJANGO_SETTINGS_MODULE": "firstask.settings"},
         capture_output=True, text=True, check=True, cwd=ROOT,

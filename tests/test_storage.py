@@ -30,7 +30,7 @@ def _python(code: str, **env: str) -> subprocess.CompletedProcess:
     environment["DATABASE_URL"] = "postgres://nobody@127.0.0.1:9/firstask_unreachable"
     environment["DJANGO_SETTINGS_MODULE"] = "firstask.settings"
     script = f"import django\ndjango.setup()\n{code}"
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True
     )
 

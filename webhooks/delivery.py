@@ -106,7 +106,7 @@ def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> bool:
     try:
         status = post(row)
         error = "" if 200 <= status < 300 else f"HTTP {status}"
-    except Exception as failure:  # noqa: BLE001 - timeouts, refused connections: retried later
+    except Exception as failure:  # timeouts, refused connections: retried later
         status, error = None, f"{type(failure).__name__}: {failure}"[:300]
     row.last_status, row.last_error = status, error
     if not error:

@@ -1,12 +1,14 @@
 from django import template
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext
 
-from cases import events
+from cases import events, extensions
 from cases.calendar import local_moment
+from cases.extensions import Section
 from cases.models import Case
 from cases.personal import mask_name, mask_phone
 
@@ -26,6 +28,24 @@ def masked_name(name: str) -> str:
 @register.filter
 def describe_event(event) -> str:
     return events.describe(event.kind, event.data)
+
+
+@register.simple_tag(takes_context=True)
+def case_section(context: template.Context, section: Section) -> SafeString:
+    """Render a section an app contributed (cases.extensions) with the page's context plus the
+    section's own names: its template reads request, user, csrf_token and case as the page does."""
+    compiled = get_template(section.template).template  # the engine's own, cached by it
+    with context.push(section.context):
+        return compiled.render(context)
+
+
+@register.simple_tag(takes_context=True)
+def nav_items(context: template.Context) -> SafeString:
+    """The navigation entries every app registered (extensions.NavItem), in order."""
+    html = SafeString()
+    for item in extensions.registered(extensions.NavItem):
+        html += get_template(item.template).template.render(context)
+    return html
 
 
 @register.filter

@@ -15,7 +15,7 @@ from accounts.models import User
 from audit.services import audit_record
 from cases.errors import NotAllowed, WrongState
 from cases.models import Case
-from cases.services import event_add
+from cases.services import case_work_flag_set, event_add
 
 from .. import notices, rules
 from ..models import ASSIGNMENT_OPEN, Answer, Assignment, Dispute, HandoffForm, RulingOnAnswer
@@ -65,6 +65,7 @@ def dispute_raise(
         raised_by=actor,
         **({"token": token} if token else {}),
     )
+    case_work_flag_set(case=case, flag="has_disputes")
     event_add(
         case=case,
         actor=actor,

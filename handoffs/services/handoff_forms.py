@@ -18,7 +18,12 @@ from audit.services import audit_record
 from cases import calendar
 from cases.errors import NotAllowed, WrongState
 from cases.models import Case
-from cases.services import case_involve_department, case_transition, event_add
+from cases.services import (
+    case_involve_department,
+    case_transition,
+    case_work_flag_set,
+    event_add,
+)
 from firstask.sql import db_table, render
 
 from .. import notices, rules
@@ -104,6 +109,7 @@ def handoff_submit(
     )
     handoff.departments.set(chosen.values())
     handoff.posts.set(named_posts.values())
+    case_work_flag_set(case=case, flag="has_handoff_forms")
     if case.status == Case.Status.OPEN:
         case_transition(actor, case=case, to=Case.Status.COORDINATING, record_event=False)
     names = [d.name for d in sorted(chosen.values(), key=lambda d: d.code)]

@@ -14,7 +14,12 @@ from accounts.models import Department, User
 from audit.services import audit_record
 from cases.errors import NotAllowed, WrongState
 from cases.models import Case
-from cases.services import case_involve_department, case_transition, event_add
+from cases.services import (
+    case_involve_department,
+    case_transition,
+    case_work_flag_set,
+    event_add,
+)
 
 from .. import notices, rules
 from ..models import REFERRAL_ACTIVE, Answer, HandoffForm, Referral, ReturnGround
@@ -30,6 +35,7 @@ from ._common import (
 
 
 def _record_created(actor: User, *, case: Case, referral: Referral) -> None:
+    case_work_flag_set(case=case, flag="has_referrals")
     event_add(
         case=case,
         actor=actor,

@@ -6,21 +6,14 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .. import kpis, selectors
+from .. import kpis
 
 register = template.Library()
 
 
-@register.inclusion_tag("supervision/_desk_measures.html", takes_context=True)
-def desk_measures(context) -> dict:
-    """On the desk: the work-meeting measures the user owns that are not done yet."""
-    user = context["request"].user
-    return {"measures": list(selectors.open_measures_of(user)[:10])}
-
-
 @register.inclusion_tag("supervision/_status_complaint_card.html")
 def status_complaint_channel() -> dict:
-    """On the public status page (cases.hooks.status_page_sections): where to complain."""
+    """On the public status page (extensions.StatusPageSection): where to complain."""
     return {"hotline": settings.SUPERVISION_HOTLINE, "mailbox": settings.SUPERVISION_MAILBOX}
 
 

@@ -32,7 +32,7 @@ def test_concurrent_archiving_gets_unique_consecutive_numbers(
         try:
             barrier.wait()
             case_archive(case.owner, case=case)
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:  # reported by the assertion below
             errors.append(error)
         finally:
             connection.close()

@@ -40,7 +40,7 @@ def test_unfiltered_counts_come_from_the_tally(auditor, records):
 
 
 def test_category_filter_counts_from_the_tally(auditor, records):
-    first, second = records
+    _first, second = records
     result = listing(auditor, category=str(second.category_id))
     assert isinstance(result.paginator, selectors.TalliedPaginator)
     assert numbers(result) == {second.number}

@@ -133,7 +133,7 @@ def test_export_zip_has_every_pdf_and_a_matching_manifest(client, auditor, two_a
 
 
 def test_export_follows_the_filter(client, auditor, two_archives):
-    (_c1, first), _second = two_archives
+    (_c1, _first), _second = two_archives
     client.force_login(auditor)
     job = run_export(client, {"q": "证书", "bogus": "x"})
     assert job.filters == {"q": "证书"}

@@ -14,7 +14,6 @@ from audit.models import AuditCheckpoint, AuditEvent
 from audit.selectors import checkpoint_for_day
 from audit.services import AuditChainBroken, audit_checkpoint_write, audit_record
 from audit.tasks import write_checkpoint
-from firstask.celery import SCHEDULE
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +75,10 @@ def test_no_checkpoint_when_nothing_was_appended(django_capture_on_commit_callba
 
 
 def test_the_beat_runs_the_checkpoint_task_on_its_setting(settings):
-    assert SCHEDULE["audit-checkpoint"] == ("audit.write_checkpoint", "AUDIT_CHECKPOINT_SECONDS")
+    assert settings.CELERY_BEAT_SCHEDULE["audit-checkpoint"] == {
+        "task": "audit.write_checkpoint",
+        "schedule": settings.AUDIT_CHECKPOINT_SECONDS,
+    }
     assert settings.AUDIT_CHECKPOINT_SECONDS == 3600
 
 

@@ -40,7 +40,7 @@ def test_concurrent_writers_make_one_unbroken_chain():
             barrier.wait()
             with transaction.atomic():
                 audit_record(actor=None, action="load.write", object_type="t", object_id=index)
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:  # reported by the assertion below
             errors.append(error)
         finally:
             connection.close()

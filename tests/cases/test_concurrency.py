@@ -26,7 +26,7 @@ def test_concurrent_intake_gets_unique_consecutive_numbers(front_desk, category)
                 services.case_register(
                     front_desk, **case_kwargs(category=category, phone=f"1390000{index:02d}{n:02d}")
                 )
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:  # reported by the assertion below
             errors.append(error)
         finally:
             connection.close()
@@ -106,7 +106,7 @@ def test_concurrent_intakes_of_the_same_returning_visitors_do_not_deadlock(
                 if response.status_code != 302:
                     failures.append(response.status_code)
                 client.get(f"/cases/{numbers[n % len(numbers)]}/")
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:  # reported by the assertion below
             failures.append(error)
         finally:
             connection.close()

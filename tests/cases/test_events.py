@@ -1,4 +1,4 @@
-from cases import events
+from cases import events, extensions
 
 
 def test_describe_survives_an_event_without_the_keys_its_text_needs():
@@ -6,5 +6,9 @@ def test_describe_survives_an_event_without_the_keys_its_text_needs():
 
 
 def test_describe_uses_the_registered_text():
-    events.register("test_kind", lambda d: f"text {d['x']}")
-    assert events.describe("test_kind", {"x": 1}) == "text 1"
+    kind = extensions.EventKind(name="test_kind", describe=lambda d: f"text {d['x']}")
+    extensions.register(kind)
+    try:
+        assert events.describe("test_kind", {"x": 1}) == "text 1"
+    finally:
+        extensions.unregister(extensions.EventKind, "test_kind")

@@ -212,7 +212,7 @@ def test_concurrent_scans_flag_each_case_once(front_desk, center_head, category)
             barrier.wait()
             with time_machine.travel(aware(2026, 11, 30, 9), tick=False):
                 results.append(overdue.flag_overdue()["case"])
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:  # reported below
             errors.append(error)
         finally:
             connection.close()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.selectors import audit_chain_breaks
-from cases import retention
+from cases import extensions, retention
 from cases.models import Case, CaseErasure, Visitor
 
 pytestmark = pytest.mark.django_db
@@ -46,9 +46,9 @@ def hook_calls():
     def erase_signatures(case: Case) -> None:
         calls.append(case.number)
 
-    retention.register(erase_signatures)
+    extensions.register(extensions.ErasureStep(name="test.signatures", run=erase_signatures))
     yield calls
-    retention._HOOKS.remove(erase_signatures)
+    extensions.unregister(extensions.ErasureStep, "test.signatures")
 
 
 def test_sweep_erases_the_visitor_of_an_old_archived_case(closed_case, hook_calls, settings):
@@ -119,12 +119,12 @@ def test_a_hook_failure_rolls_the_erasure_back(closed_case, settings):
     def broken(case):
         raise RuntimeError("storage down")
 
-    retention.register(broken)
+    extensions.register(extensions.ErasureStep(name="test.broken", run=broken))
     try:
         with pytest.raises(RuntimeError):
             retention.retention_sweep()
     finally:
-        retention._HOOKS.remove(broken)
+        extensions.unregister(extensions.ErasureStep, "test.broken")
     assert not CaseErasure.objects.exists()
     assert Visitor.objects.get(pk=case.visitor_id).phone == PHONE
 

@@ -4,7 +4,7 @@ from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
-from cases import calendar, hooks, selectors
+from cases import calendar, extensions, selectors
 from tests.factories import UserFactory, aware
 
 pytestmark = pytest.mark.django_db
@@ -69,12 +69,18 @@ def test_personal_data_shown_to_owner_department_and_center_head(
     assert not selectors.case_shows_personal_data(user=colleague, case=case)
 
 
-def test_personal_data_follows_the_first_opinion_of_the_hooks(
-    monkeypatch, make_case, department, front_desk, dept_member, center_head, auditor
+@pytest.fixture
+def opinions():
+    given: list = [None]
+    holder = extensions.PersonalDataHolder(name="test", ask=lambda *, user, case: given[0])
+    with extensions.overridden(extensions.PersonalDataHolder, holder):
+        yield given
+
+
+def test_personal_data_follows_the_first_opinion_of_the_apps(
+    opinions, make_case, department, front_desk, dept_member, center_head, auditor
 ):
     case = make_case(outcome="referral", department=department)
-    opinions: list = [None]
-    monkeypatch.setattr(hooks, "personal_data_holders", [lambda *, user, case: opinions[0]])
 
     assert selectors.case_shows_personal_data(user=dept_member, case=case)  # no opinion
     opinions[0] = False
@@ -131,18 +137,3 @@ def test_status_lookup_needs_the_right_code(make_case):
         selectors.case_for_status_lookup(number="SW-20000101-0001", query_code=case.query_code)
         is None
     )
-
-
-def test_timeline_is_read_once_and_its_kinds_kept_on_the_case(make_case):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from cases.selectors import case_timeline_read
-
-    case = make_case()
-    events = case_timeline_read(case=case)
-    assert [event.kind for event in events] == ["registered", "deadline_promised"]
-    assert case.timeline_kinds == {"registered", "deadline_promised"}
-    with CaptureQueriesContext(connection) as queries:
-        assert case_timeline_read(case=case) is events
-    assert len(queries) == 0

@@ -22,7 +22,7 @@ def _grouped(code: str, separator: str) -> str:
     return code[:4] + separator + code[4:]
 
 
-@pytest.mark.parametrize("separator", [" ", "-", "  ", "－"])
+@pytest.mark.parametrize("separator", [" ", "-", "  ", "\N{FULLWIDTH HYPHEN-MINUS}"])
 def test_a_code_typed_as_the_receipt_prints_it_matches(client, make_case, separator):
     case = make_case()
     typed = _grouped(case.query_code, separator).lower()

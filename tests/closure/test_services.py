@@ -6,7 +6,7 @@ import time_machine
 from django.core.files.storage import default_storage
 
 from audit.models import AuditEvent
-from cases import calendar, hooks
+from cases import calendar, extensions
 from cases.errors import NotAllowed, StaleVersion, WrongState
 from cases.models import Case
 from closure import services
@@ -72,9 +72,12 @@ def test_result_refused_with_unknown_channel(open_case):
         services.result_record(open_case.owner, case=open_case, result="好", how_given="fax")
 
 
-def test_result_blocker_hook_refuses_with_its_reason(open_case, monkeypatch):
-    monkeypatch.setattr(hooks, "result_blockers", [lambda case: "转介尚未答复"])
-    with pytest.raises(WrongState, match="转介尚未答复"):
+def test_result_blocker_hook_refuses_with_its_reason(open_case):
+    blocker = extensions.ResultBlocker(name="test", ask=lambda case: "转介尚未答复")
+    with (
+        extensions.overridden(extensions.ResultBlocker, blocker),
+        pytest.raises(WrongState, match="转介尚未答复"),
+    ):
         record_result(open_case)
     open_case.refresh_from_db()
     assert open_case.status == Case.Status.OPEN

@@ -143,7 +143,7 @@ def test_staff_desk_has_no_approval_list(client, front_desk, awaiting):
     assert 'id="desk-approvals"' not in client.get("/").content.decode()
 
 
-def test_case_page_reads_call_backs_only_once_the_timeline_has_one(client, make_case, center_head):
+def test_case_page_reads_call_backs_only_once_the_case_has_one(client, make_case, center_head):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -240,7 +240,7 @@ def test_the_export_command_writes_what_the_import_reads(directory, tmp_path):
     plan = importing.import_plan(kind="departments", rows=rows)
     assert {row.key for row in plan.rows} == {"JW", "CW"}
     assert {row.action for row in plan.rows} == {"unchanged"}
-    with pytest.raises(CommandError, match=".csv or .xlsx"):
+    with pytest.raises(CommandError, match=r"\.csv or \.xlsx"):
         call_command("export_directory", "departments", str(tmp_path / "d.pdf"))
 
 

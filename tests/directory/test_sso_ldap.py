@@ -106,7 +106,7 @@ def slapd():
         for path in (work, work / "data", work / "slapd.conf"):
             os.chown(path, account.pw_uid, account.pw_gid)
         command += ["-u", "openldap", "-g", "openldap"]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         for _ in range(100):
             try:
@@ -124,7 +124,7 @@ def slapd():
 
 
 def ldap_tool(tool: str, uri: str, ldif: str) -> None:
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [tool, "-x", "-H", uri, "-D", ROOT_DN, "-w", ROOT_PW],
         input=ldif.encode(),
         check=True,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from cases import hooks
+from cases import extensions
 from cases.models import Case
 from handoffs.models import Assignment, Dispute, HandoffForm
 from tests.e2e.conftest import login
@@ -159,7 +159,7 @@ def test_handoff_meeting_answers_dispute_ruling_result(
     assert case.status == Case.Status.OPEN
     assert case.owner == front_desk
     assert HandoffForm.objects.get(pk=handoff.pk).status == HandoffForm.Status.COMPLETED
-    assert hooks.result_blocker(case) is None
+    assert extensions.result_blocker(case) is None
     kinds = set(case.events.values_list("kind", flat=True))
     assert kinds >= {
         "handoff_submitted",

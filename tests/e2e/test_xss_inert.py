@@ -88,7 +88,7 @@ def test_hostile_text_stays_inert_in_chromium(
 
 def test_the_watch_does_see_a_blocked_inline_script(page, live_server):
     """Control: our CSP blocks an injected inline script and the watch reports it."""
-    dialogs, console = _watch(page)
+    dialogs, _console = _watch(page)
     page.goto(f"{live_server.url}/status/")
     page.evaluate(
         "() => { const s = document.createElement('script');"

@@ -37,7 +37,7 @@ def test_concurrent_submits_get_unique_consecutive_numbers(
                 departments=[department, third_department],
                 urgency="normal",
             )
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:  # reported by the assertion below
             errors.append(error)
         finally:
             connection.close()

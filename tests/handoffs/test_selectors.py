@@ -6,7 +6,7 @@ from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
-from cases import hooks
+from cases import extensions
 from cases.models import Case
 from cases.selectors import case_shows_personal_data, visible_cases
 from handoffs import selectors, services
@@ -22,8 +22,9 @@ def test_blocker_names_the_open_referral(referral, department):
 
 
 def test_blocker_is_registered_in_the_cases_hook(referral):
-    assert selectors.open_work_blocking_result in hooks.result_blockers
-    assert hooks.result_blocker(referral.case) is not None
+    blockers = extensions.registered(extensions.ResultBlocker)
+    assert selectors.open_work_blocking_result in [b.ask for b in blockers]
+    assert extensions.result_blocker(referral.case) is not None
 
 
 def test_blocker_names_a_form_waiting_for_the_meeting(handoff):
@@ -41,7 +42,7 @@ def test_no_blocker_once_every_answer_is_accepted(
         answer = services.assignment_answer(member, assignment=assignment, text="完成")
         services.assignment_review(front_desk, answer=answer, accept=True)
     assert selectors.open_work_blocking_result(lead.handoff.case) is None
-    assert hooks.result_blocker(lead.handoff.case) is None
+    assert extensions.result_blocker(lead.handoff.case) is None
 
 
 def test_no_blocker_after_a_return(referral, dept_member):
@@ -65,7 +66,8 @@ def test_assigned_department_members_see_the_case_and_its_phone(lead, assisting,
 
 
 def test_holds_work_on_is_registered_for_personal_data():
-    assert selectors.holds_work_on in hooks.personal_data_holders
+    holders = extensions.registered(extensions.PersonalDataHolder)
+    assert selectors.holds_work_on in [h.ask for h in holders]
 
 
 def test_a_department_holding_a_referral_sees_the_phone(referral, dept_member, department_head):

@@ -21,7 +21,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from cases import calendar, hooks
+from cases import calendar, extensions
 from cases import services as case_services
 from cases.errors import CaseError
 from cases.models import Case
@@ -138,7 +138,7 @@ def test_random_sequences_keep_the_invariants(
             case = self.pick(data, Case.objects.filter(pk__in=self.promised))
             with transaction.atomic():
                 case = case_services.case_lock(case=case)
-                if not case.is_active or hooks.result_blocker(case) is not None:
+                if not case.is_active or extensions.result_blocker(case) is not None:
                     return
                 case_services.case_transition(
                     case.owner, case=case, to=Case.Status.AWAITING_CONFIRMATION

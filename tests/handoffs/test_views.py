@@ -469,7 +469,7 @@ def _tables_read(client, case):
     return body, "handoffs_referral" in sql, "handoffs_handoffform" in sql
 
 
-def test_case_page_reads_only_the_work_its_timeline_mentions(
+def test_case_page_reads_only_the_work_its_flags_say_exists(
     client, front_desk, make_case, referral, handoff
 ):
     client.force_login(front_desk)
@@ -522,7 +522,7 @@ def test_give_to_member_menu_uses_the_members_read_once(department, dept_member)
     assert form.is_valid() and form.cleaned_data["member"] == dept_member
 
 
-def test_case_page_reads_disputes_only_once_the_timeline_has_one(
+def test_case_page_reads_disputes_only_once_the_case_has_one(
     client, front_desk, returned, third_head
 ):
     case = returned.handoff.case

@@ -57,7 +57,7 @@ class PrivateRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [
                 shutil.which("redis-server") or "redis-server",
                 "--port",
@@ -165,7 +165,7 @@ class Worker:
             str(self.schedule),
         ]
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - our interpreter, fixed arguments
+            self.process = subprocess.Popen(  # our interpreter, fixed arguments
                 command, cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True
             )
 
@@ -228,7 +228,7 @@ class Robot:
         robot = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's naming
+            def do_POST(self):  # http.server's naming
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 robot.posts.append(json.loads(body))
                 robot.paths.append(self.path)

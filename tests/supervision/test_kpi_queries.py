@@ -85,7 +85,7 @@ def cases(make_case, front_desk, colleague, dept_member, department, center_head
     """Thirty cases from mid-September to early December, several on the very first or last
     minute of a month; some referred or handed off (with repeated events), some moved to
     another department after registration."""
-    rng = random.Random(20261127)  # noqa: S311 - test data
+    rng = random.Random(20261127)  # test data
     owners = [front_desk, colleague, dept_member]
     edges = [
         aware(2026, 9, 30, 23, 59),

@@ -27,7 +27,7 @@ def receiver():
     state = Receiver()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server's name
+        def do_POST(self):  # http.server's name
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             state.calls.append((dict(self.headers), body))
             if state.delay:

@@ -38,8 +38,8 @@ OVERRIDES: tuple[tuple[str, str], ...] = (
     ("訪問", "存取"),  # access to personal data or a page: 存取; 訪問 is a visit or interview
     ("“", "「"),  # Taiwan and Hong Kong quote with corner brackets
     ("”", "」"),
-    ("‘", "『"),
-    ("’", "』"),
+    ("‘", "『"),  # noqa: RUF001 - the curly quotes are what is replaced
+    ("’", "』"),  # noqa: RUF001
 )
 
 
