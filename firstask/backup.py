@@ -1,8 +1,12 @@
 """Backup and restore of one instance: the database (pg_dump's custom format) and the media
-files (signatures, archive PDFs, attachments) in one tar with a manifest of SHA-256s.
+files (signatures, archive PDFs, attachments, exports) in one tar with a manifest of SHA-256s.
+
+Media are read and written through Django's storage API (firstask.storage), so the same commands
+serve the local disk (MEDIA_ROOT) and an S3-compatible bucket (MEDIA_STORAGE=s3); a backup of one
+restores into the other. Only the tar and its scratch copy live on the local disk.
 
 Consistency: pg_dump reads one snapshot of the database; the media files are copied after it,
-so every file a dumped row names is already on disk (media files are written before the row
+so every file a dumped row names is already stored (media files are written before the row
 that names them commits and are never rewritten in place). A file written during the copy may
 be in the tar without a row naming it, which is harmless.
 
@@ -17,7 +21,6 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess  # pg_dump/pg_restore, arguments as a list, never a shell
 import tarfile
 import tempfile
@@ -25,9 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connections
 from django.utils import timezone
+
+from firstask.storage import media_names, media_store_label
 
 MANIFEST = "manifest.json"
 DUMP = "database.dump"
@@ -109,11 +115,40 @@ def _libpq_args(alias: str) -> tuple[list[str], dict[str, str]]:
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+        return _sha256_of(handle)
+
+
+def _sha256_of(handle: Any) -> str:
+    digest = hashlib.sha256()
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(block)
     return digest.hexdigest()
+
+
+class _Hashing:
+    """A reader that hashes what tarfile reads through it, so each media file is fetched from the
+    store once (a bucket is not read twice)."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+        self.digest = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        block = self.handle.read(size)
+        self.digest.update(block)
+        return block
+
+
+def _add_media(tar: tarfile.TarFile, name: str) -> str:
+    """Copy one stored file into the tar; its SHA-256."""
+    with default_storage.open(name, "rb") as handle:
+        info = tarfile.TarInfo(MEDIA_PREFIX + name)
+        info.size = handle.size
+        info.mtime = int(timezone.now().timestamp())
+        reader = _Hashing(handle)
+        tar.addfile(info, reader)
+        return reader.digest.hexdigest()
 
 
 def backup_write(*, out_dir: Path, alias: str = "default") -> Path:
@@ -123,7 +158,6 @@ def backup_write(*, out_dir: Path, alias: str = "default") -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     target = out_dir / f"firstask-{stamp}.tar"
-    media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(dir=out_dir) as work:
         dump = Path(work) / DUMP
         args, env = _libpq_args(alias)
@@ -136,27 +170,30 @@ def backup_write(*, out_dir: Path, alias: str = "default") -> Path:
         if done.returncode != 0:
             raise BackupError(f"pg_dump failed: {done.stderr.strip()[-1000:]}")
         files = {DUMP: _sha256(dump)}
-        media = (
-            sorted(p for p in media_root.rglob("*") if p.is_file()) if media_root.is_dir() else []
-        )
-        for path in media:
-            files[MEDIA_PREFIX + path.relative_to(media_root).as_posix()] = _sha256(path)
-        manifest = {
-            "format": FORMAT,
-            "created_at": timezone.now().isoformat(),
-            "server_major": major,
-            "files": files,
-        }
         partial = target.with_suffix(".tar.partial")
         with tarfile.open(partial, "w") as tar:
+            tar.add(dump, arcname=DUMP)
+            for name in media_names():
+                try:
+                    files[MEDIA_PREFIX + name] = _add_media(tar, name)
+                except FileNotFoundError:
+                    continue  # deleted since it was listed (an expired export): not needed
+                except Exception as error:  # the disk's OSError, a bucket's ClientError
+                    raise BackupError(
+                        f"cannot copy {name} from {media_store_label()}: {error}"
+                    ) from error
+            # The manifest goes last: each media file is hashed while it is copied.
+            manifest = {
+                "format": FORMAT,
+                "created_at": timezone.now().isoformat(),
+                "server_major": major,
+                "files": files,
+            }
             body = json.dumps(manifest, indent=1, sort_keys=True).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size = len(body)
             info.mtime = int(timezone.now().timestamp())
             tar.addfile(info, io.BytesIO(body))
-            tar.add(dump, arcname=DUMP)
-            for path in media:
-                tar.add(path, arcname=MEDIA_PREFIX + path.relative_to(media_root).as_posix())
         partial.replace(target)  # a crash mid-write leaves no tar that looks complete
     return target
 
@@ -197,16 +234,18 @@ def _database_is_empty(alias: str) -> bool:
 
 
 def restore_read(*, archive: Path, alias: str = "default") -> dict[str, Any]:
-    """Bring a backup back into an empty database and an empty MEDIA_ROOT."""
+    """Bring a backup back into an empty database and an empty media store."""
     if not _database_is_empty(alias):
         name = connections[alias].settings_dict["NAME"]
         raise BackupError(
             f"database {name} is not empty: restore only into a new, empty database "
             "(createdb it, point DATABASE_URL at it, run restore, then switch over)"
         )
-    media_root = Path(settings.MEDIA_ROOT)
-    if media_root.is_dir() and any(media_root.iterdir()):
-        raise BackupError(f"MEDIA_ROOT {media_root} is not empty: restore into an empty directory")
+    if media_names():
+        raise BackupError(
+            f"{media_store_label()} is not empty: restore into an empty media store "
+            "(a new directory, or a new bucket or prefix)"
+        )
     major = server_major(alias)
     client = pg_client(major)
     connections[alias].close()  # pg_restore opens its own session
@@ -237,8 +276,18 @@ def restore_read(*, archive: Path, alias: str = "default") -> dict[str, Any]:
         )
         if done.returncode != 0:
             raise BackupError(f"pg_restore failed: {done.stderr.strip()[-1000:]}")
-        source = scratch / MEDIA_PREFIX
-        if source.is_dir():
-            media_root.mkdir(parents=True, exist_ok=True)
-            shutil.copytree(source, media_root, dirs_exist_ok=True)
+        for entry in sorted(manifest["files"]):
+            if entry.startswith(MEDIA_PREFIX):
+                _restore_media(scratch / entry, name=entry.removeprefix(MEDIA_PREFIX))
     return manifest
+
+
+def _restore_media(source: Path, *, name: str) -> None:
+    """Store one file under exactly the name the database rows give it."""
+    with source.open("rb") as handle:
+        try:
+            stored = default_storage.save(name, File(handle, name=name))
+        except Exception as error:  # the disk's OSError, a bucket's ClientError
+            raise BackupError(f"cannot write {name} to {media_store_label()}: {error}") from error
+    if stored != name:
+        raise BackupError(f"{media_store_label()} stored {name} as {stored}: is it really empty?")

@@ -32,6 +32,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.utils.connection import ConnectionDoesNotExist
 
@@ -122,7 +123,7 @@ class PrimaryReplicaRouter:
     """Always names a database: an object read from the replica would otherwise be saved to
     it, and its related objects read from it, by Django's fallback to the instance's own."""
 
-    def db_for_read(self, model: type, **hints: Any) -> str:
+    def db_for_read(self, model: type[Model], **hints: Any) -> str:
         state = _request.get()
         if (
             state is None
@@ -136,7 +137,7 @@ class PrimaryReplicaRouter:
         state.used_replica = True
         return REPLICA
 
-    def db_for_write(self, model: type, **hints: Any) -> str:
+    def db_for_write(self, model: type[Model], **hints: Any) -> str:
         state = _request.get()
         meta = model._meta  # the cache table's stand-in model has no label_lower
         if (

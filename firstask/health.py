@@ -4,7 +4,8 @@ HTTP 503 only when the database fails: without it no page works, so a load balan
 send requests elsewhere. Every other part failing leaves the desk working (docs/redis.md), so
 the answer stays 200 and says "degraded": Redis down (the cache falls back to PostgreSQL, tasks
 wait in the outbox), no beat or worker heartbeat, notifications waiting longer than
-HEALTH_STALE_SECONDS. Those are for the operator's monitoring, not for taking a web node out.
+HEALTH_STALE_SECONDS, a media bucket that does not answer (only downloads and uploads wait).
+Those are for the operator's monitoring, not for taking a web node out.
 A read replica (DATABASE_REPLICA_URL) down or lagging is one of them too: its pages read from
 the primary meanwhile (firstask/db_router.py); it is asked afresh.
 """
@@ -69,6 +70,15 @@ def _outbox() -> bool:
     return oldest is None or _age(oldest) <= settings.HEALTH_STALE_SECONDS
 
 
+def _media() -> bool:
+    """The media store answers: one HEAD of a name nobody stores, for a bucket (the local disk
+    always answers). Found or not, an answer is what counts."""
+    from django.core.files.storage import default_storage
+
+    default_storage.exists("healthz-probe")
+    return True
+
+
 def _age(at: dt.datetime) -> float:
     return (timezone.now() - at).total_seconds()
 
@@ -80,6 +90,7 @@ CHECKS: dict[str, Callable[[], bool]] = {
     "beat": _recent("beat"),
     "worker": _recent("worker"),
     "outbox": _outbox,
+    "media": _media,
 }
 ESSENTIAL = {"database"}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -20,15 +21,16 @@ from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_SERVICES = {"migrate", "web", "worker", "beat"}
+MULTINODE = {"web2", "lb", "minio", "minio-init"}
+PROFILED = {"prometheus": ["monitoring"], **{name: ["multinode"] for name in MULTINODE}}
 
 
-@pytest.fixture(scope="module")
-def compose() -> dict:
+def compose_config(*options: str, **env: str) -> dict:
     executable = shutil.which("docker-compose")
     assert executable, "install Debian's docker-compose (see .ci/run)"
-    env = {**os.environ, "SECRET_KEY": "k", "POSTGRES_PASSWORD": "p"}
+    env = {**os.environ, "SECRET_KEY": "k", "POSTGRES_PASSWORD": "p", **env}
     result = subprocess.run(
-        [executable, "-f", "docker-compose.yml", "config"],
+        [executable, "-f", "docker-compose.yml", *options, "config"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -40,17 +42,33 @@ def compose() -> dict:
     return yaml.safe_load(result.stdout)
 
 
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return compose_config()
+
+
+@pytest.fixture(scope="module")
+def multinode() -> dict:
+    """`docker-compose --profile multinode config`, with media in the profile's MinIO bucket."""
+    return compose_config(
+        "--profile",
+        "multinode",
+        MEDIA_STORAGE="s3",
+        AWS_ACCESS_KEY_ID="firstask",
+        AWS_SECRET_ACCESS_KEY="s3-secret-from-dotenv",
+    )
+
+
 def test_compose_has_every_service(compose):
-    assert set(compose["services"]) == APP_SERVICES | {"postgres", "redis", "prometheus"}
+    assert set(compose["services"]) == APP_SERVICES | {"postgres", "redis"} | set(PROFILED)
 
 
 def test_monitoring_profile_scrapes_the_app(compose):
     """`docker-compose --profile monitoring up` adds Prometheus, reading deploy/prometheus.yml,
     which scrapes web:8000/metrics with the METRICS_TOKEN the web service is given."""
     prometheus = compose["services"]["prometheus"]
-    assert prometheus["profiles"] == ["monitoring"]
     for name, service in compose["services"].items():
-        assert name == "prometheus" or not service.get("profiles"), name
+        assert service.get("profiles") == PROFILED.get(name), name
     mounts = {str(v["target"] if isinstance(v, dict) else v.split(":")[1]): v
               for v in prometheus["volumes"]}  # fmt: skip
     assert "/etc/prometheus/prometheus.yml" in mounts
@@ -88,8 +106,12 @@ def test_compose_config_passes_without_any_environment():
 
 def test_long_running_services_have_health_checks(compose):
     for name, service in compose["services"].items():
-        if name != "migrate":
+        if service.get("restart") != "no":  # migrate, minio-init: run once and exit
             assert service.get("healthcheck", {}).get("test"), name
+    assert {name for name, s in compose["services"].items() if s.get("restart") == "no"} == {
+        "migrate",
+        "minio-init",
+    }
 
 
 def test_migrations_run_once_before_the_application(compose):
@@ -138,8 +160,9 @@ def _check_command(words: list[str]) -> None:
         assert words[3] in {"worker", "beat", "inspect"}, words
         assert importlib.util.find_spec("celery")
     else:
-        # wget: the busybox one of the prom/prometheus image (monitoring profile)
-        assert program in {"pg_isready", "redis-cli", "redis-server", "find", "wget"}, words
+        # wget: the busybox one of the prom/prometheus and nginx images; mc: MinIO's client
+        programs = {"pg_isready", "redis-cli", "redis-server", "find", "wget", "mc"}
+        assert program in programs, words
 
 
 def test_every_service_command_exists_in_the_project(compose):
@@ -155,6 +178,85 @@ def test_every_health_check_command_exists(compose):
             continue
         words = test[1].split() if test[0] == "CMD-SHELL" else test[1:]
         _check_command(words)
+
+
+def _runs(service: dict, word: str) -> bool:
+    return word in (service.get("command") or [])
+
+
+def test_multinode_runs_two_web_nodes_behind_the_load_balancer(multinode):
+    services = multinode["services"]
+    web_nodes = {name for name, service in services.items() if _runs(service, "gunicorn")}
+    assert web_nodes == {"web", "web2"}
+    assert services["web2"]["command"] == services["web"]["command"]
+    assert services["web2"]["healthcheck"] == services["web"]["healthcheck"]
+    assert not services["web2"].get("ports"), "the second node is reached through lb only"
+    lb = services["lb"]
+    assert set(lb["depends_on"]) == web_nodes
+    assert all(dep["condition"] == "service_healthy" for dep in lb["depends_on"].values())
+    mounts = {v.split(":")[1]: v.split(":")[0] for v in lb["volumes"]}
+    conf_file = Path(mounts["/etc/nginx/conf.d/default.conf"])
+    assert conf_file == ROOT / "deploy" / "nginx-multinode.conf"
+    conf = conf_file.read_text()
+    upstream = re.search(r"upstream (\w+) \{(.*?)\}", conf, re.S)
+    servers = re.findall(r"^\s*server ([\w.-]+):(\d+)", upstream.group(2), re.M)
+    assert sorted(servers) == [("web", "8000"), ("web2", "8000")]
+    assert f"proxy_pass http://{upstream.group(1)};" in conf
+    assert "0.0.0.0:8000" in services["web2"]["command"]
+    assert [p["target"] for p in lb["ports"]] == [80] and re.search(r"listen 80;", conf)
+    # An attachment of HANDOFF_ATTACHMENT_MAX_BYTES must pass the balancer.
+    limit = re.search(r"client_max_body_size (\d+)m;", conf)
+    assert int(limit.group(1)) * 1024 * 1024 > 10485760
+
+
+def test_multinode_runs_exactly_one_beat(multinode):
+    beats = [name for name, service in multinode["services"].items() if _runs(service, "beat")]
+    assert beats == ["beat"]
+    assert not multinode["services"]["beat"].get("profiles")
+
+
+def test_multinode_nodes_share_secret_database_redis_and_the_media_bucket(multinode):
+    """What must be the same on every node: a session signed or stored by one is read by the
+    other, and a file stored by one (or by the worker) is found by the other."""
+    services = multinode["services"]
+    app = [name for name in services if name in APP_SERVICES | {"web2"}]
+    shared = (
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "MEDIA_STORAGE",
+        "AWS_STORAGE_BUCKET_NAME",
+        "AWS_S3_ENDPOINT_URL",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+    )
+    for key in shared:
+        values = {services[name]["environment"][key] for name in app}
+        assert len(values) == 1, (key, values)
+    web = services["web"]["environment"]
+    assert web["MEDIA_STORAGE"] == "s3"
+    assert web["AWS_S3_ENDPOINT_URL"] == "http://minio:9000"
+    minio = services["minio"]["environment"]
+    assert minio["MINIO_ROOT_USER"] == web["AWS_ACCESS_KEY_ID"]
+    assert minio["MINIO_ROOT_PASSWORD"] == web["AWS_SECRET_ACCESS_KEY"] == "s3-secret-from-dotenv"
+    init = services["minio-init"]
+    assert init["environment"]["AWS_STORAGE_BUCKET_NAME"] == web["AWS_STORAGE_BUCKET_NAME"]
+    assert "mc mb --ignore-existing" in " ".join(init["command"])
+    assert init["depends_on"]["minio"]["condition"] == "service_healthy"
+    # On one Docker host the local store is shared too: every node mounts the same volume.
+    for name in ("web", "web2", "worker"):
+        assert "media:/app/var/media" in " ".join(map(str, services[name]["volumes"]))
+
+
+def test_sessions_are_not_kept_per_node(settings):
+    """Sessions live in the database (read through the shared Redis cache when there is one),
+    never in a node's memory or files."""
+    assert settings.SESSION_ENGINE in {
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+    }
+    backend = settings.CACHES[getattr(settings, "SESSION_CACHE_ALIAS", "default")]["BACKEND"]
+    assert "locmem" not in backend.lower() and "filebased" not in backend.lower()
 
 
 def test_the_beat_schedule_is_registered_in_code():

@@ -14,7 +14,7 @@ from tests.notifications.factories import notification
 
 pytestmark = pytest.mark.django_db
 
-PARTS = {"database", "cache", "broker", "beat", "worker", "outbox"}
+PARTS = {"database", "cache", "broker", "beat", "worker", "outbox", "media"}
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from firstask.backup import BackupError, restore_read
 class Command(BaseCommand):
     help = (
         "Restore a backup written by `backup` into an EMPTY database (DATABASE_URL) and an empty "
-        "MEDIA_ROOT, after checking every file against the manifest's SHA-256."
+        "media store (MEDIA_ROOT, or the bucket with MEDIA_STORAGE=s3), after checking every "
+        "file against the manifest's SHA-256."
     )
 
     def add_arguments(self, parser):
