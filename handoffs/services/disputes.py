@@ -16,6 +16,7 @@ from audit.services import audit_record
 from cases.errors import NotAllowed, WrongState
 from cases.models import Case
 from cases.services import event_add
+from firstask.transitions import transition
 
 from .. import notices, rules
 from ..models import ASSIGNMENT_OPEN, Answer, Assignment, Dispute, HandoffForm, RulingOnAnswer
@@ -111,7 +112,7 @@ def _rule_on_answer(dispute: Dispute, *, verdict: str, ruling: str, actor: User)
         if latest.reviewed_by_id is None:
             latest.reviewed_by, latest.reviewed_at = actor, timezone.now()
         latest.save()
-        assignment.status = Assignment.Status.ACCEPTED
+        transition(assignment, Assignment.Status.ACCEPTED, table=Assignment.TRANSITIONS)
         assignment.accepted_at = timezone.now()
     else:
         if assignment.status == Assignment.Status.ACCEPTED:
@@ -120,7 +121,7 @@ def _rule_on_answer(dispute: Dispute, *, verdict: str, ruling: str, actor: User)
             latest.verdict, latest.review_comment = Answer.Verdict.RETURNED, ruling
             latest.reviewed_by, latest.reviewed_at = actor, timezone.now()
             latest.save()
-        assignment.status = Assignment.Status.RETURNED
+        transition(assignment, Assignment.Status.RETURNED, table=Assignment.TRANSITIONS)
     assignment.save(update_fields=["status", "accepted_at"])
     return verdict
 
@@ -146,7 +147,7 @@ def _withdraw(handoff: HandoffForm, withdraw: Assignment | None) -> str | None:
         raise WrongState(gettext("Designate another lead department before withdrawing the lead."))
     if withdraw.status not in ASSIGNMENT_OPEN:
         raise WrongState(gettext("Only an open assignment can be withdrawn."))
-    withdraw.status = Assignment.Status.WITHDRAWN
+    transition(withdraw, Assignment.Status.WITHDRAWN, table=Assignment.TRANSITIONS)
     withdraw.save(update_fields=["status"])
     return withdraw.department.name
 
@@ -206,7 +207,7 @@ def dispute_rule(
 
 def _close(actor: User, *, case: Case, dispute: Dispute, ruling: str, changes: dict) -> None:
     before = dispute_snapshot(dispute)
-    dispute.status = Dispute.Status.RULED
+    transition(dispute, Dispute.Status.RULED, table=Dispute.TRANSITIONS)
     dispute.ruling = ruling
     dispute.ruled_by = actor
     dispute.ruled_at = timezone.now()

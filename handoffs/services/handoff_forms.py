@@ -20,6 +20,7 @@ from cases.errors import NotAllowed, WrongState
 from cases.models import Case
 from cases.services import case_involve_department, case_transition, event_add
 from firstask.sql import db_table, render
+from firstask.transitions import transition
 
 from .. import notices, rules
 from ..models import (
@@ -216,7 +217,7 @@ def meeting_record(
     # The meeting scheduled beforehand, if any, becomes the one held (one per form).
     meeting = CoordinationMeeting.objects.select_for_update().filter(handoff=handoff).first()
     meeting = meeting or CoordinationMeeting(handoff=handoff)
-    meeting.status = CoordinationMeeting.Status.HELD
+    transition(meeting, CoordinationMeeting.Status.HELD, table=CoordinationMeeting.TRANSITIONS)
     meeting.held_at = held_at
     meeting.place = required(place, gettext("Give the place of the meeting."))
     meeting.minutes = required(minutes, gettext("Write the minutes."))
@@ -227,7 +228,7 @@ def meeting_record(
     meeting.save()
     meeting.attendees.set(attendees)
     made = [assignment_add(actor, case=case, handoff=handoff, plan=plan) for plan in plans]
-    handoff.status = HandoffForm.Status.IN_PROGRESS
+    transition(handoff, HandoffForm.Status.IN_PROGRESS, table=HandoffForm.TRANSITIONS)
     handoff.save(update_fields=["status"])
     _record_meeting(actor, case=case, handoff=handoff, meeting=meeting, assignments=made)
     notices.meeting_recorded(actor, case=case, handoff=handoff, assignments=made)
@@ -298,7 +299,7 @@ def meeting_schedule(
         raise WrongState(gettext("Invite at least one person."))
     before = None if meeting is None else _schedule_snapshot(meeting)
     meeting = meeting or CoordinationMeeting(handoff=handoff, schedule_version=0)
-    meeting.status = CoordinationMeeting.Status.SCHEDULED
+    transition(meeting, CoordinationMeeting.Status.SCHEDULED, table=CoordinationMeeting.TRANSITIONS)
     meeting.held_at, meeting.place, meeting.scheduled_by = at, place, actor
     meeting.schedule_version = (meeting.schedule_version or 0) + 1
     meeting.token = token or uuid.uuid4()
