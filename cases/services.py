@@ -316,7 +316,7 @@ def case_transition(
 
 
 def _require_owner_or_head(actor: User, case: Case) -> None:
-    if actor.pk != case.owner_id and not permissions.is_center_head(actor):
+    if not permissions.acts_for_owner(actor, case):
         raise NotAllowed()
 
 

@@ -43,7 +43,7 @@ def _save_case(case: Case, *fields: str) -> None:
 
 
 def _require_owner_or_head(actor: User, case: Case) -> None:
-    if actor.pk != case.owner_id and not permissions.is_center_head(actor):
+    if not permissions.acts_for_owner(actor, case):
         raise NotAllowed()
 
 

@@ -44,7 +44,7 @@ def closure_context(context: template.Context) -> dict[str, Any]:
 def _closure_context(case: Case, user) -> dict[str, Any]:
     rounds = list(selectors.rounds_of_case(case=case))
     current = rounds[-1] if rounds else None
-    owner_or_head = user.pk == case.owner_id or permissions.is_center_head(user)
+    owner_or_head = permissions.acts_for_owner(user, case)
     pending = (
         current is not None
         and case.status == Case.Status.AWAITING_CONFIRMATION

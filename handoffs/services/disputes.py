@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from accounts import permissions
 from accounts.models import User
 from audit.services import audit_record
 from cases.errors import NotAllowed, WrongState
@@ -26,7 +27,7 @@ from .handoff_forms import AssignmentPlan, assignment_add, check_plans
 
 
 def _may_raise(actor: User, *, case: Case, handoff: HandoffForm) -> bool:
-    if rules.acts_for_owner(actor, case):
+    if permissions.acts_for_owner(actor, case):
         return True
     return any(
         rules.is_head_of(actor, a.department)

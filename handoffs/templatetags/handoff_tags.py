@@ -20,7 +20,7 @@ def _base(context: template.Context) -> dict[str, Any]:
         "request": request,
         "user": context.get("user"),
         "csrf_token": context.get("csrf_token"),
-        "is_center_head": context.get("is_center_head"),
+        "can_coordinate": context.get("can_coordinate"),
         "next": request.get_full_path() if request else "",
     }
 
@@ -57,7 +57,7 @@ def handoff_desk_blocks(context: template.Context) -> dict[str, Any]:
         else None
     )
     waiting = (
-        selectors.handoffs_waiting_meeting(limit=10) if permissions.is_center_head(user) else None
+        selectors.handoffs_waiting_meeting(limit=10) if permissions.can_coordinate(user) else None
     )
     meetings = selectors.meetings_invited(user=user)
     return {**_base(context), "inbox": inbox, "waiting": waiting, "meetings": meetings}

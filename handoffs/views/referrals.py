@@ -1,5 +1,6 @@
 """Referral actions (REF-2). All POST; the object is looked up through a selector (404 when the
-case is invisible); the service checks the role (403) and the state (message)."""
+case is invisible); the service checks the role and the state, and firstask.viewkit answers its
+refusal (403, or a message and back)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.selectors import case_get_for_user
+from firstask.viewkit import back, back_to, post_action
 
 from .. import services
 from ..forms import AnswerForm, GiveToMemberForm, ReferForm, ReturnReferralForm, ReviewForm
 from ..selectors import referral_get_for_user
-from ._common import back, post_action, run
 
 
 @require_POST
@@ -37,7 +38,8 @@ def refer(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     referral = referral_get_for_user(user=request.user, pk=pk)
-    run(request, lambda: services.referral_accept(request.user, referral=referral))
+    back_to(request, referral.case)
+    services.referral_accept(request.user, referral=referral)
     return back(request, referral.case)
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
-from cases.errors import CaseError
+from firstask.viewkit import refusals_on
 
 from .. import selectors
 from ..forms import CompleteInspectionForm, InspectionForm, ScoreForm
@@ -34,11 +34,8 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
     require(permissions.can_run_inspections(request.user))
     form = InspectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             inspection = services.inspection_start(request.user, **form.cleaned_data)
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, _("Sample drawn: score each case below."))
             return redirect("supervision:inspection_detail", pk=inspection.pk)
     return render(request, "supervision/inspection_new.html", {"form": form})
@@ -90,6 +87,7 @@ def inspection_score(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
             checks={name: data[name] for name in ChecklistItem.values},
             notes=data["notes"],
         ),
+        back=f"{inspection_url(inspection)}#item-{item.pk}",
     ):
         messages.success(request, _("Score saved for %(case)s.") % {"case": item.case.number})
     return redirect(f"{inspection_url(inspection)}#item-{item.pk}")
@@ -111,6 +109,7 @@ def inspection_complete(request: HttpRequest, pk: int) -> HttpResponse:
         lambda data: services.inspection_complete(
             request.user, inspection=inspection, findings=data["findings"]
         ),
+        back=inspection_url(inspection),
     ):
         messages.success(request, _("Inspection completed."))
     return redirect("supervision:inspection_detail", pk=pk)
