@@ -70,6 +70,18 @@ def is_department_head(user: Any) -> bool:
     return has_role(user, DEPARTMENT_HEAD)
 
 
+def can_coordinate(user: Any) -> bool:
+    """Schedules and records coordination meetings, rules disputes, opens the desk (HND-2/4/5)."""
+    return has_role(user, CENTER_HEAD)
+
+
+def acts_for_owner(user: Any, case: Any) -> bool:
+    """The case's owner, or the center head acting for an absent owner (services log the
+    latter as on behalf). The one place this rule is written: services, selectors, views and
+    the flags templates read all ask here."""
+    return user.pk == case.owner_id or is_center_head(user)
+
+
 def sees_all_cases(user: Any) -> bool:
     """Center head, auditors and admins read every case."""
     return has_role(user, CENTER_HEAD, AUDITOR, ADMIN)

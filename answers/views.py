@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import permissions
 from cases.errors import CaseError
 from firstask.typing import AuthedRequest
+from firstask.viewkit import attempt
 
 from . import selectors, services
 from .forms import AnswerForm
@@ -38,10 +39,7 @@ def _data(request: AuthedRequest):
 def _save(request: AuthedRequest, form: AnswerForm, perform) -> HttpResponse | None:
     if request.method != "POST" or not form.is_valid():
         return None
-    try:
-        perform(form.cleaned_data)
-    except CaseError as error:
-        form.add_error(None, str(error))
+    if not attempt(lambda: perform(form.cleaned_data), form=form):
         return None
     messages.success(request, _("Saved."))
     return redirect("answers:list")

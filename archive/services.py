@@ -42,7 +42,7 @@ def enqueue(task, *args) -> None:
 
 
 def can_archive_by_hand(user: User, case: Case) -> bool:
-    return user.pk == case.owner_id or permissions.is_center_head(user)
+    return permissions.acts_for_owner(user, case)
 
 
 @transaction.atomic

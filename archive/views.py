@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
-from cases.errors import CaseError
 from cases.selectors import case_get_for_user
 from firstask.downloads import sandboxed
 from firstask.typing import AuthedRequest
+from firstask.viewkit import back_to
 
 from . import exports, selectors, services
 from .filters import ArchiveFilter
@@ -63,12 +63,9 @@ def archive_now(request: AuthedRequest, number: str) -> HttpResponse:
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = None
-    try:
-        record = services.case_archive(request.user, case=case, version=version)
-    except CaseError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Archived as %(number)s.") % {"number": record.number})
+    back_to(request, case)
+    record = services.case_archive(request.user, case=case, version=version)
+    messages.success(request, _("Archived as %(number)s.") % {"number": record.number})
     return redirect(case)
 
 
@@ -77,11 +74,8 @@ def export_list(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_export_archive(request.user):
         raise PermissionDenied
     if request.method == "POST":
-        try:
-            job = exports.export_request(request.user, filters=exports.clean_filters(request.POST))
-        except CaseError as error:
-            messages.error(request, str(error))
-            return redirect("archive:list")
+        back_to(request, "archive:list")
+        job = exports.export_request(request.user, filters=exports.clean_filters(request.POST))
         return redirect("archive:export_detail", job_id=job.pk)
     jobs = selectors.export_jobs_of(user=request.user)
     return render(request, "archive/export_list.html", {"jobs": jobs})

@@ -9,26 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from firstask.typing import AuthedRequest
+from firstask.viewkit import back_to, post_action
 
 from . import notes, selectors, visitor_messages
-from .errors import CaseError
 from .notes_forms import LinkForm, NoteForm
 
 
 def _perform(request: AuthedRequest, number: str, form, perform) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, number=number)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(case)
-    try:
-        perform(case, form.cleaned_data)
-    except CaseError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Saved."))
-    return redirect(case)
+    return post_action(request, form, lambda data: perform(case, data), fallback=case)
 
 
 @require_POST
@@ -45,12 +34,9 @@ def note_add(request: AuthedRequest, number: str) -> HttpResponse:
 def messages_stop(request: AuthedRequest, number: str) -> HttpResponse:
     """The visitor asked for no more SMS or e-mail about this case."""
     case = selectors.case_get_for_user(user=request.user, number=number)
-    try:
-        visitor_messages.contact_stop(request.user, case=case)
-    except CaseError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("No more messages go to the visitor about this case."))
+    back_to(request, case)
+    visitor_messages.contact_stop(request.user, case=case)
+    messages.success(request, _("No more messages go to the visitor about this case."))
     return redirect(case)
 
 

@@ -19,6 +19,7 @@ from accounts import permissions
 from accounts.models import Department, User
 from audit.services import audit_record
 from firstask.sql import db_table, render
+from firstask.transitions import transition
 
 from . import calendar, extensions, visitor_messages
 from .errors import ArchivedCase, NotAllowed, StaleVersion, WrongState
@@ -301,7 +302,7 @@ def case_transition(
     # new row on it (archive triggers).
     if record_event:
         event_add(case=case, actor=actor, kind="status_changed", status=to, **event_data)
-    case.status = to
+    transition(case, to, table=ALLOWED_TRANSITIONS)
     _save(case, "status")
     audit_record(
         actor=actor,
@@ -315,7 +316,7 @@ def case_transition(
 
 
 def _require_owner_or_head(actor: User, case: Case) -> None:
-    if actor.pk != case.owner_id and not permissions.is_center_head(actor):
+    if not permissions.acts_for_owner(actor, case):
         raise NotAllowed()
 
 

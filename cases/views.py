@@ -26,6 +26,7 @@ from audit.models import PersonalDataAccess
 from audit.services import personal_data_access_record
 from firstask.downloads import sandboxed
 from firstask.typing import AuthedRequest
+from firstask.viewkit import back_to, form_errors, post_action, refusals_on
 
 from . import (
     extensions,
@@ -38,7 +39,6 @@ from . import (
     visitor_messages,
     visitor_selectors,
 )
-from .errors import CaseError
 from .filters import CaseFilter
 from .forms import ExtendDeadlineForm, IntakeForm, ReassignOwnerForm, StatusLookupForm
 from .models import Case
@@ -167,12 +167,9 @@ def case_new(request: AuthedRequest) -> HttpResponse:
     form = IntakeForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():  # the case and its document together, or neither
-                case = _register(request, data)
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
+        with refusals_on(form), transaction.atomic():  # the case and its document, or neither
+            case = _register(request, data)
+        if not form.errors:
             intake.desk_preference_remember(
                 user=request.user, category=data["category"], print_receipt=data["print_receipt"]
             )
@@ -393,26 +390,16 @@ def _receipt_next(request: AuthedRequest, case) -> bool:
     return True
 
 
-def _form_errors_to_messages(request: AuthedRequest, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-
-
 @require_POST
 def case_reveal(request: AuthedRequest, number: str) -> HttpResponse:
     """PRV-1: center head / auditor see the visitor's data in full for this one response."""
     case = selectors.case_get_for_user(user=request.user, number=number)
     form = RevealForm(request.POST)
+    back_to(request, case)
     if not form.is_valid():
-        _form_errors_to_messages(request, form)
+        form_errors(request, form)
         return redirect(case)
-    try:
-        privacy.personal_data_reveal(request.user, case=case, reason=form.cleaned_data["reason"])
-    except CaseError as error:
-        messages.error(request, str(error))
-        return redirect(case)
+    privacy.personal_data_reveal(request.user, case=case, reason=form.cleaned_data["reason"])
     return _render_case(request, case, show_personal=True)
 
 
@@ -421,14 +408,11 @@ def visitor_export(request: AuthedRequest, number: str) -> HttpResponse:
     """Access request: the visitor's data and cases as a JSON download (center head)."""
     case = selectors.case_get_for_user(user=request.user, number=number)
     form = VisitorExportForm(request.POST)
+    back_to(request, case)
     if not form.is_valid():
-        _form_errors_to_messages(request, form)
+        form_errors(request, form)
         return redirect(case)
-    try:
-        data = privacy.visitor_export(request.user, case=case, reason=form.cleaned_data["reason"])
-    except CaseError as error:
-        messages.error(request, str(error))
-        return redirect(case)
+    data = privacy.visitor_export(request.user, case=case, reason=form.cleaned_data["reason"])
     # <, > and & escaped as in json_script: the download stays inert even if sniffed as HTML.
     body = json.dumps(data, ensure_ascii=False, indent=2).translate(_JSON_ESCAPES)
     response = HttpResponse(body, content_type="application/json")
@@ -440,32 +424,20 @@ def visitor_export(request: AuthedRequest, number: str) -> HttpResponse:
 @require_POST
 def visitor_correct(request: AuthedRequest, number: str) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, number=number)
-    form = VisitorCorrectForm(request.POST)
-    if form.is_valid():
-        try:
-            privacy.visitor_correct(request.user, case=case, **form.cleaned_data)
-        except CaseError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The visitor's data was corrected."))
-    else:
-        _form_errors_to_messages(request, form)
-    return redirect(case)
+    return post_action(
+        request,
+        VisitorCorrectForm(request.POST),
+        lambda data: privacy.visitor_correct(request.user, case=case, **data),
+        fallback=case,
+        success=_("The visitor's data was corrected."),
+    )
 
 
 def _case_action(request: AuthedRequest, number: str, form_class, perform) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, number=number)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            perform(case, form.cleaned_data)
-        except CaseError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Saved."))
-    else:
-        _form_errors_to_messages(request, form)
-    return redirect(case)
+    return post_action(
+        request, form_class(request.POST), lambda data: perform(case, data), fallback=case
+    )
 
 
 @require_POST

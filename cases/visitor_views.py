@@ -13,19 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions
 from firstask.typing import AuthedRequest
+from firstask.viewkit import back_to, form_errors, post_action
 
 from . import visitor_selectors, visitors
-from .errors import CaseError
 from .models import Visitor, VisitorMerge
 from .privacy_forms import VisitorExportForm
 from .visitor_forms import MergeUndoForm, VisitorMergeForm, VisitorRenameForm
-
-
-def _errors(request: AuthedRequest, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
 
 
 @require_GET
@@ -56,17 +49,13 @@ def visitor_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def visitor_rename(request: AuthedRequest, pk: int) -> HttpResponse:
     visitor = visitor_selectors.visitor_get_for_user(user=request.user, pk=pk)
-    form = VisitorRenameForm(request.POST)
-    if not form.is_valid():
-        _errors(request, form)
-    else:
-        try:
-            visitors.visitor_rename(request.user, visitor=visitor, **form.cleaned_data)
-        except CaseError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The name was corrected."))
-    return redirect("cases:visitor", pk=visitor.pk)
+    return post_action(
+        request,
+        VisitorRenameForm(request.POST),
+        lambda data: visitors.visitor_rename(request.user, visitor=visitor, **data),
+        fallback=reverse("cases:visitor", kwargs={"pk": visitor.pk}),
+        success=_("The name was corrected."),
+    )
 
 
 @require_GET
@@ -88,24 +77,21 @@ def visitor_merge(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_manage_personal_data(request.user):
         raise PermissionDenied
     form = VisitorMergeForm(request.POST)
+    back_to(request, "cases:visitor_duplicates")
     if not form.is_valid():
-        _errors(request, form)
+        form_errors(request, form)
         return redirect("cases:visitor_duplicates")
     data = form.cleaned_data
     found = Visitor.objects.in_bulk([data["source"], data["target"]])
     if data["source"] not in found or data["target"] not in found:
         messages.error(request, _("This visitor record does not exist."))
         return redirect("cases:visitor_duplicates")
-    try:
-        visitors.visitor_merge(
-            request.user,
-            source=found[data["source"]],
-            target=found[data["target"]],
-            reason=data["reason"],
-        )
-    except CaseError as error:
-        messages.error(request, str(error))
-        return redirect("cases:visitor_duplicates")
+    visitors.visitor_merge(
+        request.user,
+        source=found[data["source"]],
+        target=found[data["target"]],
+        reason=data["reason"],
+    )
     messages.success(request, _("The two records are merged; the merge can be undone here."))
     return redirect(reverse("cases:visitor", kwargs={"pk": data["target"]}))
 
@@ -117,14 +103,10 @@ def visitor_merge_undo(request: AuthedRequest, pk: int) -> HttpResponse:
     merge = VisitorMerge.objects.filter(pk=pk).first()
     if merge is None:
         raise Http404
-    form = MergeUndoForm(request.POST)
-    if not form.is_valid():
-        _errors(request, form)
-    else:
-        try:
-            visitors.visitor_merge_undo(request.user, merge=merge, **form.cleaned_data)
-        except CaseError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The merge is undone."))
-    return redirect("cases:visitor", pk=merge.target_id)
+    return post_action(
+        request,
+        MergeUndoForm(request.POST),
+        lambda data: visitors.visitor_merge_undo(request.user, merge=merge, **data),
+        fallback=reverse("cases:visitor", kwargs={"pk": merge.target_id}),
+        success=_("The merge is undone."),
+    )

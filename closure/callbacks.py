@@ -17,7 +17,7 @@ from .models import Callback, Satisfaction
 
 def can_log_callback(user: User, case: Case) -> bool:
     """The owner, the center head, or the head of the owner's department."""
-    if user.pk == case.owner_id or permissions.is_center_head(user):
+    if permissions.acts_for_owner(user, case):
         return True
     return bool(
         permissions.is_department_head(user)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -47,6 +49,15 @@ class ResultRound(models.Model):
         AWAITING_APPROVAL = "awaiting_approval", _("Waiting for the center head's approval")
         CLOSED = "closed", _("Confirmed")
         REWORK = "rework", _("Visitor not satisfied: rework")
+
+    # Field ``state``. The center head's rejection of an "other" confirmation puts the round
+    # back to PENDING; CLOSED and REWORK are final (a rework adds a new round).
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        State.PENDING: frozenset({State.CLOSED, State.REWORK, State.AWAITING_APPROVAL}),
+        State.AWAITING_APPROVAL: frozenset({State.CLOSED, State.PENDING}),
+        State.CLOSED: frozenset(),
+        State.REWORK: frozenset(),
+    }
 
     class Kind(models.TextChoices):
         SIGNED = "signed", _("Signed on screen")

@@ -24,6 +24,7 @@ from accounts.security import client_ip
 from cases.errors import CaseError
 from cases.selectors import case_get_for_user
 from firstask.typing import AuthedRequest
+from firstask.viewkit import back_to, refusals_on
 
 from . import kiosk as kiosks
 from . import selectors, services
@@ -60,6 +61,8 @@ def _sign_page(request: HttpRequest, round_: ResultRound, perform, *, context: d
     """Show the form; on a valid post call ``perform(**answers)`` and thank the visitor."""
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # The visitor, not a member of staff: every refusal is said on their form, never as
+        # the staff's 403 / 409 pages (firstask/viewkit.py).
         try:
             signed = perform(**{key: form.cleaned_data[key] for key in SIGN_ANSWERS})
         except CaseError as error:
@@ -100,11 +103,8 @@ def kiosk_start(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied
     form = KioskStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             kiosk = kiosks.kiosk_start(request.user, name=form.cleaned_data["name"])
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
             logout(request)
             request.session[kiosks.SESSION_KEY] = kiosk.pk
             return redirect("signing:kiosk")
@@ -169,13 +169,10 @@ def kiosk_hand(request: AuthedRequest, number: str) -> HttpResponse:
     if round_ is None or not form.is_valid():
         messages.error(request, _("Choose a running kiosk."))
         return redirect(case)
-    try:
-        kiosks.kiosk_hand(request.user, kiosk=form.cleaned_data["kiosk"], round_=round_)
-    except CaseError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("The signing screen is on %(kiosk)s.") % {"kiosk": form.cleaned_data["kiosk"].name},
-        )
+    back_to(request, case)
+    kiosks.kiosk_hand(request.user, kiosk=form.cleaned_data["kiosk"], round_=round_)
+    messages.success(
+        request,
+        _("The signing screen is on %(kiosk)s.") % {"kiosk": form.cleaned_data["kiosk"].name},
+    )
     return redirect(case)

@@ -26,6 +26,7 @@ from cases import calendar, extensions, visitor_messages
 from cases.errors import NotAllowed, WrongState
 from cases.models import ACTIVE_STATUSES, Case
 from cases.services import case_lock, case_transition, event_add
+from firstask.transitions import transition
 from handoffs import notices as handoff_notices
 
 from .models import HowGiven, OtherMethod, ResultRound, Satisfaction
@@ -42,7 +43,7 @@ def _save_case(case: Case, *fields: str) -> None:
 
 
 def _require_owner_or_head(actor: User, case: Case) -> None:
-    if actor.pk != case.owner_id and not permissions.is_center_head(actor):
+    if not permissions.acts_for_owner(actor, case):
         raise NotAllowed()
 
 
@@ -286,7 +287,7 @@ def _sign(
 
 
 def _finish_round(round_: ResultRound, state: str) -> None:
-    round_.state = state
+    transition(round_, state, table=ResultRound.TRANSITIONS, field="state")
     round_.save()
 
 

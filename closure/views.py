@@ -1,52 +1,25 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.errors import CaseError
 from cases.selectors import case_get_for_user
 from firstask.downloads import sandboxed
 from firstask.typing import AuthedRequest
+from firstask.viewkit import attempt, back_to, post_action
 
 from . import callbacks, selectors, services
 from .forms import CallbackForm, DecisionForm, OtherConfirmationForm, ResultForm, SignForm
 
 
-def _form_errors(request: AuthedRequest, form: Form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else str(error))
-
-
-def _act(request: AuthedRequest, case, form: Form, perform: Callable[[dict], object]):
-    if not form.is_valid():
-        _form_errors(request, form)
-        return None
-    try:
-        outcome = perform(form.cleaned_data)
-    except CaseError as error:
-        messages.error(request, str(error))
-        return None
-    messages.success(request, _("Saved."))
-    return outcome
-
-
 @require_POST
 def result_record(request: AuthedRequest, number: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, number=number)
-    _act(
+    return post_action(
         request,
-        case,
         ResultForm(request.POST),
         lambda d: services.result_record(
             request.user,
@@ -55,8 +28,8 @@ def result_record(request: AuthedRequest, number: str) -> HttpResponse:
             how_given=d["how_given"],
             version=d["version"],
         ),
+        fallback=case,
     )
-    return redirect(case)
 
 
 @require_POST
@@ -65,11 +38,8 @@ def signing_start(request: AuthedRequest, number: str) -> HttpResponse:
     round_ = selectors.current_round(case=case)
     if round_ is None:
         raise Http404
-    try:
-        token = services.signing_start(request.user, round_=round_)
-    except CaseError as error:
-        messages.error(request, str(error))
-        return redirect(case)
+    back_to(request, case)
+    token = services.signing_start(request.user, round_=round_)
     return redirect("closure:sign", number=case.number, token=token)
 
 
@@ -84,8 +54,8 @@ def sign(request: AuthedRequest, number: str, token: str) -> HttpResponse:
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.result_sign(
+        if attempt(
+            lambda: services.result_sign(
                 request.user,
                 round_=round_,
                 token=token,
@@ -94,10 +64,9 @@ def sign(request: AuthedRequest, number: str, token: str) -> HttpResponse:
                 comment=data["comment"],
                 not_solved=data["not_solved"],
                 reasons=data["reasons"],
-            )
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+            form=form,
+        ):
             return redirect("closure:signed", number=case.number, round=round_.number)
     return render(request, "closure/round_sign.html", {"case": case, "round": round_, "form": form})
 
@@ -114,9 +83,8 @@ def confirm_other(request: AuthedRequest, number: str) -> HttpResponse:
     round_ = selectors.current_round(case=case)
     if round_ is None:
         raise Http404
-    _act(
+    return post_action(
         request,
-        case,
         OtherConfirmationForm(request.POST),
         lambda d: services.confirmation_other_record(
             request.user,
@@ -127,8 +95,8 @@ def confirm_other(request: AuthedRequest, number: str) -> HttpResponse:
             not_solved=d["not_solved"],
             reasons=d["reasons"],
         ),
+        fallback=case,
     )
-    return redirect(case)
 
 
 @require_POST
@@ -143,22 +111,20 @@ def decide(request: AuthedRequest, number: str, round: int) -> HttpResponse:
         )
         return service(request.user, round_=round_, reason=d["reason"])
 
-    _act(request, round_.case, DecisionForm(request.POST), perform)
-    return redirect(round_.case)
+    return post_action(request, DecisionForm(request.POST), perform, fallback=round_.case)
 
 
 @require_POST
 def callback_log(request: AuthedRequest, number: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, number=number)
-    _act(
+    return post_action(
         request,
-        case,
         CallbackForm(request.POST),
         lambda d: callbacks.callback_log(
             request.user, case=case, method=d["method"], note=d["note"], rating=d["rating"]
         ),
+        fallback=case,
     )
-    return redirect(reverse("cases:detail", args=[case.number]))
 
 
 @require_GET

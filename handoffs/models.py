@@ -9,7 +9,7 @@ one lead department, no answer accepted twice, one open dispute per handoff).
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -51,6 +51,15 @@ class Referral(models.Model):
         RETURNED = "returned", _("Returned by the department")
         ANSWERED = "answered", _("Answered, waiting for review")
         COMPLETED = "completed", _("Answer accepted")
+
+    # Moved only through firstask.transitions.transition (handoffs/services/referrals.py).
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.SENT: frozenset({Status.ACCEPTED, Status.RETURNED}),
+        Status.ACCEPTED: frozenset({Status.ANSWERED, Status.RETURNED}),
+        Status.ANSWERED: frozenset({Status.COMPLETED, Status.ACCEPTED}),
+        Status.RETURNED: frozenset(),
+        Status.COMPLETED: frozenset(),
+    }
 
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="referrals"
@@ -126,6 +135,12 @@ class HandoffForm(models.Model):
         IN_PROGRESS = "in_progress", _("Departments at work")
         COMPLETED = "completed", _("All answers accepted")
 
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.SUBMITTED: frozenset({Status.IN_PROGRESS}),
+        Status.IN_PROGRESS: frozenset({Status.COMPLETED}),
+        Status.COMPLETED: frozenset(),
+    }
+
     number = models.CharField(_("form number"), max_length=20, unique=True)
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="handoffs"
@@ -190,6 +205,13 @@ class CoordinationMeeting(models.Model):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
         HELD = "held", _("Held")
+
+    # None: the meeting not saved yet. Scheduling again moves a scheduled meeting.
+    TRANSITIONS: ClassVar[dict[str | None, frozenset[str]]] = {
+        None: frozenset({Status.SCHEDULED, Status.HELD}),
+        Status.SCHEDULED: frozenset({Status.SCHEDULED, Status.HELD}),
+        Status.HELD: frozenset(),
+    }
 
     handoff = models.OneToOneField(
         HandoffForm,
@@ -259,6 +281,18 @@ class Assignment(models.Model):
         RETURNED = "returned", _("Returned for another answer")
         ACCEPTED = "accepted", _("Answer accepted")
         WITHDRAWN = "withdrawn", _("Withdrawn by ruling")
+
+    # A ruling may uphold a returned answer (RETURNED -> ACCEPTED) or send back an assignment
+    # that has not answered yet (ASSIGNED/RETURNED -> RETURNED); WITHDRAWN and ACCEPTED are final.
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.ASSIGNED: frozenset({Status.ANSWERED, Status.RETURNED, Status.WITHDRAWN}),
+        Status.ANSWERED: frozenset({Status.ACCEPTED, Status.RETURNED, Status.WITHDRAWN}),
+        Status.RETURNED: frozenset(
+            {Status.ANSWERED, Status.ACCEPTED, Status.RETURNED, Status.WITHDRAWN}
+        ),
+        Status.ACCEPTED: frozenset(),
+        Status.WITHDRAWN: frozenset(),
+    }
 
     handoff = models.ForeignKey(
         HandoffForm,
@@ -363,6 +397,11 @@ class Dispute(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Waiting for the ruling")
         RULED = "ruled", _("Ruled")
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.OPEN: frozenset({Status.RULED}),
+        Status.RULED: frozenset(),
+    }
 
     handoff = models.ForeignKey(
         HandoffForm,

@@ -112,7 +112,7 @@ def _members(user: User, department) -> list[User]:
 
 
 def _may_raise_dispute(user: User, case: Case, panels: list[AssignmentPanel]) -> bool:
-    if rules.acts_for_owner(user, case):
+    if permissions.acts_for_owner(user, case):
         return True
     return any(
         rules.is_head_of(user, p.assignment.department)
@@ -131,7 +131,7 @@ def _handoff_panel(user: User, case: Case, handoff: HandoffForm, owner_side: boo
     panel.can_schedule_meeting = (
         handoff.status == HandoffForm.Status.SUBMITTED
         and (meeting is None or meeting.status == CoordinationMeeting.Status.SCHEDULED)
-        and rules.acts_for_owner(user, case)
+        and permissions.acts_for_owner(user, case)
     )
     open_dispute = any(d.status == "open" for d in handoff.disputes.all())
     if (
@@ -156,7 +156,7 @@ def case_work(*, case: Case) -> Work:
 
 
 def case_panels(*, user: User, case: Case, work: Work) -> CasePanels:
-    owner_side = case.is_active and rules.acts_for_owner(user, case)
+    owner_side = case.is_active and permissions.acts_for_owner(user, case)
     referrals, handoffs = work
     return CasePanels(
         referrals=[_referral_panel(user, case, r, owner_side) for r in referrals],
@@ -174,7 +174,7 @@ class CaseActions:
 
 def case_actions(*, user: User, case: Case, work: Work) -> CaseActions:
     """The owner's next steps: refer (REF-2) or fill the handoff form (HND-1)."""
-    if not (case.is_active and rules.acts_for_owner(user, case)):
+    if not (case.is_active and permissions.acts_for_owner(user, case)):
         return CaseActions(None, False, None)
     blocker = selectors.blocker_in(*work)
     can_refer = case.status == Case.Status.OPEN and blocker is None

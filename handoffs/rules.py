@@ -29,23 +29,14 @@ def is_head_of(user: Any, department: Department) -> bool:
     return permissions.is_department_head(user) and user.department_id == department.pk
 
 
-def can_coordinate(user: Any) -> bool:
-    """Schedules meetings, designates departments, rules disputes (HND-2, HND-4)."""
-    return permissions.is_center_head(user)
-
-
-def acts_for_owner(user: Any, case: Case) -> bool:
-    """The owner, or the center head acting for an absent owner (the latter is logged)."""
-    return user.pk == case.owner_id or permissions.is_center_head(user)
+can_coordinate = permissions.can_coordinate
 
 
 def require_owner_side(user: Any, case: Case) -> bool:
     """Raise NotAllowed unless the user may act as the owner; True when acting on behalf."""
-    if user.pk == case.owner_id:
-        return False
-    if permissions.is_center_head(user):
-        return True
-    raise NotAllowed()
+    if not permissions.acts_for_owner(user, case):
+        raise NotAllowed()
+    return user.pk != case.owner_id
 
 
 def require_member(user: Any, department: Department) -> None:

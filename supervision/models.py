@@ -3,7 +3,7 @@ meetings, training sessions, teaching cases, rewards and penalties."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -68,6 +68,13 @@ class Complaint(models.Model):
         RECEIVED = "received", _("Received")
         INVESTIGATING = "investigating", _("Under investigation")
         CONCLUDED = "concluded", _("Concluded")
+
+    # Another supervisor may take over an investigation (INVESTIGATING -> INVESTIGATING).
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.RECEIVED: frozenset({Status.INVESTIGATING}),
+        Status.INVESTIGATING: frozenset({Status.INVESTIGATING, Status.CONCLUDED}),
+        Status.CONCLUDED: frozenset(),
+    }
 
     class Finding(models.TextChoices):
         VERIFIED = "verified", _("Verified (查实)")
@@ -165,6 +172,11 @@ class Inspection(models.Model):
         OPEN = "open", _("Scoring")
         COMPLETED = "completed", _("Completed")
 
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.OPEN: frozenset({Status.COMPLETED}),
+        Status.COMPLETED: frozenset(),
+    }
+
     title = models.CharField(_("title"), max_length=120)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
@@ -251,6 +263,12 @@ class Measure(models.Model):
         IN_PROGRESS = "in_progress", _("In progress")
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
+
+    # A follow-up may record any status, including the one it had (a new note) and a measure
+    # reopened: the table says so rather than leaving the field unguarded.
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = dict.fromkeys(
+        Status.values, frozenset(Status.values)
+    )
 
     meeting = models.ForeignKey(WorkMeeting, on_delete=models.CASCADE, related_name="measures")
     description = models.TextField(_("measure"), max_length=2000)
@@ -441,7 +459,11 @@ class PeriodicAssessment(models.Model):
         DRAFT = "draft", _("Computed, waiting for review")
         SIGNED_OFF = "signed_off", _("Signed off (frozen)")
 
-    TRANSITIONS = {"draft": ("draft", "signed_off"), "signed_off": ()}
+    # Recomputing a draft keeps it a draft; signing off freezes it.
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.DRAFT: frozenset({Status.DRAFT, Status.SIGNED_OFF}),
+        Status.SIGNED_OFF: frozenset(),
+    }
 
     staff = models.ForeignKey(
         USER,

@@ -17,6 +17,7 @@ from audit.services import audit_record
 from cases.errors import NotAllowed, WrongState
 from cases.models import Case
 from cases.services import case_transition, event_add
+from firstask.transitions import transition
 
 from .. import notices, rules
 from ..models import ASSIGNMENT_OPEN, Answer, Assignment, Dispute, HandoffForm
@@ -91,7 +92,7 @@ def assignment_answer(
         raise WrongState(str(_NOT_ANSWERABLE[assignment.status]))
     before = assignment_snapshot(assignment)
     answer = answer_create(actor, text=text, upload=upload, token=token, assignment=assignment)
-    assignment.status = Assignment.Status.ANSWERED
+    transition(assignment, Assignment.Status.ANSWERED, table=Assignment.TRANSITIONS)
     assignment.save(update_fields=["status"])
     _event(actor, "assignment_answered", case=case, assignment=assignment, text=answer.text)
     _audit(actor, "assignment.answer", assignment, before, **answer_snapshot(answer))
@@ -116,7 +117,8 @@ def assignment_review(actor: User, *, answer: Answer, accept: bool, comment: str
         comment=comment,
         on_behalf=on_behalf,
     )
-    assignment.status = Assignment.Status.ACCEPTED if accept else Assignment.Status.RETURNED
+    to = Assignment.Status.ACCEPTED if accept else Assignment.Status.RETURNED
+    transition(assignment, to, table=Assignment.TRANSITIONS)
     assignment.accepted_at = answer.reviewed_at if accept else None
     assignment.save(update_fields=["status", "accepted_at"])
     kind = "assignment_accepted" if accept else "assignment_returned"
@@ -148,7 +150,7 @@ def handoff_complete_if_done(actor: User, *, case: Case, handoff: HandoffForm) -
     ):
         return False
     before = handoff_snapshot(handoff)
-    handoff.status = HandoffForm.Status.COMPLETED
+    transition(handoff, HandoffForm.Status.COMPLETED, table=HandoffForm.TRANSITIONS)
     handoff.completed_at = timezone.now()
     handoff.save(update_fields=["status", "completed_at"])
     event_add(case=case, actor=actor, kind="handoff_completed", number=handoff.number)

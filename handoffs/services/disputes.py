@@ -11,11 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from accounts import permissions
 from accounts.models import User
 from audit.services import audit_record
 from cases.errors import NotAllowed, WrongState
 from cases.models import Case
 from cases.services import case_work_flag_set, event_add
+from firstask.transitions import transition
 
 from .. import notices, rules
 from ..models import ASSIGNMENT_OPEN, Answer, Assignment, Dispute, HandoffForm, RulingOnAnswer
@@ -25,7 +27,7 @@ from .handoff_forms import AssignmentPlan, assignment_add, check_plans
 
 
 def _may_raise(actor: User, *, case: Case, handoff: HandoffForm) -> bool:
-    if rules.acts_for_owner(actor, case):
+    if permissions.acts_for_owner(actor, case):
         return True
     return any(
         rules.is_head_of(actor, a.department)
@@ -112,7 +114,7 @@ def _rule_on_answer(dispute: Dispute, *, verdict: str, ruling: str, actor: User)
         if latest.reviewed_by_id is None:
             latest.reviewed_by, latest.reviewed_at = actor, timezone.now()
         latest.save()
-        assignment.status = Assignment.Status.ACCEPTED
+        transition(assignment, Assignment.Status.ACCEPTED, table=Assignment.TRANSITIONS)
         assignment.accepted_at = timezone.now()
     else:
         if assignment.status == Assignment.Status.ACCEPTED:
@@ -121,7 +123,7 @@ def _rule_on_answer(dispute: Dispute, *, verdict: str, ruling: str, actor: User)
             latest.verdict, latest.review_comment = Answer.Verdict.RETURNED, ruling
             latest.reviewed_by, latest.reviewed_at = actor, timezone.now()
             latest.save()
-        assignment.status = Assignment.Status.RETURNED
+        transition(assignment, Assignment.Status.RETURNED, table=Assignment.TRANSITIONS)
     assignment.save(update_fields=["status", "accepted_at"])
     return verdict
 
@@ -147,7 +149,7 @@ def _withdraw(handoff: HandoffForm, withdraw: Assignment | None) -> str | None:
         raise WrongState(gettext("Designate another lead department before withdrawing the lead."))
     if withdraw.status not in ASSIGNMENT_OPEN:
         raise WrongState(gettext("Only an open assignment can be withdrawn."))
-    withdraw.status = Assignment.Status.WITHDRAWN
+    transition(withdraw, Assignment.Status.WITHDRAWN, table=Assignment.TRANSITIONS)
     withdraw.save(update_fields=["status"])
     return withdraw.department.name
 
@@ -207,7 +209,7 @@ def dispute_rule(
 
 def _close(actor: User, *, case: Case, dispute: Dispute, ruling: str, changes: dict) -> None:
     before = dispute_snapshot(dispute)
-    dispute.status = Dispute.Status.RULED
+    transition(dispute, Dispute.Status.RULED, table=Dispute.TRANSITIONS)
     dispute.ruling = ruling
     dispute.ruled_by = actor
     dispute.ruled_at = timezone.now()

@@ -25,6 +25,7 @@ from cases.services import (
     event_add,
 )
 from firstask.sql import db_table, render
+from firstask.transitions import transition
 
 from .. import notices, rules
 from ..models import (
@@ -224,7 +225,7 @@ def meeting_record(
     # The meeting scheduled beforehand, if any, becomes the one held (one per form).
     meeting = CoordinationMeeting.objects.select_for_update().filter(handoff=handoff).first()
     meeting = meeting or CoordinationMeeting(handoff=handoff)
-    meeting.status = CoordinationMeeting.Status.HELD
+    transition(meeting, CoordinationMeeting.Status.HELD, table=CoordinationMeeting.TRANSITIONS)
     meeting.held_at = held_at
     meeting.place = required(place, gettext("Give the place of the meeting."))
     meeting.minutes = required(minutes, gettext("Write the minutes."))
@@ -235,7 +236,7 @@ def meeting_record(
     meeting.save()
     meeting.attendees.set(attendees)
     made = [assignment_add(actor, case=case, handoff=handoff, plan=plan) for plan in plans]
-    handoff.status = HandoffForm.Status.IN_PROGRESS
+    transition(handoff, HandoffForm.Status.IN_PROGRESS, table=HandoffForm.TRANSITIONS)
     handoff.save(update_fields=["status"])
     _record_meeting(actor, case=case, handoff=handoff, meeting=meeting, assignments=made)
     notices.meeting_recorded(actor, case=case, handoff=handoff, assignments=made)
@@ -306,7 +307,7 @@ def meeting_schedule(
         raise WrongState(gettext("Invite at least one person."))
     before = None if meeting is None else _schedule_snapshot(meeting)
     meeting = meeting or CoordinationMeeting(handoff=handoff, schedule_version=0)
-    meeting.status = CoordinationMeeting.Status.SCHEDULED
+    transition(meeting, CoordinationMeeting.Status.SCHEDULED, table=CoordinationMeeting.TRANSITIONS)
     meeting.held_at, meeting.place, meeting.scheduled_by = at, place, actor
     meeting.schedule_version = (meeting.schedule_version or 0) + 1
     meeting.token = token or uuid.uuid4()

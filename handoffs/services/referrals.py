@@ -20,6 +20,7 @@ from cases.services import (
     case_work_flag_set,
     event_add,
 )
+from firstask.transitions import transition
 
 from .. import notices, rules
 from ..models import REFERRAL_ACTIVE, Answer, HandoffForm, Referral, ReturnGround
@@ -117,7 +118,7 @@ def referral_accept(actor: User, *, referral: Referral) -> Referral:
     if referral.status != Referral.Status.SENT:
         raise WrongState(gettext("This referral is no longer waiting to be accepted."))
     before = referral_snapshot(referral)
-    referral.status = Referral.Status.ACCEPTED
+    transition(referral, Referral.Status.ACCEPTED, table=Referral.TRANSITIONS)
     referral.accepted_at = timezone.now()
     referral.assignee = referral.assignee or actor
     referral.save(update_fields=["status", "accepted_at", "assignee"])
@@ -147,7 +148,7 @@ def referral_return(
     if ground not in ReturnGround.values:
         raise WrongState(gettext("Choose why the referral is returned."))
     before = referral_snapshot(referral)
-    referral.status = Referral.Status.RETURNED
+    transition(referral, Referral.Status.RETURNED, table=Referral.TRANSITIONS)
     referral.returned_at = timezone.now()
     referral.return_reason = reason
     referral.return_ground = ground
@@ -189,7 +190,7 @@ def referral_answer(
         )
     before = referral_snapshot(referral)
     answer = answer_create(actor, text=text, upload=upload, token=token, referral=referral)
-    referral.status = Referral.Status.ANSWERED
+    transition(referral, Referral.Status.ANSWERED, table=Referral.TRANSITIONS)
     referral.save(update_fields=["status"])
     event_add(
         case=case,
@@ -224,11 +225,11 @@ def referral_review(actor: User, *, answer: Answer, accept: bool, comment: str =
         on_behalf=on_behalf,
     )
     if accept:
-        referral.status = Referral.Status.COMPLETED
+        transition(referral, Referral.Status.COMPLETED, table=Referral.TRANSITIONS)
         referral.completed_at = answer.reviewed_at
         case_transition(actor, case=case, to=Case.Status.OPEN, record_event=False)
     else:
-        referral.status = Referral.Status.ACCEPTED
+        transition(referral, Referral.Status.ACCEPTED, table=Referral.TRANSITIONS)
     referral.save(update_fields=["status", "completed_at"])
     event_add(
         case=case,

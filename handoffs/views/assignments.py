@@ -9,11 +9,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from firstask.downloads import sandboxed
 from firstask.typing import AuthedRequest
+from firstask.viewkit import attempt, post_action
 
 from .. import rules, services
 from ..forms import AnswerForm, DeadlineForm, GiveToMemberForm, ReviewForm
 from ..selectors import answer_get_for_user, assignment_get_for_user
-from ._common import desk_changed, post_action, run
+from ._common import desk_changed
 
 
 @require_POST
@@ -73,8 +74,7 @@ def deadline(request: AuthedRequest, pk: int) -> HttpResponse:
     form = DeadlineForm(request.POST or None, initial={"deadline": assignment.deadline})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = run(
-            request,
+        done = attempt(
             lambda: services.assignment_change_deadline(
                 request.user,
                 assignment=assignment,

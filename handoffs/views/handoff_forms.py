@@ -7,24 +7,25 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import permissions
 from cases.selectors import case_get_for_user, case_shows_personal_data
 from firstask.typing import AuthedRequest
+from firstask.viewkit import attempt, post_action
 
 from .. import rules, selectors, services
 from ..forms import DisputeForm, HandoffSubmitForm, MeetingForm, MeetingScheduleForm, RulingForm
-from ._common import desk_changed, post_action, run
+from ._common import desk_changed
 
 
 @require_http_methods(["GET", "POST"])
 def new(request: AuthedRequest, number: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, number=number)
-    if not rules.acts_for_owner(request.user, case):
+    if not permissions.acts_for_owner(request.user, case):
         raise PermissionDenied
     form = HandoffSubmitForm(request.POST or None, initial={"summary": case.question})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if run(
-            request,
+        if attempt(
             lambda: services.handoff_submit(
                 request.user,
                 case=case,
@@ -63,8 +64,7 @@ def meeting(request: AuthedRequest, number: str) -> HttpResponse:
     form = MeetingForm(request.POST or None, handoff=handoff)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if run(
-            request,
+        if attempt(
             lambda: services.meeting_record(
                 request.user,
                 handoff=handoff,
@@ -87,13 +87,12 @@ def meeting(request: AuthedRequest, number: str) -> HttpResponse:
 def meeting_schedule(request: AuthedRequest, number: str) -> HttpResponse:
     """§2.1.2(d): the owner (or the center head) convenes the coordination meeting."""
     handoff = selectors.handoff_get_for_user(user=request.user, number=number)
-    if not rules.acts_for_owner(request.user, handoff.case):
+    if not permissions.acts_for_owner(request.user, handoff.case):
         raise PermissionDenied
     form = MeetingScheduleForm(request.POST or None, handoff=handoff)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if run(
-            request,
+        if attempt(
             lambda: services.meeting_schedule(
                 request.user,
                 handoff=handoff,
@@ -133,8 +132,7 @@ def dispute_rule(request: AuthedRequest, pk: int) -> HttpResponse:
     form = RulingForm(request.POST or None, handoff=dispute.handoff)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if run(
-            request,
+        if attempt(
             lambda: services.dispute_rule(
                 request.user,
                 dispute=dispute,

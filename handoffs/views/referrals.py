@@ -1,5 +1,6 @@
 """Referral actions (REF-2). All POST; the object is looked up through a selector (404 when the
-case is invisible); the service checks the role (403) and the state (message)."""
+case is invisible); the service checks the role and the state, and firstask.viewkit answers its
+refusal (403, or a message and back)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from django.views.decorators.http import require_POST
 
 from cases.selectors import case_get_for_user
 from firstask.typing import AuthedRequest
+from firstask.viewkit import back, back_to, post_action
 
 from .. import services
 from ..forms import AnswerForm, GiveToMemberForm, ReferForm, ReturnReferralForm, ReviewForm
 from ..selectors import referral_get_for_user
-from ._common import back, post_action, run
 
 
 @require_POST
@@ -38,7 +39,8 @@ def refer(request: AuthedRequest, number: str) -> HttpResponse:
 @require_POST
 def accept(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = referral_get_for_user(user=request.user, pk=pk)
-    run(request, lambda: services.referral_accept(request.user, referral=referral))
+    back_to(request, referral.case)
+    services.referral_accept(request.user, referral=referral)
     return back(request, referral.case)
 
 

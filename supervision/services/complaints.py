@@ -13,6 +13,7 @@ from accounts import permissions
 from accounts.models import User
 from audit.services import audit_record
 from cases.models import Case
+from firstask.transitions import transition
 
 from ..errors import BadInput, NotAllowed
 from ..models import Complaint, Severity, Violation
@@ -136,7 +137,7 @@ def complaint_investigate(
         raise NotAllowed(gettext("You cannot investigate a complaint about yourself."))
     before = complaint_snapshot(complaint)
     complaint.investigator = actor
-    complaint.status = Complaint.Status.INVESTIGATING
+    transition(complaint, Complaint.Status.INVESTIGATING, table=Complaint.TRANSITIONS)
     complaint.staff_concerned = staff_concerned or complaint.staff_concerned
     complaint.case = case or complaint.case
     complaint.save(update_fields=["investigator", "status", "staff_concerned", "case"])
@@ -180,7 +181,7 @@ def complaint_record_finding(
     complaint.finding = finding
     complaint.finding_text = finding_text.strip()
     complaint.violation, complaint.severity = violation, severity
-    complaint.status = Complaint.Status.CONCLUDED
+    transition(complaint, Complaint.Status.CONCLUDED, table=Complaint.TRANSITIONS)
     complaint.concluded_at = timezone.now()
     complaint.save(
         update_fields=[

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from accounts import permissions
 from accounts.models import User
 from audit.services import audit_record
+from firstask.transitions import transition
 
 from .. import sampling
 from ..errors import BadInput, NotAllowed
@@ -136,7 +137,7 @@ def inspection_complete(actor: User, *, inspection: Inspection, findings: str) -
         raise BadInput(gettext("Score every sampled case before completing the inspection."))
     if not findings.strip():
         raise BadInput(gettext("Write down the findings of the inspection."))
-    inspection.status = Inspection.Status.COMPLETED
+    transition(inspection, Inspection.Status.COMPLETED, table=Inspection.TRANSITIONS)
     inspection.findings = findings.strip()
     inspection.completed_at = timezone.now()
     inspection.save(update_fields=["status", "findings", "completed_at"])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from accounts import permissions
 from accounts.models import User
 from audit.services import audit_record
+from firstask.transitions import transition
 
 from ..errors import BadInput, NotAllowed
 from ..models import Measure, WorkMeeting
@@ -80,7 +81,7 @@ def measure_follow_up(actor: User, *, measure: Measure, status: str, follow_up: 
     if status in (Measure.Status.DONE, Measure.Status.DROPPED) and not follow_up.strip():
         raise BadInput(gettext("Say what was done (or why the measure was dropped)."))
     before = {"status": measure.status}
-    measure.status = status
+    transition(measure, status, table=Measure.TRANSITIONS)
     measure.follow_up = follow_up.strip()
     measure.save(update_fields=["status", "follow_up", "updated_at"])
     audit_record(

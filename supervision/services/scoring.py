@@ -9,11 +9,12 @@ from decimal import Decimal, InvalidOperation
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts import permissions
 from accounts.models import User
 from audit.services import audit_record
+from firstask.transitions import transition
 
 from .. import scoring
 from ..errors import BadInput, NotAllowed
@@ -170,9 +171,12 @@ def assessment_compute_period(
     return computed, frozen
 
 
+_FROZEN = gettext_lazy("This assessment is signed off and frozen: it cannot change.")
+
+
 def _check_transition(assessment: PeriodicAssessment, to: str) -> None:
     if to not in PeriodicAssessment.TRANSITIONS[assessment.status]:
-        raise BadInput(gettext("This assessment is signed off and frozen: it cannot change."))
+        raise BadInput(_FROZEN)
 
 
 @transaction.atomic
@@ -196,7 +200,12 @@ def assessment_sign_off(
     if assessment.period_end >= timezone.localdate():
         raise BadInput(gettext("The period is not over yet: sign it off once it has ended."))
     before = _snapshot(assessment)
-    assessment.status = PeriodicAssessment.Status.SIGNED_OFF
+    transition(
+        assessment,
+        PeriodicAssessment.Status.SIGNED_OFF,
+        table=PeriodicAssessment.TRANSITIONS,
+        message=_FROZEN,
+    )
     assessment.review_note = review_note.strip()
     assessment.signed_off_by, assessment.signed_off_at = actor, timezone.now()
     assessment.version += 1

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import permissions
-from cases.errors import CaseError
 from firstask.typing import AuthedRequest
+from firstask.viewkit import refusals_on
 
 from .. import selectors
 from ..forms import RewardPenaltyForm
@@ -53,7 +53,7 @@ def assessment_new(request: AuthedRequest) -> HttpResponse:
     form = RewardPenaltyForm(request.POST or None, initial=_initial(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form):
             record = services.reward_penalty_record(
                 request.user,
                 staff=data["staff"],
@@ -69,9 +69,6 @@ def assessment_new(request: AuthedRequest) -> HttpResponse:
                 severity=data["severity"],
                 reward_ground=data["reward_ground"],
             )
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(
                 request,
                 _("%(kind)s recorded for %(staff)s.")

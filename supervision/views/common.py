@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.utils import timezone
 
-from cases.errors import CaseError
 from firstask.typing import AuthedRequest
+from firstask.viewkit import back_to, form_errors
 
 from ..forms import KpiPeriodForm
 
@@ -18,23 +19,14 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def form_errors_to_messages(request: AuthedRequest, form: Form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else str(error))
-
-
-def run(request: AuthedRequest, form: Form, perform) -> bool:
-    """Call the service when the form is valid; a refusal becomes an error message."""
+def run(request: AuthedRequest, form: Form, perform: Callable[[dict], Any], *, back: Any) -> bool:
+    """Call the service when the form is valid (its errors become messages). A refusal goes to
+    firstask.viewkit's middleware, which shows it and returns to ``back``."""
+    back_to(request, back)
     if not form.is_valid():
-        form_errors_to_messages(request, form)
+        form_errors(request, form)
         return False
-    try:
-        perform(form.cleaned_data)
-    except CaseError as error:
-        messages.error(request, str(error))
-        return False
+    perform(form.cleaned_data)
     return True
 
 

@@ -6,14 +6,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
-from cases.errors import CaseError
 from cases.throttle import throttled_context
 from firstask.typing import AuthedRequest
+from firstask.viewkit import refusals_on
 
 from .. import selectors, throttle
 from ..forms import ComplaintLogForm, FindingForm, InvestigateForm, PublicComplaintForm
@@ -85,11 +86,8 @@ def complaint_new(request: AuthedRequest) -> HttpResponse:
     require(permissions.can_handle_complaints(request.user))
     form = ComplaintLogForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             complaint = services.complaint_log(request.user, **form.cleaned_data)
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, _("Complaint %(ref)s logged.") % {"ref": complaint})
             return redirect("supervision:complaint_detail", pk=complaint.pk)
     return render(request, "supervision/complaint_new.html", {"form": form})
@@ -135,6 +133,7 @@ def complaint_investigate(request: AuthedRequest, pk: int) -> HttpResponse:
             staff_concerned=data["staff_concerned"],
             case=data["case"],
         ),
+        back=reverse("supervision:complaint_detail", args=[pk]),
     ):
         messages.success(request, _("You are investigating this complaint."))
     return redirect("supervision:complaint_detail", pk=pk)
@@ -155,6 +154,7 @@ def complaint_finding(request: AuthedRequest, pk: int) -> HttpResponse:
             violation=data["violation"],
             severity=data["severity"],
         ),
+        back=reverse("supervision:complaint_detail", args=[pk]),
     ):
         messages.success(request, _("Finding recorded."))
     return redirect("supervision:complaint_detail", pk=pk)

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
-from cases.errors import CaseError
 from firstask.typing import AuthedRequest
+from firstask.viewkit import refusals_on
 
 from .. import selectors
 from ..forms import CompleteInspectionForm, InspectionForm, ScoreForm
@@ -35,11 +35,8 @@ def inspection_new(request: AuthedRequest) -> HttpResponse:
     require(permissions.can_run_inspections(request.user))
     form = InspectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             inspection = services.inspection_start(request.user, **form.cleaned_data)
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, _("Sample drawn: score each case below."))
             return redirect("supervision:inspection_detail", pk=inspection.pk)
     return render(request, "supervision/inspection_new.html", {"form": form})
@@ -91,6 +88,7 @@ def inspection_score(request: AuthedRequest, pk: int, item_pk: int) -> HttpRespo
             checks={name: data[name] for name in ChecklistItem.values},
             notes=data["notes"],
         ),
+        back=f"{inspection_url(inspection)}#item-{item.pk}",
     ):
         messages.success(request, _("Score saved for %(case)s.") % {"case": item.case.number})
     return redirect(f"{inspection_url(inspection)}#item-{item.pk}")
@@ -112,6 +110,7 @@ def inspection_complete(request: AuthedRequest, pk: int) -> HttpResponse:
         lambda data: services.inspection_complete(
             request.user, inspection=inspection, findings=data["findings"]
         ),
+        back=inspection_url(inspection),
     ):
         messages.success(request, _("Inspection completed."))
     return redirect("supervision:inspection_detail", pk=pk)

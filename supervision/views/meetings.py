@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
-from cases.errors import CaseError
 from firstask.typing import AuthedRequest
+from firstask.viewkit import refusals_on
 
 from .. import selectors
 from ..forms import FollowUpForm, MeasureForm, MeetingForm
@@ -34,11 +35,8 @@ def meeting_new(request: AuthedRequest) -> HttpResponse:
     require(permissions.can_record_meetings(request.user))
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             meeting = services.meeting_record(request.user, **form.cleaned_data)
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, _("Meeting recorded: now add the measures decided."))
             return redirect("supervision:meeting_detail", pk=meeting.pk)
     return render(request, "supervision/meeting_new.html", {"form": form})
@@ -49,7 +47,11 @@ def meeting_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
     can_record = permissions.can_record_meetings(request.user)
     measures = [
-        (m, FollowUpForm(initial={"status": m.status, "follow_up": m.follow_up}, prefix=f"m{m.pk}"))
+        (
+            m,
+            FollowUpForm(initial={"status": m.status, "follow_up": m.follow_up}, prefix=f"m{m.pk}"),
+            can_record or m.owner_id == request.user.pk,
+        )
         for m in meeting.measures.select_related("owner")
     ]
     return render(
@@ -72,6 +74,7 @@ def measure_add(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         MeasureForm(request.POST),
         lambda data: services.measure_add(request.user, meeting=meeting, **data),
+        back=reverse("supervision:meeting_detail", args=[pk]),
     ):
         messages.success(request, _("Measure added."))
     return redirect("supervision:meeting_detail", pk=pk)
@@ -80,13 +83,15 @@ def measure_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def measure_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
     measure = selectors.measure_get_for_user(user=request.user, pk=pk)
+    if request.POST.get("next", "") == "meetings":
+        back = reverse("supervision:meeting_list")
+    else:
+        back = reverse("supervision:meeting_detail", args=[measure.meeting_id])
     if run(
         request,
         FollowUpForm(request.POST, prefix=f"m{measure.pk}"),
         lambda data: services.measure_follow_up(request.user, measure=measure, **data),
+        back=back,
     ):
         messages.success(request, _("Follow-up saved."))
-    next_url = request.POST.get("next", "")
-    if next_url == "meetings":
-        return redirect("supervision:meeting_list")
-    return redirect("supervision:meeting_detail", pk=measure.meeting_id)
+    return redirect(back)

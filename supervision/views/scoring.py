@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
-from cases.errors import CaseError
 from firstask.typing import AuthedRequest
+from firstask.viewkit import back_to, form_errors, refusals_on
 
 from .. import kpis, scoring, selectors
 from ..forms import PeriodChoiceForm, SignOffForm, StandardForm
 from ..services import scoring as services
-from .common import form_errors_to_messages, require
+from .common import require
 
 
 @require_GET
@@ -63,7 +63,7 @@ def standard_new(request: AuthedRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form):
             standard = services.scoring_standard_create(
                 request.user,
                 effective_from=data["effective_from"],
@@ -73,9 +73,6 @@ def standard_new(request: AuthedRequest) -> HttpResponse:
                 pass_from=data["pass_from"],
                 note=data["note"],
             )
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(
                 request,
                 _("Scoring standard version %(version)s saved, in force from %(date)s.")
@@ -125,23 +122,20 @@ def periodic_compute(request: AuthedRequest) -> HttpResponse:
     require(permissions.can_record_rewards(request.user))
     form = PeriodChoiceForm(request.POST)
     if not form.is_valid():
-        form_errors_to_messages(request, form)
+        form_errors(request, form)
         return redirect("supervision:periodic_list")
     d = form.cleaned_data
     start, end = scoring.period_of(d["kind"], d["year"], d["number"] or 1)
-    try:
-        computed, frozen = services.assessment_compute_period(
-            request.user, kind=d["kind"], start=start, end=end
-        )
-    except CaseError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("%(computed)s assessments computed; %(frozen)s already signed off left unchanged.")
-            % {"computed": len(computed), "frozen": frozen},
-        )
     query = urlencode({"kind": d["kind"], "year": d["year"], "number": d["number"] or ""})
+    back_to(request, f"{reverse('supervision:periodic_list')}?{query}")
+    computed, frozen = services.assessment_compute_period(
+        request.user, kind=d["kind"], start=start, end=end
+    )
+    messages.success(
+        request,
+        _("%(computed)s assessments computed; %(frozen)s already signed off left unchanged.")
+        % {"computed": len(computed), "frozen": frozen},
+    )
     return redirect(f"{reverse('supervision:periodic_list')}?{query}")
 
 
@@ -171,18 +165,15 @@ def periodic_sign_off(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = selectors.periodic_assessment_get_for_user(user=request.user, pk=pk)
     require(permissions.can_record_rewards(request.user))
     form = SignOffForm(request.POST)
+    back_to(request, reverse("supervision:periodic_detail", args=[pk]))
     if not form.is_valid():
-        form_errors_to_messages(request, form)
+        form_errors(request, form)
     else:
-        try:
-            services.assessment_sign_off(
-                request.user,
-                assessment=assessment,
-                review_note=form.cleaned_data["review_note"],
-                version=form.cleaned_data["version"],
-            )
-        except CaseError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Assessment signed off. It is now frozen."))
+        services.assessment_sign_off(
+            request.user,
+            assessment=assessment,
+            review_note=form.cleaned_data["review_note"],
+            version=form.cleaned_data["version"],
+        )
+        messages.success(request, _("Assessment signed off. It is now frozen."))
     return redirect("supervision:periodic_detail", pk=pk)

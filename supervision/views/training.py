@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
-from cases.errors import CaseError
 from firstask.typing import AuthedRequest
+from firstask.viewkit import refusals_on
 
 from .. import selectors
 from ..forms import AttendanceForm, TeachingCaseForm, TrainingForm
@@ -35,11 +36,8 @@ def training_new(request: AuthedRequest) -> HttpResponse:
     require(permissions.can_manage_training(request.user))
     form = TrainingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             session = services.training_record(request.user, **form.cleaned_data)
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, _("Training session recorded: now record who attended."))
             return redirect("supervision:training_detail", pk=session.pk)
     return render(request, "supervision/training_new.html", {"form": form})
@@ -71,6 +69,7 @@ def training_attendance(request: AuthedRequest, pk: int) -> HttpResponse:
         lambda data: services.training_set_attendance(
             request.user, session=session, attendees=data["attendees"]
         ),
+        back=reverse("supervision:training_detail", args=[pk]),
     ):
         messages.success(request, _("Attendance saved."))
     return redirect("supervision:training_detail", pk=pk)
@@ -96,11 +95,8 @@ def teaching_case_new(request: AuthedRequest) -> HttpResponse:
     require(permissions.can_manage_training(request.user))
     form = TeachingCaseForm(request.POST or request.GET or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             teaching = services.teaching_case_mark(request.user, **form.cleaned_data)
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, _("Marked as a teaching case."))
             return redirect("supervision:teaching_case_detail", pk=teaching.pk)
     return render(request, "supervision/teaching_case_new.html", {"form": form})

@@ -160,7 +160,7 @@ def test_extend_through_the_page(client, make_case, front_desk):
     assert Case.objects.get(pk=case.pk).extension_count == 1
 
 
-def test_stale_extend_shows_a_clear_message(client, make_case, front_desk):
+def test_stale_extend_is_the_someone_else_changed_this_page(client, make_case, front_desk):
     case = make_case()
     client.force_login(front_desk)
     response = client.post(
@@ -172,10 +172,11 @@ def test_stale_extend_shows_a_clear_message(client, make_case, front_desk):
             "visitor_informed": "电话",
             "version": case.version + 5,
         },
-        follow=True,
     )
-    messages = [str(m) for m in response.context["messages"]]
-    assert any("Reload" in m or "重新加载" in m or "刷新" in m for m in messages)
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Reload" in page or "重新加载" in page
+    assert f'href="/cases/{case.number}/" id="stale-reload"' in page
     assert Case.objects.get(pk=case.pk).extension_count == 0
 
 

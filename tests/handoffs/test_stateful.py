@@ -1,6 +1,8 @@
 """Random sequences of referral and handoff actions by random people must keep the invariants:
 one unchanged owner and promised deadline, exactly one lead per coordinated form, no answer
-accepted twice, and no case given a result (closed) while any department work is open."""
+accepted twice, no case given a result (closed) while any department work is open, and every
+state a case, referral, form, meeting, assignment, dispute or round reaches allowed by its
+transition table."""
 
 from __future__ import annotations
 
@@ -25,17 +27,20 @@ from cases import calendar, extensions
 from cases import services as case_services
 from cases.errors import CaseError
 from cases.models import Case
+from closure.models import ResultRound
 from handoffs import services
 from handoffs.models import (
     ASSIGNMENT_OPEN,
     REFERRAL_ACTIVE,
     Answer,
     Assignment,
+    CoordinationMeeting,
     Dispute,
     HandoffForm,
     Referral,
 )
 from tests.factories import case_kwargs
+from tests.transition_watch import TransitionWatch
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +91,7 @@ def test_random_sequences_keep_the_invariants(
     people, category, center_head, department, third_department, outsider
 ):
     departments = [department, third_department, outsider.department]
+    moves: set[tuple[str, str | None, str]] = set()
     owners = people[:3]  # front desk, colleague and center head take visits
 
     class Machine(RuleBasedStateMachine):
@@ -95,15 +101,19 @@ def test_random_sequences_keep_the_invariants(
             self.atomic = transaction.atomic()
             self.atomic.__enter__()
             self.promised: dict[int, tuple[int, dt.datetime | None]] = {}
+            self.watch = TransitionWatch(
+                Case, Referral, HandoffForm, CoordinationMeeting, Assignment, Dispute, ResultRound
+            )
 
         def teardown(self) -> None:
             transaction.set_rollback(True)
             self.atomic.__exit__(None, None, None)
 
         def who(self, data, right):
-            return (
-                right if data.draw(RIGHT_OR_ANY) == "right" else data.draw(st.sampled_from(people))
-            )
+            # ``right`` may be nobody (a department without a head): then anybody tries.
+            if right is not None and data.draw(RIGHT_OR_ANY) == "right":
+                return right
+            return data.draw(st.sampled_from(people))
 
         def pick(self, data, queryset):
             return data.draw(st.sampled_from(list(queryset.order_by("pk"))))
@@ -311,6 +321,11 @@ def test_random_sequences_keep_the_invariants(
         # --- invariants ------------------------------------------------------------------
 
         @invariant()
+        def every_state_is_allowed_by_its_table(self):
+            self.watch.check()
+            moves.update(self.watch.moves)
+
+        @invariant()
         def owner_and_promise_never_move(self):
             for case in Case.objects.filter(pk__in=self.promised):
                 assert (case.owner_id, case.deadline) == self.promised[case.pk]
@@ -377,3 +392,6 @@ def test_random_sequences_keep_the_invariants(
             derandomize=True,  # the same runs on every machine; new seeds only by editing
         ),
     )
+    # The runs went deep enough to exercise the tables, not only the first moves.
+    models = {model for model, _before, _after in moves}
+    assert {"Case", "Referral", "HandoffForm", "Assignment"} <= models
