@@ -107,6 +107,28 @@ class Outcome(models.TextChoices):
     HANDOFF = "handoff", _("Needs several departments: handoff form")
 
 
+class SpotConfirmation(models.TextChoices):
+    """How the visitor confirmed an answer given on the spot (§3.4.1): on the signing screen,
+    or in words the owner records with the rating the visitor gave. The values other than
+    ``signature`` are the closure app's ``OtherMethod`` values."""
+
+    SIGNATURE = "signature", _("The visitor signs on the signing screen")
+    VERBAL = "verbal", _("Confirmed in person, in words")
+    PHONE_CALL = "phone_call", _("Confirmed in a phone call")
+    EMAIL = "email", _("Confirmed by e-mail")
+    ONLINE = "online", _("Confirmed online")
+
+
+# The closure app's Satisfaction levels, which this app may not import (layer order).
+SPOT_RATINGS = [
+    (5, _("Very satisfied")),
+    (4, _("Satisfied")),
+    (3, _("Fairly satisfied")),
+    (2, _("Dissatisfied")),
+    (1, _("Very dissatisfied")),
+]
+
+
 class PendingReason(models.TextChoices):
     """Why a question was not answered on the spot (§2.1.2 不能当场解答的，应说明原因)."""
 

@@ -31,13 +31,16 @@ from .models import (
     Category,
     Outcome,
     PendingReason,
+    SpotConfirmation,
     Visitor,
     name_key,
 )
 from .personal import mask_name, mask_phone, normalize_phone, phone_key, visitor_snapshot
 
 # Sent inside the intake transaction; higher apps (handoffs) start their part of the work here.
-case_registered = Signal()  # sender=Case, case=, actor=, department=
+# ``confirmation``: for an answer given on the spot, how the visitor confirmed it (closure
+# records the answer as the case's first result round and, confirmed in words, closes it).
+case_registered = Signal()  # sender=Case, case=, actor=, department=, confirmation=
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
@@ -175,18 +178,28 @@ def case_register(
     visitor_email: str = "",
     pending_reason: str = "",
     pending_note: str = "",
+    confirmation_method: str = "",
+    rating: int | None = None,
 ) -> Case:
     """Log a visit; the actor becomes the first responder (INT-1..4, OWN-1). ``visitor_id``:
     the person picked among those on file for the phone (VIS-1). With ``notify_visitor`` the
     visitor is sent the receipt and later news (visitor_messages). A question not answered on
-    the spot needs the reason told to the visitor (§2.1.2)."""
+    the spot needs the reason told to the visitor (§2.1.2).
+
+    An answer given on the spot is a result given at once: its deadline is the moment it was
+    given ("now"), so it counts in 及时率, and the visitor confirms it like any result
+    (§3.4.1) — on the signing screen (``confirmation_method`` empty or ``signature``: the case
+    waits for the signature), or in words the owner records with the visitor's ``rating``
+    (the case closes at once)."""
     if not permissions.can_register_case(actor):
         raise NotAllowed()
     now = timezone.now()
+    confirmation = None
     if outcome == Outcome.ON_THE_SPOT:
         if not answer.strip():
             raise WrongState(gettext("Write down the answer you gave on the spot."))
-        deadline = None
+        confirmation = _spot_confirmation(confirmation_method, rating, confirmation_note)
+        deadline = now
         pending_reason = pending_note = ""
     else:
         _check_deadline(deadline, now=now)
@@ -242,7 +255,7 @@ def case_register(
         },
     )
     if outcome == Outcome.ON_THE_SPOT:
-        _close_on_the_spot(actor, case=case, note=confirmation_note)
+        _answered_on_the_spot(actor, case=case)
     if outcome == Outcome.REFERRAL:
         case.involved_departments.add(department)  # type: ignore[arg-type]
         event_add(
@@ -259,18 +272,31 @@ def case_register(
     if notify_visitor:
         visitor_messages.contact_register(case=case, email=visitor_email)
         visitor_messages.tell_receipt(case=case)
-    case_registered.send(sender=Case, case=case, actor=actor, department=department)
+    case_registered.send(
+        sender=Case, case=case, actor=actor, department=department, confirmation=confirmation
+    )
     return case
 
 
-def _close_on_the_spot(actor: User, *, case: Case, note: str) -> None:
+def _spot_confirmation(method: str, rating: int | None, note: str) -> dict[str, Any]:
+    """How the visitor confirmed an answer given on the spot, checked before anything is
+    written: the signing screen, or in words with the rating they gave and what they said."""
+    method = method or SpotConfirmation.SIGNATURE
+    if method not in SpotConfirmation.values:
+        raise WrongState(gettext("Choose how the visitor confirmed the answer."))
+    if method == SpotConfirmation.SIGNATURE:
+        return {"method": method, "rating": None, "note": ""}
+    if rating not in (1, 2, 3, 4, 5):
+        raise WrongState(gettext("Record the satisfaction the visitor gave (1 to 5)."))
+    if not note.strip():
+        raise WrongState(gettext("Record how the visitor confirmed the answer."))
+    return {"method": method, "rating": rating, "note": note.strip()}
+
+
+def _answered_on_the_spot(actor: User, *, case: Case) -> None:
+    """The answer was the result: the case waits for the visitor's confirmation (closure)."""
     event_add(case=case, actor=actor, kind="answered_on_the_spot", answer=case.answer)
     case_transition(actor, case=case, to=Case.Status.AWAITING_CONFIRMATION, record_event=False)
-    event_add(case=case, actor=actor, kind="confirmed_verbally", note=note.strip())
-    case.closed_at = timezone.now()
-    _save(case, "closed_at")
-    case_transition(actor, case=case, to=Case.Status.CLOSED, record_event=False)
-    event_add(case=case, actor=actor, kind="closed")
 
 
 def _check_deadline(deadline: dt.datetime | None, *, now: dt.datetime) -> None:

@@ -187,6 +187,8 @@ def _register(request: HttpRequest, data: dict) -> Case:
         deadline=data["deadline"],
         answer=data["answer"],
         confirmation_note=data["confirmation_note"],
+        confirmation_method=data["confirmation_method"],
+        rating=data["rating"],
         department=data["department"],
         visitor_id=data["visitor"],
         notify_visitor=data["notify_visitor"],

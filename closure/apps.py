@@ -7,7 +7,13 @@ class ClosureConfig(AppConfig):
     verbose_name = _("Closure")
 
     def ready(self) -> None:
+        from cases.models import Case
+        from cases.services import case_registered
+
         from . import (
             events,  # noqa: F401 - registers the timeline texts
             retention,  # noqa: F401 - registers the signature erasure step
+            spot,
         )
+
+        case_registered.connect(spot.on_registered, sender=Case, dispatch_uid="closure.spot")

@@ -322,7 +322,9 @@ def _rework(actor: User | None, round_: ResultRound) -> ResultRound:
     return round_
 
 
-def _close(actor: User | None, round_: ResultRound, *, kind: str, action: str) -> ResultRound:
+def _close(
+    actor: User | None, round_: ResultRound, *, kind: str, action: str, **event_data
+) -> ResultRound:
     case = round_.case
     _finish_round(round_, ResultRound.State.CLOSED)
     case.closed_at = timezone.now()
@@ -336,6 +338,7 @@ def _close(actor: User | None, round_: ResultRound, *, kind: str, action: str) -
         text=round_.comment or round_.approval_reason,
         round=round_.number,
         rating=round_.rating,
+        **event_data,
     )
     _audit(actor, action, round_)
     # §2.1.3: the departments that worked on the case learn it is closed.
