@@ -181,7 +181,7 @@ class Case(models.Model):
         related_name="owned_cases",
         db_index=False,  # case_owner_status_idx (owner, status) serves every owner lookup
     )
-    # The owner's department when the case was taken, so department figures stay stable.
+    # The department holding the case: the owner's, moved with a reassignment (OWN-1).
     owner_department = models.ForeignKey(
         Department,
         verbose_name=_("owner's department"),
@@ -189,6 +189,40 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="owned_cases",
+    )
+    # Who held the case when each measured thing happened (supervision.kpis, "Departments"):
+    # the department that received it (the owner's at intake), the one that held it when its
+    # latest result was given (set by closure, cleared by a rework), and the one that held it
+    # when its deadline lapsed (the overdue scan). NULL on cases from
+    # before these were kept: the KPIs read ``owner_department`` instead. No index: nothing
+    # looks cases up by them, and the case table is written on every step.
+    received_department = models.ForeignKey(
+        Department,
+        verbose_name=_("department that received it"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    result_department = models.ForeignKey(
+        Department,
+        verbose_name=_("department that gave the result"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    # The department holding the case when the overdue scan last flagged it (cases.notices).
+    overdue_department = models.ForeignKey(
+        Department,
+        verbose_name=_("department when flagged overdue"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     # Departments working on the case (referrals, handoff assignments); they may see it.
     involved_departments = models.ManyToManyField(

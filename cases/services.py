@@ -225,6 +225,7 @@ def case_register(
         visit_time=visit_time or now,
         owner=actor,
         owner_department_id=actor.department_id,
+        received_department_id=actor.department_id,
         outcome=outcome,
         deadline=deadline,
         deadline_version=1 if deadline else 0,
@@ -417,16 +418,21 @@ def case_reassign_owner(
         raise WrongState(gettext("The new first responder must be an active staff member."))
     if new_owner.pk == case.owner_id:
         raise WrongState(gettext("This person is already the first responder."))
-    before = case_snapshot(case)
-    old_owner = case.owner
+    before = {**case_snapshot(case), "department": case.owner_department_id}
+    old_owner, old_department = case.owner, case.owner_department
+    # The case moves to the new owner's department: it holds the case from now on, and the
+    # department figures of what happens from now on are its (supervision.kpis).
     case.owner = new_owner
-    _save(case, "owner")
+    case.owner_department_id = new_owner.department_id
+    _save(case, "owner", "owner_department")
     event_add(
         case=case,
         actor=actor,
         kind="owner_reassigned",
         old=old_owner.display_name,
         new=new_owner.display_name,
+        old_department=old_department.name if old_department else "",
+        new_department=new_owner.department.name if new_owner.department else "",
         reason=reason.strip(),
     )
     audit_record(
@@ -435,7 +441,11 @@ def case_reassign_owner(
         object_type="case",
         object_id=case.number,
         before=before,
-        after={**case_snapshot(case), "reason": reason.strip()},
+        after={
+            **case_snapshot(case),
+            "department": case.owner_department_id,
+            "reason": reason.strip(),
+        },
     )
     return case
 

@@ -111,7 +111,9 @@ def result_record(
         deadline=case.deadline,
     )
     case.answer = round_.result
-    _save_case(case, "answer")
+    # The department holding the case gave this result: its timeliness and rating count there.
+    case.result_department_id = case.owner_department_id
+    _save_case(case, "answer", "result_department")
     if not unrecorded:
         case_transition(actor, case=case, to=Case.Status.AWAITING_CONFIRMATION, record_event=False)
     event_add(
@@ -303,8 +305,15 @@ def _rework(actor: User | None, round_: ResultRound) -> ResultRound:
     case.overdue_flagged_at = None
     case.reminded_at = None
     case.rework_count += 1
+    case.result_department = None  # the next result is measured where it is given
     _save_case(
-        case, "deadline", "deadline_version", "overdue_flagged_at", "reminded_at", "rework_count"
+        case,
+        "deadline",
+        "deadline_version",
+        "overdue_flagged_at",
+        "reminded_at",
+        "rework_count",
+        "result_department",
     )
     case_transition(actor, case=case, to=Case.Status.OPEN, record_event=False)
     event_add(

@@ -13,7 +13,7 @@ from accounts.models import User
 from cases.models import Case, Outcome, SpotConfirmation
 
 from .models import HowGiven, ResultRound
-from .services import _audit, _close, _rework
+from .services import _audit, _close, _rework, _save_case
 
 HOW_GIVEN = {
     "in_person": HowGiven.IN_PERSON,
@@ -56,6 +56,8 @@ def spot_round_record(actor: User, *, case: Case) -> ResultRound:
         recorded_at=case.deadline,
         deadline=case.deadline,
     )
+    case.result_department_id = case.owner_department_id
+    _save_case(case, "result_department")
     _audit(actor, "closure.result_record", round_, how_given=round_.how_given, on_the_spot=True)
     return round_
 

@@ -230,6 +230,27 @@ def test_center_head_reassigns_owner_with_reason(make_case, center_head, colleag
     assert event.before["owner"] != event.after["owner"]
 
 
+def test_reassignment_moves_the_case_to_the_new_owners_department(
+    make_case, center_head, dept_member, front_desk
+):
+    case = make_case()
+    received_by = front_desk.department
+
+    moved = services.case_reassign_owner(
+        center_head, case=case, new_owner=dept_member, reason="转岗", version=case.version
+    )
+
+    moved.refresh_from_db()
+    assert moved.owner_department == dept_member.department
+    assert moved.received_department == received_by  # the figures of the intake stay there
+    line = case.events.get(kind="owner_reassigned")
+    assert (line.data["old_department"], line.data["new_department"]) == ("财务室", "教务处")
+    assert line.actor == center_head
+    audit = AuditEvent.objects.get(action="case.reassign_owner")
+    assert audit.before["department"] == received_by.pk
+    assert audit.after["department"] == dept_member.department_id
+
+
 def test_only_center_head_reassigns(make_case, department_head, colleague):
     case = make_case()
     with pytest.raises(NotAllowed):
