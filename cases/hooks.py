@@ -18,7 +18,8 @@ name and phone in full), False (it no longer does: mask them) or None (no opinio
 ``handling_departments``: each callable takes a case and returns the names of the departments
 now working on it (an open referral, a handoff's open assignments); the public status page shows
 those names and nothing more. ``status_page_sections``: template names that higher apps add to the
-public status page (the complaint channel), rendered with the page's context.
+public status page (the complaint channel), rendered with the page's context;
+``receipt_sections`` likewise for the printed receipt.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ HandlingDepartments = Callable[["Case"], "list[str]"]
 handling_departments: list[HandlingDepartments] = []
 
 status_page_sections: list[str] = []
+receipt_sections: list[str] = []
 
 
 def departments_handling(case: Case) -> list[str]:

@@ -511,6 +511,7 @@ def case_receipt(request: HttpRequest, number: str) -> HttpResponse:
             "status_url": status_url,
             "qr_svg": qr_svg,
             "autoprint": _receipt_next(request, case),
+            "sections": hooks.receipt_sections,
         },
     )
 

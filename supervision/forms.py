@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -99,6 +100,24 @@ class PublicComplaintForm(forms.Form):
         required=False,
         widget=NoEchoTextInput(attrs={"autocomplete": "off"}),
     )
+
+
+class ComplaintStatusForm(forms.Form):
+    """SUP-4: the reference and query code given when the complaint was received."""
+
+    reference = forms.CharField(
+        label=_("Complaint reference"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "JD-YYYY-NNNN", "autocomplete": "off"}),
+    )
+    query_code = forms.CharField(
+        label=_("Query code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+    def clean_query_code(self) -> str:
+        return re.sub(r"[\s\-‐-―－]+", "", self.cleaned_data["query_code"]).upper()
 
 
 class ComplaintLogForm(forms.Form):
