@@ -14,7 +14,17 @@ from rest_framework import serializers
 
 from accounts.models import Department, Post, User
 from cases import calendar
-from cases.models import Case, CaseEvent, Category, Channel, Outcome, PendingReason, VisitorType
+from cases.models import (
+    SPOT_RATINGS,
+    Case,
+    CaseEvent,
+    Category,
+    Channel,
+    Outcome,
+    PendingReason,
+    SpotConfirmation,
+    VisitorType,
+)
 from cases.personal import mask_name, mask_phone, normalize_phone
 from closure.models import HowGiven
 
@@ -47,6 +57,12 @@ class CaseCreateSerializer(StrictSerializer):
     deadline = serializers.DateTimeField(required=False)
     answer = serializers.CharField(max_length=4000, required=False, default="")
     confirmation_note = serializers.CharField(max_length=200, required=False, default="")
+    # §3.4.1: how the visitor confirmed an answer given on the spot; "signature" (the default)
+    # leaves the case waiting for the signing screen, the others close it with ``rating``.
+    confirmation_method = serializers.ChoiceField(
+        choices=SpotConfirmation.choices, required=False, default=SpotConfirmation.SIGNATURE
+    )
+    rating = serializers.ChoiceField(choices=SPOT_RATINGS, required=False, allow_null=True)
     department = serializers.SlugRelatedField(
         slug_field="code", queryset=Department.objects.filter(is_active=True), required=False
     )
@@ -71,8 +87,11 @@ class CaseCreateSerializer(StrictSerializer):
         if outcome == Outcome.ON_THE_SPOT:
             if not data.get("answer", "").strip():
                 errors["answer"] = _("Write down the answer you gave on the spot.")
-            if not data.get("confirmation_note", "").strip():
-                errors["confirmation_note"] = _("Record how the visitor confirmed the answer.")
+            if data.get("confirmation_method") != SpotConfirmation.SIGNATURE:
+                if data.get("rating") is None:
+                    errors["rating"] = _("Record the satisfaction the visitor gave (1 to 5).")
+                if not data.get("confirmation_note", "").strip():
+                    errors["confirmation_note"] = _("Record how the visitor confirmed the answer.")
             data["deadline"] = None
         elif "working_days" in data and "deadline" in data:
             errors["deadline"] = _("Give working_days or deadline, not both.")

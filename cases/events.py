@@ -96,10 +96,17 @@ _text(
     lambda d: _("Out of scope: to be referred to %(department)s") % d,
 )
 _text("handoff_requested", lambda d: _("Needs several departments: handoff form to be filled"))
-_text(
-    "owner_reassigned",
-    lambda d: _("First responder changed from %(old)s to %(new)s. Reason: %(reason)s") % d,
-)
+
+
+def _owner_reassigned(d: dict) -> str:
+    text = _("First responder changed from %(old)s to %(new)s. Reason: %(reason)s") % d
+    if d.get("old_department") != d.get("new_department"):
+        moved = {"old": d.get("old_department") or "—", "new": d.get("new_department") or "—"}
+        text += _(" The case moves from %(old)s to %(new)s.") % moved
+    return text
+
+
+_text("owner_reassigned", _owner_reassigned)
 _text("status_changed", lambda d: _("Status changed to %(status)s") % {"status": _status(d)})
 _text("overdue_flagged", lambda d: _("Flagged overdue"))
 _text("internal_note", lambda d: _("Internal note"))

@@ -18,6 +18,7 @@ The kinds, and who asks them:
 - ``DeskBlock``: a block of the desk above the case tables, built from the request (or None).
 - ``NavItem``: a template of ``<li>`` entries in the top navigation (``cases.context_processors``).
 - ``StatusPageSection``: a template added to the public status page (the complaint channel).
+- ``ReceiptSection``: a template added to the printed receipt (the complaint channel).
 - ``IntakeSection``: a template added to the intake form's on-the-spot panel (canned answers).
 - ``IntakeStep``: run by ``case_register`` inside its transaction, in order, once the case, its
   first events and its status are written (a referral's row, its notice, webhooks, archiving).
@@ -93,6 +94,15 @@ class StatusPageSection:
 
 
 @dataclass(frozen=True)
+class ReceiptSection:
+    """A template added to the printed receipt (the supervision channel, §4.2.2)."""
+
+    name: str
+    template: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class IntakeSection:
     """A template shown on the intake form above the on-the-spot answer (canned answers)."""
 
@@ -109,6 +119,9 @@ class Intake:
     actor: User
     case: Case
     department: Department | None
+    # For an answer given on the spot: how the visitor confirmed it ({"method", "rating",
+    # "note"}; closure records the answer as the first result round and may close the case).
+    confirmation: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +195,7 @@ if TYPE_CHECKING:
         | DeskBlock
         | NavItem
         | StatusPageSection
+        | ReceiptSection
         | IntakeSection
         | IntakeStep
         | ResultBlocker
@@ -273,7 +287,13 @@ def case_joins() -> list[str]:
     return [join.name for join in registered(CaseJoin)]
 
 
-def run_intake_steps(*, actor: User, case: Case, department: Department | None) -> None:
-    intake = Intake(actor=actor, case=case, department=department)
+def run_intake_steps(
+    *,
+    actor: User,
+    case: Case,
+    department: Department | None,
+    confirmation: dict[str, Any] | None = None,
+) -> None:
+    intake = Intake(actor=actor, case=case, department=department, confirmation=confirmation)
     for step in registered(IntakeStep):
         step.run(intake)

@@ -12,7 +12,15 @@ from accounts.models import Department, User
 from firstask import attachments
 
 from . import calendar
-from .models import Category, Channel, Outcome, PendingReason, VisitorType
+from .models import (
+    SPOT_RATINGS,
+    Category,
+    Channel,
+    Outcome,
+    PendingReason,
+    SpotConfirmation,
+    VisitorType,
+)
 from .personal import normalize_phone
 from .widgets import FastSelect, ReferenceChoiceField
 
@@ -101,8 +109,22 @@ class IntakeForm(DeadlineFieldsMixin):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # §3.4.1: the visitor confirms the answer given on the spot like any result.
+    confirmation_method = forms.ChoiceField(
+        label=_("How the visitor confirms the answer"),
+        choices=SpotConfirmation.choices,
+        initial=SpotConfirmation.SIGNATURE,
+        required=False,
+    )
+    rating = forms.TypedChoiceField(
+        label=_("Satisfaction the visitor gave"),
+        choices=[("", "---------"), *SPOT_RATINGS],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     confirmation_note = forms.CharField(
-        label=_("How the visitor confirmed"),
+        label=_("What the visitor said"),
         max_length=200,
         required=False,
         help_text=_("e.g. the visitor said the question is answered"),
@@ -166,10 +188,7 @@ class IntakeForm(DeadlineFieldsMixin):
         if outcome == Outcome.ON_THE_SPOT:
             if not (data.get("answer") or "").strip():
                 self.add_error("answer", _("Write down the answer you gave on the spot."))
-            if not (data.get("confirmation_note") or "").strip():
-                self.add_error(
-                    "confirmation_note", _("Record how the visitor confirmed the answer.")
-                )
+            self._clean_spot_confirmation(data)
         elif outcome:
             data["deadline"] = self.clean_deadline()
             if not data.get("pending_reason"):
@@ -185,6 +204,17 @@ class IntakeForm(DeadlineFieldsMixin):
             self.add_error("department", _("Choose the department the visitor is referred to."))
         self._clean_messages(data)
         return data
+
+    def _clean_spot_confirmation(self, data: dict) -> None:
+        """Signed on the screen next, or confirmed in words with the rating given."""
+        if (data.get("confirmation_method") or SpotConfirmation.SIGNATURE) == (
+            SpotConfirmation.SIGNATURE
+        ):
+            return
+        if data.get("rating") is None:
+            self.add_error("rating", _("Record the satisfaction the visitor gave (1 to 5)."))
+        if not (data.get("confirmation_note") or "").strip():
+            self.add_error("confirmation_note", _("Record how the visitor confirmed the answer."))
 
     def _clean_messages(self, data: dict) -> None:
         if data.get("visitor_email") and not data.get("notify_visitor"):

@@ -107,6 +107,28 @@ class Outcome(models.TextChoices):
     HANDOFF = "handoff", _("Needs several departments: handoff form")
 
 
+class SpotConfirmation(models.TextChoices):
+    """How the visitor confirmed an answer given on the spot (§3.4.1): on the signing screen,
+    or in words the owner records with the rating the visitor gave. The values other than
+    ``signature`` are the closure app's ``OtherMethod`` values."""
+
+    SIGNATURE = "signature", _("The visitor signs on the signing screen")
+    VERBAL = "verbal", _("Confirmed in person, in words")
+    PHONE_CALL = "phone_call", _("Confirmed in a phone call")
+    EMAIL = "email", _("Confirmed by e-mail")
+    ONLINE = "online", _("Confirmed online")
+
+
+# The closure app's Satisfaction levels, which this app may not import (layer order).
+SPOT_RATINGS = [
+    (5, _("Very satisfied")),
+    (4, _("Satisfied")),
+    (3, _("Fairly satisfied")),
+    (2, _("Dissatisfied")),
+    (1, _("Very dissatisfied")),
+]
+
+
 class PendingReason(models.TextChoices):
     """Why a question was not answered on the spot (§2.1.2 不能当场解答的，应说明原因)."""
 
@@ -163,7 +185,7 @@ class Case(models.Model):
         related_name="owned_cases",
         db_index=False,  # case_owner_status_idx (owner, status) serves every owner lookup
     )
-    # The owner's department when the case was taken, so department figures stay stable.
+    # The department holding the case: the owner's, moved with a reassignment (OWN-1).
     owner_department = models.ForeignKey(
         Department,
         verbose_name=_("owner's department"),
@@ -171,6 +193,40 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="owned_cases",
+    )
+    # Who held the case when each measured thing happened (supervision.kpis, "Departments"):
+    # the department that received it (the owner's at intake), the one that held it when its
+    # latest result was given (set by closure, cleared by a rework), and the one that held it
+    # when its deadline lapsed (the overdue scan). NULL on cases from
+    # before these were kept: the KPIs read ``owner_department`` instead. No index: nothing
+    # looks cases up by them, and the case table is written on every step.
+    received_department = models.ForeignKey(
+        Department,
+        verbose_name=_("department that received it"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    result_department = models.ForeignKey(
+        Department,
+        verbose_name=_("department that gave the result"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    # The department holding the case when the overdue scan last flagged it (cases.notices).
+    overdue_department = models.ForeignKey(
+        Department,
+        verbose_name=_("department when flagged overdue"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     # Departments working on the case (referrals, handoff assignments); they may see it.
     involved_departments = models.ManyToManyField(

@@ -8,6 +8,7 @@ import datetime as dt
 from functools import partial
 from typing import Any
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts import permissions
@@ -79,6 +80,12 @@ def _scan_audit(action: str, rows: list[dict[str, Any]], now: dt.datetime) -> No
 
 
 def case_flagged(ids: list[int], now: dt.datetime) -> None:
+    from .overdue import chunks
+
+    # The department that let the deadline lapse answers for it (supervision.kpis, overdue),
+    # wherever the case goes after. The column has no index: a heap-only update.
+    for chunk in chunks(ids):
+        Case.objects.filter(pk__in=chunk).update(overdue_department_id=F("owner_department_id"))
     rows = _rows(ids)
     case_url = Case.url_maker()
     events_add_many(

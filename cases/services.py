@@ -32,6 +32,7 @@ from .models import (
     Category,
     Outcome,
     PendingReason,
+    SpotConfirmation,
     Visitor,
     name_key,
 )
@@ -173,18 +174,28 @@ def case_register(
     visitor_email: str = "",
     pending_reason: str = "",
     pending_note: str = "",
+    confirmation_method: str = "",
+    rating: int | None = None,
 ) -> Case:
     """Log a visit; the actor becomes the first responder (INT-1..4, OWN-1). ``visitor_id``:
     the person picked among those on file for the phone (VIS-1). With ``notify_visitor`` the
     visitor is sent the receipt and later news (visitor_messages). A question not answered on
-    the spot needs the reason told to the visitor (§2.1.2)."""
+    the spot needs the reason told to the visitor (§2.1.2).
+
+    An answer given on the spot is a result given at once: its deadline is the moment it was
+    given ("now"), so it counts in 及时率, and the visitor confirms it like any result
+    (§3.4.1) — on the signing screen (``confirmation_method`` empty or ``signature``: the case
+    waits for the signature), or in words the owner records with the visitor's ``rating``
+    (the case closes at once)."""
     if not permissions.can_register_case(actor):
         raise NotAllowed()
     now = timezone.now()
+    confirmation = None
     if outcome == Outcome.ON_THE_SPOT:
         if not answer.strip():
             raise WrongState(gettext("Write down the answer you gave on the spot."))
-        deadline = None
+        confirmation = _spot_confirmation(confirmation_method, rating, confirmation_note)
+        deadline = now
         pending_reason = pending_note = ""
     else:
         _check_deadline(deadline, now=now)
@@ -210,6 +221,7 @@ def case_register(
         visit_time=visit_time or now,
         owner=actor,
         owner_department_id=actor.department_id,
+        received_department_id=actor.department_id,
         outcome=outcome,
         deadline=deadline,
         deadline_version=1 if deadline else 0,
@@ -240,7 +252,7 @@ def case_register(
         },
     )
     if outcome == Outcome.ON_THE_SPOT:
-        _close_on_the_spot(actor, case=case, note=confirmation_note)
+        _answered_on_the_spot(actor, case=case)
     if outcome == Outcome.REFERRAL and department is not None:  # None refused above
         case.involved_departments.add(department)
         event_add(
@@ -259,19 +271,33 @@ def case_register(
         visitor_messages.tell_receipt(case=case)
     # The registered intake steps take their part last, in this transaction, by their order
     # (extensions.IntakeStep): the referral's row (handoffs), the referred department's notice
-    # (cases.notices), the webhook deliveries, filing a case closed on the spot (archive).
-    extensions.run_intake_steps(actor=actor, case=case, department=department)
+    # (cases.notices), an answer given on the spot as the first result (closure), the webhook
+    # deliveries, filing a case closed on the spot (archive).
+    extensions.run_intake_steps(
+        actor=actor, case=case, department=department, confirmation=confirmation
+    )
     return case
 
 
-def _close_on_the_spot(actor: User, *, case: Case, note: str) -> None:
+def _spot_confirmation(method: str, rating: int | None, note: str) -> dict[str, Any]:
+    """How the visitor confirmed an answer given on the spot, checked before anything is
+    written: the signing screen, or in words with the rating they gave and what they said."""
+    method = method or SpotConfirmation.SIGNATURE
+    if method not in SpotConfirmation.values:
+        raise WrongState(gettext("Choose how the visitor confirmed the answer."))
+    if method == SpotConfirmation.SIGNATURE:
+        return {"method": method, "rating": None, "note": ""}
+    if rating not in (1, 2, 3, 4, 5):
+        raise WrongState(gettext("Record the satisfaction the visitor gave (1 to 5)."))
+    if not note.strip():
+        raise WrongState(gettext("Record how the visitor confirmed the answer."))
+    return {"method": method, "rating": rating, "note": note.strip()}
+
+
+def _answered_on_the_spot(actor: User, *, case: Case) -> None:
+    """The answer was the result: the case waits for the visitor's confirmation (closure)."""
     event_add(case=case, actor=actor, kind="answered_on_the_spot", answer=case.answer)
     case_transition(actor, case=case, to=Case.Status.AWAITING_CONFIRMATION, record_event=False)
-    event_add(case=case, actor=actor, kind="confirmed_verbally", note=note.strip())
-    case.closed_at = timezone.now()
-    _save(case, "closed_at")
-    case_transition(actor, case=case, to=Case.Status.CLOSED, record_event=False)
-    event_add(case=case, actor=actor, kind="closed")
 
 
 def _check_deadline(deadline: dt.datetime | None, *, now: dt.datetime) -> None:
@@ -392,16 +418,21 @@ def case_reassign_owner(
         raise WrongState(gettext("The new first responder must be an active staff member."))
     if new_owner.pk == case.owner_id:
         raise WrongState(gettext("This person is already the first responder."))
-    before = case_snapshot(case)
-    old_owner = case.owner
+    before = {**case_snapshot(case), "department": case.owner_department_id}
+    old_owner, old_department = case.owner, case.owner_department
+    # The case moves to the new owner's department: it holds the case from now on, and the
+    # department figures of what happens from now on are its (supervision.kpis).
     case.owner = new_owner
-    _save(case, "owner")
+    case.owner_department_id = new_owner.department_id
+    _save(case, "owner", "owner_department")
     event_add(
         case=case,
         actor=actor,
         kind="owner_reassigned",
         old=old_owner.display_name,
         new=new_owner.display_name,
+        old_department=old_department.name if old_department else "",
+        new_department=new_owner.department.name if new_owner.department else "",
         reason=reason.strip(),
     )
     audit_record(
@@ -410,7 +441,11 @@ def case_reassign_owner(
         object_type="case",
         object_id=case.number,
         before=before,
-        after={**case_snapshot(case), "reason": reason.strip()},
+        after={
+            **case_snapshot(case),
+            "department": case.owner_department_id,
+            "reason": reason.strip(),
+        },
     )
     return case
 

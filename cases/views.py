@@ -201,6 +201,8 @@ def _register(request: AuthedRequest, data: dict) -> Case:
         deadline=data["deadline"],
         answer=data["answer"],
         confirmation_note=data["confirmation_note"],
+        confirmation_method=data["confirmation_method"],
+        rating=data["rating"],
         department=data["department"],
         visitor_id=data["visitor"],
         notify_visitor=data["notify_visitor"],
@@ -487,6 +489,9 @@ def case_receipt(request: AuthedRequest, number: str) -> HttpResponse:
             "status_url": status_url,
             "qr_svg": qr_svg,
             "autoprint": _receipt_next(request, case),
+            "sections": [
+                section.template for section in extensions.registered(extensions.ReceiptSection)
+            ],
         },
     )
 

@@ -87,3 +87,10 @@ _text(
         }
     ),
 )
+_text(
+    "confirmed_on_the_spot",
+    lambda d: (
+        _("Visitor confirmed the answer on the spot (%(method)s): %(rating)s; case closed")
+        % {"method": _label(OtherMethod, d.get("method")), "rating": rating_label(d.get("rating"))}
+    ),
+)

@@ -5,6 +5,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
@@ -34,6 +35,7 @@ class HowGiven(models.TextChoices):
 class OtherMethod(models.TextChoices):
     """How a visitor who did not sign on screen confirmed the result (CLO-3)."""
 
+    VERBAL = "verbal", _("Confirmed in person, in words")
     PHONE_CALL = "phone_call", _("Confirmed in a phone call")
     EMAIL = "email", _("Confirmed by e-mail")
     ONLINE = "online", _("Confirmed online")
@@ -73,7 +75,9 @@ class ResultRound(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    # Set when the round is made: now, or for an answer given on the spot the moment of the
+    # intake, which is also that case's deadline (closure.spot).
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
     # The case's promised deadline in force when this result was given: the KPIs judge "on
     # time" against it (supervision.kpis.closed_on_time), whatever the deadline becomes later.
     deadline = models.DateTimeField(_("deadline when given"), null=True, blank=True)

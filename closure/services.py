@@ -112,7 +112,9 @@ def result_record(
         deadline=case.deadline,
     )
     case.answer = round_.result
-    _save_case(case, "answer")
+    # The department holding the case gave this result: its timeliness and rating count there.
+    case.result_department_id = case.owner_department_id
+    _save_case(case, "answer", "result_department")
     if not unrecorded:
         case_transition(actor, case=case, to=Case.Status.AWAITING_CONFIRMATION, record_event=False)
     event_add(
@@ -304,8 +306,15 @@ def _rework(actor: User | None, round_: ResultRound) -> ResultRound:
     case.overdue_flagged_at = None
     case.reminded_at = None
     case.rework_count += 1
+    case.result_department = None  # the next result is measured where it is given
     _save_case(
-        case, "deadline", "deadline_version", "overdue_flagged_at", "reminded_at", "rework_count"
+        case,
+        "deadline",
+        "deadline_version",
+        "overdue_flagged_at",
+        "reminded_at",
+        "rework_count",
+        "result_department",
     )
     case_transition(actor, case=case, to=Case.Status.OPEN, record_event=False)
     event_add(
@@ -323,7 +332,9 @@ def _rework(actor: User | None, round_: ResultRound) -> ResultRound:
     return round_
 
 
-def _close(actor: User | None, round_: ResultRound, *, kind: str, action: str) -> ResultRound:
+def _close(
+    actor: User | None, round_: ResultRound, *, kind: str, action: str, **event_data
+) -> ResultRound:
     case = round_.case
     _finish_round(round_, ResultRound.State.CLOSED)
     case.closed_at = timezone.now()
@@ -337,6 +348,7 @@ def _close(actor: User | None, round_: ResultRound, *, kind: str, action: str) -
         text=round_.comment or round_.approval_reason,
         round=round_.number,
         rating=round_.rating,
+        **event_data,
     )
     _audit(actor, action, round_)
     # §2.1.3: the departments that worked on the case learn it is closed.

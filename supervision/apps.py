@@ -16,6 +16,10 @@ class SupervisionConfig(AppConfig):
             extensions.StatusPageSection(
                 name="supervision.complaint", template="supervision/_status_complaint.html"
             ),
+            # So does the receipt (§4.2.2, SUP-4).
+            extensions.ReceiptSection(
+                name="supervision.complaint", template="supervision/_receipt_complaint.html"
+            ),
             extensions.DeskBlock(name="supervision", build=panels.desk_block, order=30),
             extensions.NavItem(name="supervision", template="supervision/_nav_item.html", order=30),
         )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import cast
 
 from django import forms
@@ -100,6 +101,25 @@ class PublicComplaintForm(forms.Form):
         required=False,
         widget=NoEchoTextInput(attrs={"autocomplete": "off"}),
     )
+
+
+class ComplaintStatusForm(forms.Form):
+    """SUP-4: the reference and query code given when the complaint was received."""
+
+    reference = forms.CharField(
+        label=_("Complaint reference"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "JD-YYYY-NNNN", "autocomplete": "off"}),
+    )
+    query_code = forms.CharField(
+        label=_("Query code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+    def clean_query_code(self) -> str:
+        dashes = r"[\s\-‐-―－]+"  # noqa: RUF001  # every dash a phone or an input method types
+        return re.sub(dashes, "", self.cleaned_data["query_code"]).upper()
 
 
 class ComplaintLogForm(forms.Form):

@@ -61,13 +61,48 @@ def _rows(grouped: QuerySet[Any, Any]) -> list[Row]:
     return cast(list[Row], list(grouped))
 
 
+def received_department(prefix: str = "") -> Coalesce:
+    """The department that received the case (kpis, "Departments"); before it was kept, the
+    owner's."""
+    return Coalesce(F(f"{prefix}received_department_id"), F(f"{prefix}owner_department_id"))
+
+
+def result_department(prefix: str = "") -> Coalesce:
+    """The department that held the case when its latest result was given; with no result
+    yet (or before it was kept), the one holding it now."""
+    return Coalesce(F(f"{prefix}result_department_id"), F(f"{prefix}owner_department_id"))
+
+
+def late_department(prefix: str = "") -> Coalesce:
+    """The department that held the case when the overdue scan flagged it; not flagged (a
+    result given late between two scans), the one that gave the result or holds it now."""
+    return Coalesce(
+        F(f"{prefix}overdue_department_id"),
+        F(f"{prefix}result_department_id"),
+        F(f"{prefix}owner_department_id"),
+    )
+
+
+# Which department each case measure counts for (kpis, "Departments"): where the case was
+# received, where it lapsed, or (the rest) where its result was given.
+RECEIVED_MEASURES = ("received", "on_the_spot")
+LATE_MEASURES = ("overdue",)
+
+
 def _case_filter(scope: KpiScope, prefix: str = "") -> dict:
-    rules = {}
+    """A staff member's cases: those they own. (A department's are chosen per measure.)"""
+    rules: dict = {}
     if scope.user_id is not None:
         rules[f"{prefix}owner_id"] = scope.user_id
-    if scope.department_id is not None:
-        rules[f"{prefix}owner_department_id"] = scope.department_id
     return rules
+
+
+def _received_by(scope: KpiScope, rows, prefix: str = ""):
+    if scope.department_id is None:
+        return rows
+    return rows.alias(received_by=received_department(prefix)).filter(
+        received_by=scope.department_id
+    )
 
 
 def period_months(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -138,10 +173,25 @@ def _case_family(start, end, as_of, scope: KpiScope) -> list[Row]:
     """Grouped by month of registration too, so that one scan of the period's cases gives
     both the rows and the trend chart."""
     low, high = period_bounds(start, end)
+    rows = Case.objects.filter(created_at__gte=low, created_at__lt=high, **_case_filter(scope))
+    if scope.department_id is not None:
+        rows = rows.alias(
+            received_by=received_department(),
+            answered_by=result_department(),
+            late_by=late_department(),
+        ).filter(
+            Q(received_by=scope.department_id)
+            | Q(answered_by=scope.department_id)
+            | Q(late_by=scope.department_id)
+        )
     return _rows(
-        Case.objects.filter(created_at__gte=low, created_at__lt=high, **_case_filter(scope))
-        .annotate(month=_month_of_registration(start, end))
-        .values("owner_id", "owner_department_id", "month")
+        rows.annotate(
+            month=_month_of_registration(start, end),
+            received_by=received_department(),
+            answered_by=result_department(),
+            late_by=late_department(),
+        )
+        .values("owner_id", "received_by", "answered_by", "late_by", "month")
         .annotate(
             received=Count("pk"),
             on_the_spot=Count("pk", filter=Q(outcome=Outcome.ON_THE_SPOT)),
@@ -172,16 +222,17 @@ def _handoff_family(low, high, scope: KpiScope, first_case: int | None) -> dict[
     )
     if first_case is not None:
         rows = rows.filter(case_id__gte=first_case)
-    grouped = (
-        rows.values("case__owner_id", "case__owner_department_id")
+    rows = (
+        _received_by(scope, rows, "case__")
+        .annotate(received_by=received_department("case__"))
+        .values("case__owner_id", "received_by")
         .annotate(
             referrals=Count("case_id", distinct=True, filter=Q(kind__in=REFERRAL_KINDS)),
             handoffs=Count("case_id", distinct=True, filter=Q(kind__in=HANDOFF_KINDS)),
         )
         .order_by()
     )
-    by_owner = _rows(grouped)
-    return {(r.pop("case__owner_id"), r.pop("case__owner_department_id")): r for r in by_owner}
+    return {(r.pop("case__owner_id"), r.pop("received_by")): r for r in _rows(rows)}
 
 
 def _accountability_family(low, high, scope: KpiScope) -> dict[Group, dict]:
@@ -195,14 +246,16 @@ def _accountability_family(low, high, scope: KpiScope) -> dict[Group, dict]:
     overruled = Answer.objects.filter(
         assignment__handoff__case=OuterRef("pk"), upheld_by__raised_by=OuterRef("owner_id")
     )
+    rows = Case.objects.filter(created_at__gte=low, created_at__lt=high, **_case_filter(scope))
     rows = (
-        Case.objects.filter(created_at__gte=low, created_at__lt=high, **_case_filter(scope))
+        _received_by(scope, rows)
         .filter(Exists(shirked) | Exists(overruled))
-        .values("owner_id", "owner_department_id")
+        .annotate(received_by=received_department())
+        .values("owner_id", "received_by")
         .annotate(breached=Count("pk"))
         .order_by()
     )
-    return {(r.pop("owner_id"), r.pop("owner_department_id")): r for r in _rows(rows)}
+    return {(r.pop("owner_id"), r.pop("received_by")): r for r in _rows(rows)}
 
 
 def _complaint_family(low, high, scope: KpiScope) -> dict[Group, dict]:
@@ -243,19 +296,20 @@ def _training_family(start, end, scope: KpiScope) -> dict[Group, dict]:
 
 
 def _inspection_family(low, high, scope: KpiScope) -> dict[Group, dict]:
+    rows = InspectionItem.objects.filter(
+        score__isnull=False,
+        case__created_at__gte=low,
+        case__created_at__lt=high,
+        **_case_filter(scope, "case__"),
+    )
     rows = (
-        InspectionItem.objects.filter(
-            score__isnull=False,
-            case__created_at__gte=low,
-            case__created_at__lt=high,
-            **_case_filter(scope, "case__"),
-        )
-        .values("case__owner_id", "case__owner_department_id")
+        _received_by(scope, rows, "case__")
+        .annotate(received_by=received_department("case__"))
+        .values("case__owner_id", "received_by")
         .annotate(inspection_points=Sum("score"), inspected=Count("pk"))
         .order_by()
     )
-    by_owner = _rows(rows)
-    return {(r.pop("case__owner_id"), r.pop("case__owner_department_id")): r for r in by_owner}
+    return {(r.pop("case__owner_id"), r.pop("received_by")): r for r in _rows(rows)}
 
 
 def _add(target: dict, values: dict) -> None:
@@ -297,12 +351,20 @@ def _group_totals(
     months: dict[dt.date, dict] = {}
     first_case = None
     for row in _case_family(start, end, as_of, scope):
-        group = (row.pop("owner_id"), row.pop("owner_department_id"))
-        month = row.pop("month")
+        owner, month = row.pop("owner_id"), row.pop("month")
         first = row.pop("first_case")
         first_case = first if first_case is None else min(first_case, first)
-        _add(groups.setdefault(group, {}), row)
-        _add(months.setdefault(month, {}), row)
+        parts = [
+            (row.pop("received_by"), {key: row.pop(key) for key in RECEIVED_MEASURES}),
+            (row.pop("late_by"), {key: row.pop(key) for key in LATE_MEASURES}),
+        ]
+        parts.append((row.pop("answered_by"), row))
+        # A department's scope reads the cases it received, answered or let lapse; each part
+        # of a row counts only for the department where it happened.
+        for department, values in parts:
+            if scope.department_id in (None, department):
+                _add(groups.setdefault((owner, department), {}), values)
+                _add(months.setdefault(month, {}), values)
     families = [
         _handoff_family(low, high, scope, first_case),
         _accountability_family(low, high, scope),

@@ -8,6 +8,27 @@ the CSV and XLSX exports and in the monthly PDF.
 
 Period: calendar dates in Asia/Shanghai, both ends included. Case measures count the cases
 *registered* in the period and what has become of them by ``as_of`` (the time of the report).
+
+Departments: a case may change hands (the center head reassigns it to a first responder of
+another department, OWN-1), so a department's figures follow the department that held the case
+*when each measured thing happened*, recorded on the case at that moment
+(``kpi_queries.received_department`` and its siblings):
+
+- received, answered on the spot, referrals, handoffs, first responsibility kept and inspection
+  scores count for the department that *received* the case (``Case.received_department``, the
+  owner's at intake);
+- overdue counts for the department that held the case when the overdue scan flagged it
+  (``Case.overdue_department``), even if the case moved on and was answered elsewhere; a case
+  given its result late between two scans, for the department that gave it;
+- answered on time, extensions, rework rounds and the visitor's rating count for the
+  department that held the case when its latest result was given (``Case.result_department``,
+  set by closure and cleared by a rework); a case still waiting for its result, for the
+  department holding it now.
+
+Cases from before these were recorded count everything for ``Case.owner_department``. A staff
+member's figures are those of the cases they own now (a reassignment makes the new first
+responder accountable for the case, OWN-1); verified complaints count for the staff member
+concerned and their department.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@ meetings, training sessions, teaching cases, rewards and penalties."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -132,6 +133,9 @@ class Complaint(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+    # With the reference, the complainant's key to the complaint's status page (SUP-4); empty
+    # on complaints from before it was given.
+    query_code = models.CharField(_("query code"), max_length=8, blank=True, default="")
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -153,6 +157,15 @@ class Complaint(models.Model):
     @property
     def reference(self) -> str:
         return f"JD-{self.received_at:%Y}-{self.pk:04d}"
+
+    @staticmethod
+    def parse_reference(reference: str) -> tuple[int, int] | None:
+        """(year, id) of a reference as typed ("jd-2026-0012", "JD 2026 12"), or None."""
+        found = REFERENCE.fullmatch(reference.strip().upper())
+        return (int(found[1]), int(found[2])) if found else None
+
+
+REFERENCE = re.compile(r"JD[\s\-]*(\d{4})[\s\-]*(\d{1,9})")
 
 
 class ChecklistItem(models.TextChoices):

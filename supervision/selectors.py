@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import Any, cast
 
 from django.db.models import Avg, Count, Q, QuerySet
@@ -33,6 +34,21 @@ def complaints_visible(user: User) -> QuerySet[Complaint]:
     if permissions.can_handle_complaints(user):
         return qs
     return qs.filter(staff_concerned=user, status=Complaint.Status.CONCLUDED)
+
+
+def complaint_for_status_lookup(*, reference: str, query_code: str) -> Complaint | None:
+    """The complaint a reference and query code name (SUP-4), or None alike for an unknown
+    reference, a wrong code and a complaint that has none."""
+    parsed = Complaint.parse_reference(reference)
+    if parsed is None or not query_code or not query_code.isascii():
+        return None
+    year, pk = parsed
+    complaint = Complaint.objects.filter(pk=pk).exclude(query_code="").first()
+    if complaint is None or complaint.reference != f"JD-{year}-{pk:04d}":
+        return None
+    if not hmac.compare_digest(complaint.query_code, query_code.upper()):
+        return None
+    return complaint
 
 
 def complaint_get_for_user(*, user: User, pk: int) -> Complaint:

@@ -9,6 +9,7 @@ urlpatterns = [
     # SUP-1 complaints: the public page (no login) and the supervisors' pages.
     path("complaint/", complaints.public_complaint, name="complaint_public"),
     path("complaint/thanks/", complaints.public_thanks, name="complaint_thanks"),
+    path("complaint/status/", complaints.public_status, name="complaint_status"),
     path("complaints/", complaints.complaint_list, name="complaint_list"),
     path("complaints/new/", complaints.complaint_new, name="complaint_new"),
     path("complaints/<int:pk>/", complaints.complaint_detail, name="complaint_detail"),

@@ -72,6 +72,10 @@ def case_kwargs(**overrides) -> dict:
         "pending_reason": "needs_checking",
     }
     data.update(overrides)
+    if data["outcome"] == "on_the_spot" and data.get("confirmation_note"):
+        # A note of how the visitor confirmed: confirmed in words, with the rating they gave.
+        data.setdefault("confirmation_method", "verbal")
+        data.setdefault("rating", 5)
     if data["outcome"] != "on_the_spot" and data["deadline"] is None:
         data["deadline"] = calendar.deadline_in_working_days(3)
     return data

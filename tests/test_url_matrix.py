@@ -105,6 +105,7 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "supervision:hub":                r((302, 200, 200, 200, 200, 200)),
     "supervision:complaint_public":   r((200, 200, 200, 200, 200, 200), (200, 200, 200, 200, 200, 200)),
     "supervision:complaint_thanks":   r((200, 200, 200, 200, 200, 200)),
+    "supervision:complaint_status":   r((200, 200, 200, 200, 200, 200), (200, 200, 200, 200, 200, 200)),
     "supervision:complaint_list":     r((302, 200, 200, 200, 200, 200)),
     "supervision:complaint_new":      r((302, 403, 403, 403, 200, 200), (302, 403, 403, 403, 200, 200)),
     "supervision:complaint_detail":   r((302, 404, 404, 404, 404, 404)),

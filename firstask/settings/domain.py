@@ -49,6 +49,9 @@ ARCHIVE_EXPORT_KEEP_DAYS = env.int("ARCHIVE_EXPORT_KEEP_DAYS", default=30)
 # --- supervision ---
 SUPERVISION_HOTLINE = env("SUPERVISION_HOTLINE", default="010-62750000")
 SUPERVISION_MAILBOX = env("SUPERVISION_MAILBOX", default="jiandu@center.example")
+# The public complaint page's address as printed on receipts and shown on the status page;
+# empty: this site's own page (SITE_URL + /supervision/complaint/).
+SUPERVISION_COMPLAINT_URL = env("SUPERVISION_COMPLAINT_URL", default="")
 SUPERVISION_COMPLAINT_MAX_PER_IP = env.int("SUPERVISION_COMPLAINT_MAX_PER_IP", default=5)
 SUPERVISION_COMPLAINT_WINDOW_SECONDS = env.int("SUPERVISION_COMPLAINT_WINDOW_SECONDS", default=3600)
 KPI_WORK_MEM = env("KPI_WORK_MEM", default="64MB")  # PostgreSQL work_mem for the KPI queries

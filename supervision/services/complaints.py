@@ -13,6 +13,7 @@ from accounts import permissions
 from accounts.models import User
 from audit.services import audit_record
 from cases.models import Case
+from cases.services import new_query_code
 from firstask.transitions import transition
 
 from ..errors import BadInput, NotAllowed
@@ -54,7 +55,8 @@ def complaint_submit_public(
     complainant_name: str = "",
     complainant_contact: str = "",
 ) -> Complaint:
-    """A complaint from the public page: no actor; a case number that exists is linked."""
+    """A complaint from the public page: no actor; a case number that exists is linked. The
+    complainant is shown its reference and query code, to follow it on the status page."""
     if not description.strip():
         raise BadInput(gettext("Describe what you are complaining about."))
     number = case_number.strip().upper()
@@ -67,6 +69,7 @@ def complaint_submit_public(
         case=Case.objects.filter(number=number).first() if number else None,
         complainant_name=complainant_name.strip(),
         complainant_contact=complainant_contact.strip(),
+        query_code=new_query_code(),
     )
     _audit(None, "submit", complaint)
     return complaint
@@ -106,6 +109,7 @@ def complaint_log(
         complainant_name=complainant_name.strip(),
         complainant_contact=complainant_contact.strip(),
         logged_by=actor,
+        query_code=new_query_code(),
     )
     _audit(actor, "log", complaint)
     return complaint

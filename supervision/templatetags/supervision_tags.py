@@ -11,10 +11,27 @@ from .. import kpis
 register = template.Library()
 
 
+def supervision_channel() -> dict:
+    """Where a visitor complains (§4.2.2, SUP-4): the hotline, the mailbox and the public
+    complaint page's address as printed (SUPERVISION_COMPLAINT_URL, else this site's page)."""
+    page = reverse("supervision:complaint_public")
+    return {
+        "hotline": settings.SUPERVISION_HOTLINE,
+        "mailbox": settings.SUPERVISION_MAILBOX,
+        "complaint_url": settings.SUPERVISION_COMPLAINT_URL or settings.SITE_URL + page,
+    }
+
+
 @register.inclusion_tag("supervision/_status_complaint_card.html")
 def status_complaint_channel() -> dict:
     """On the public status page (extensions.StatusPageSection): where to complain."""
-    return {"hotline": settings.SUPERVISION_HOTLINE, "mailbox": settings.SUPERVISION_MAILBOX}
+    return supervision_channel()
+
+
+@register.inclusion_tag("supervision/_receipt_channel.html")
+def receipt_complaint_channel() -> dict:
+    """On the printed receipt (extensions.ReceiptSection)."""
+    return supervision_channel()
 
 
 def _staff_url_maker(period_query: str) -> Callable[[int | None], str]:

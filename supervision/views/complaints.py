@@ -12,15 +12,26 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
+from accounts.security import client_ip
+from cases import throttle as lookup_throttle
 from cases.throttle import throttled_context
 from firstask.typing import AuthedRequest
 from firstask.viewkit import refusals_on
 
 from .. import selectors, throttle
-from ..forms import ComplaintLogForm, FindingForm, InvestigateForm, PublicComplaintForm
+from ..forms import (
+    ComplaintLogForm,
+    ComplaintStatusForm,
+    FindingForm,
+    InvestigateForm,
+    PublicComplaintForm,
+)
 from ..models import Complaint
 from ..services import complaints as services
 from .common import require, run
+
+# Session key: the reference and query code of the complaint just sent, shown once.
+JUST_SENT = "supervision.complaint_sent"
 
 
 def _contact() -> dict[str, str]:
@@ -50,7 +61,9 @@ def public_complaint(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         throttle.record_submission(ip=ip)
         if form.is_valid():
-            services.complaint_submit_public(**form.cleaned_data)
+            complaint = services.complaint_submit_public(**form.cleaned_data)
+            # Shown on the next page only, never in a URL (the code is the complainant's key).
+            request.session[JUST_SENT] = [complaint.reference, complaint.query_code]
             return redirect("supervision:complaint_thanks")
     return _public(request, template, {"form": form})
 
@@ -59,7 +72,37 @@ def public_complaint(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def public_thanks(request: HttpRequest) -> HttpResponse:
-    return _public(request, "supervision/complaint_thanks.html", {})
+    sent = request.session.pop(JUST_SENT, None)
+    context = {"reference": sent[0], "query_code": sent[1]} if sent else {}
+    return _public(request, "supervision/complaint_thanks.html", context)
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def public_status(request: HttpRequest) -> HttpResponse:
+    """SUP-4: a complaint's progress by reference and query code; a wrong code answers as an
+    unknown reference, guesses are throttled as on the case status page, and the page never
+    says who investigates."""
+    ip = client_ip(request)
+    template = "supervision/complaint_status.html"
+    form = ComplaintStatusForm(request.POST or None)
+    if request.method != "POST" or not form.is_valid():
+        return _public(request, template, {"form": form})
+    reference = form.cleaned_data["reference"]
+    if lookup_throttle.is_blocked(ip=ip, number=reference):
+        seconds = lookup_throttle.retry_after(ip=ip, number=reference)
+        context = {"form": form, "throttled": throttled_context(seconds)}
+        response = _public(request, template, context, 429)
+        response["Retry-After"] = str(seconds)
+        return response
+    complaint = selectors.complaint_for_status_lookup(
+        reference=reference, query_code=form.cleaned_data["query_code"]
+    )
+    if complaint is None:
+        lookup_throttle.record_failure(ip=ip, number=reference)
+        return _public(request, template, {"form": form, "not_found": True})
+    return _public(request, template, {"form": ComplaintStatusForm(), "found": complaint})
 
 
 @require_GET

@@ -51,14 +51,35 @@ def test_a_referral_goes_to_the_named_department(hotline, category, department):
     assert Case.objects.get(number=response.json()["number"]).status == "referred"
 
 
-def test_an_answer_on_the_spot_closes_the_case(hotline, category):
+def test_an_answer_on_the_spot_confirmed_on_the_phone_closes_the_case(hotline, category):
     body = intake(
-        category, outcome="on_the_spot", answer="已答复", confirmation_note="来电者表示清楚"
+        category,
+        outcome="on_the_spot",
+        answer="已答复",
+        confirmation_method="phone_call",
+        rating=4,
+        confirmation_note="来电者表示清楚",
     )
     del body["working_days"]
     response = hotline.post(URL, body, format="json")
     assert response.status_code == 201
     assert response.json()["status"] == "closed"
+    assert Case.objects.get().satisfaction == 4
+
+
+def test_an_answer_on_the_spot_confirmed_in_words_needs_the_rating(hotline, category):
+    body = intake(
+        category,
+        outcome="on_the_spot",
+        answer="已答复",
+        confirmation_method="phone_call",
+        confirmation_note="来电者表示清楚",
+    )
+    del body["working_days"]
+    response = hotline.post(URL, body, format="json")
+    assert response.status_code == 400
+    assert "rating" in response.json()
+    assert not Case.objects.exists()
 
 
 def test_malformed_json_is_400(hotline, conforms):

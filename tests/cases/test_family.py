@@ -31,6 +31,8 @@ def _intake(client, category, name, visitor_type, *, visitor="", outcome="on_the
         "question": "课程安排？",
         "outcome": outcome,
         "answer": "已当场解答",
+        "confirmation_method": "verbal",
+        "rating": 5,
         "confirmation_note": "访客口头确认",
         "deadline_mode": "working_days",
         "working_days": 3,

@@ -1,6 +1,7 @@
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from cases import calendar, services
@@ -67,15 +68,33 @@ def test_malformed_phone_is_refused_and_nothing_is_saved(make_case):
     assert AuditEvent.objects.count() == 0
 
 
-def test_answered_on_the_spot_closes_with_verbal_confirmation(make_case):
-    case = make_case(outcome="on_the_spot", answer="周四有课。", confirmation_note="当面确认")
+def test_answered_on_the_spot_has_its_deadline_now_and_waits_for_the_signature(make_case):
+    case = make_case(outcome="on_the_spot", answer="周四有课。")
 
-    assert case.status == Case.Status.CLOSED
-    assert case.deadline is None
-    assert case.closed_at is not None
+    assert case.status == Case.Status.AWAITING_CONFIRMATION
+    assert case.deadline is not None and case.deadline <= timezone.now()
+    assert case.closed_at is None and case.satisfaction is None
     kinds = list(case.events.values_list("kind", flat=True))
-    assert kinds[-3:] == ["answered_on_the_spot", "confirmed_verbally", "closed"]
-    assert audit_actions(case) == ["case.register", "case.transition", "case.transition"]
+    assert kinds == ["registered", "answered_on_the_spot"]
+    assert audit_actions(case) == ["case.register", "case.transition"]
+
+
+def test_on_the_spot_confirmed_in_words_needs_the_rating(make_case):
+    with pytest.raises(WrongState):
+        make_case(outcome="on_the_spot", answer="a", confirmation_note="n", rating=None)
+    assert Case.objects.count() == 0
+
+
+def test_on_the_spot_confirmed_in_words_needs_what_the_visitor_said(make_case):
+    with pytest.raises(WrongState):
+        make_case(outcome="on_the_spot", answer="a", confirmation_method="verbal", rating=5)
+    assert Case.objects.count() == 0
+
+
+def test_on_the_spot_refuses_an_unknown_confirmation(make_case):
+    with pytest.raises(WrongState):
+        make_case(outcome="on_the_spot", answer="a", confirmation_method="telepathy")
+    assert Case.objects.count() == 0
 
 
 def test_on_the_spot_without_answer_is_refused(make_case):
@@ -209,6 +228,27 @@ def test_center_head_reassigns_owner_with_reason(make_case, center_head, colleag
     assert audit_actions(case)[-1] == "case.reassign_owner"
     event = AuditEvent.objects.filter(action="case.reassign_owner").get()
     assert event.before["owner"] != event.after["owner"]
+
+
+def test_reassignment_moves_the_case_to_the_new_owners_department(
+    make_case, center_head, dept_member, front_desk
+):
+    case = make_case()
+    received_by = front_desk.department
+
+    moved = services.case_reassign_owner(
+        center_head, case=case, new_owner=dept_member, reason="转岗", version=case.version
+    )
+
+    moved.refresh_from_db()
+    assert moved.owner_department == dept_member.department
+    assert moved.received_department == received_by  # the figures of the intake stay there
+    line = case.events.get(kind="owner_reassigned")
+    assert (line.data["old_department"], line.data["new_department"]) == ("财务室", "教务处")
+    assert line.actor == center_head
+    audit = AuditEvent.objects.get(action="case.reassign_owner")
+    assert audit.before["department"] == received_by.pk
+    assert audit.after["department"] == dept_member.department_id
 
 
 def test_only_center_head_reassigns(make_case, department_head, colleague):

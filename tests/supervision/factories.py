@@ -20,10 +20,19 @@ def case_at(make_case, *, at: dt.datetime, owner=None, **fields) -> Case:
     builds cases through the real services)."""
     register = {
         k: fields.pop(k)
-        for k in ("outcome", "deadline", "department", "answer", "confirmation_note")
+        for k in (
+            "outcome",
+            "deadline",
+            "department",
+            "answer",
+            "confirmation_note",
+            "confirmation_method",
+            "rating",
+        )
         if k in fields
     }
     if register.get("outcome") == "on_the_spot":
+        # Confirmed in words with the rating given (5 unless ``rating``): set by the service.
         register.setdefault("answer", "已当场解答")
         register.setdefault("confirmation_note", "来访人表示满意")
     with time_machine.travel(at, tick=False):

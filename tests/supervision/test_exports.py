@@ -28,7 +28,7 @@ PERIOD = {"start": "2026-11-01", "end": "2026-11-30"}
 
 @pytest.fixture
 def data(make_case, front_desk, colleague):
-    case_at(make_case, at=aware(2026, 11, 2), outcome="on_the_spot", satisfaction=5)
+    case_at(make_case, at=aware(2026, 11, 2), outcome="on_the_spot", rating=5)
     case_at(
         make_case,
         at=aware(2026, 11, 3),

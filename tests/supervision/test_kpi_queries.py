@@ -34,7 +34,8 @@ AS_OF = aware(2026, 11, 27, 12)
 
 
 def recount(start, end, scope: KpiScope):
-    """Each case of the period, one at a time, by the measure definitions in kpis.py."""
+    """Each case of the period, one at a time, by the measure definitions in kpis.py: each
+    measure for the department where it happened (kpis, "Departments")."""
     low, high = period_bounds(start, end)
     zone = ZoneInfo(settings.TIME_ZONE)
     groups: dict = {}
@@ -42,32 +43,46 @@ def recount(start, end, scope: KpiScope):
     for case in Case.objects.filter(created_at__gte=low, created_at__lt=high):
         if scope.user_id is not None and case.owner_id != scope.user_id:
             continue
-        if scope.department_id is not None and case.owner_department_id != scope.department_id:
-            continue
         kinds = set(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
         closed, deadline = case.closed_at, case.deadline
-        # No result rounds and no late extensions here: the rule of kpis.closed_on_time for
+        # No late rounds and no late extensions here: the rule of kpis.closed_on_time for
         # cases closed by hand (test_on_time.py covers rounds and extensions).
         active, spot = case.status in ACTIVE_STATUSES, case.outcome == "on_the_spot"
         late = deadline is not None and (
-            (active and deadline < AS_OF) or (not spot and closed is not None and closed > deadline)
+            (active and deadline < AS_OF)
+            or (not spot and not case.result_rounds.exists() and closed and closed > deadline)
         )
-        values = {
-            "received": 1,
-            "on_the_spot": spot,
-            "closed_on_time": not active and (deadline is not None or spot) and not late,
-            "overdue": late,
-            "extensions": case.extension_count,
-            "rework": case.rework_count,
-            "rated": case.satisfaction is not None,
-            "satisfied": (case.satisfaction or 0) >= 4,
-            "rating_sum": case.satisfaction or 0,
-        }
+        received_by = case.received_department_id or case.owner_department_id
+        answered_by = case.result_department_id or case.owner_department_id
+        late_by = case.overdue_department_id or answered_by
+        parts = [
+            (received_by, {"received": 1, "on_the_spot": spot}, True),
+            (late_by, {"overdue": late}, False),
+            (
+                answered_by,
+                {
+                    "closed_on_time": not active and (deadline is not None or spot) and not late,
+                    "extensions": case.extension_count,
+                    "rework": case.rework_count,
+                    "rated": case.satisfaction is not None,
+                    "satisfied": (case.satisfaction or 0) >= 4,
+                    "rating_sum": case.satisfaction or 0,
+                },
+                False,
+            ),
+        ]
         month = case.created_at.astimezone(zone).date().replace(day=1)
-        _add(months.setdefault(month, {}), values)
-        values["referrals"] = bool(kinds & set(REFERRAL_KINDS))
-        values["handoffs"] = bool(kinds & set(HANDOFF_KINDS))
-        _add(groups.setdefault((case.owner_id, case.owner_department_id), {}), values)
+        for department, values, received in parts:
+            if scope.department_id is not None and department != scope.department_id:
+                continue
+            _add(months.setdefault(month, {}), values)
+            if received:
+                values = {
+                    **values,
+                    "referrals": bool(kinds & set(REFERRAL_KINDS)),
+                    "handoffs": bool(kinds & set(HANDOFF_KINDS)),
+                }
+            _add(groups.setdefault((case.owner_id, department), {}), values)
     return groups, months
 
 

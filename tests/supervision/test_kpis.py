@@ -37,7 +37,7 @@ def row_of(rows, pk):
 def dataset(make_case, front_desk, dept_member, department, center_head, auditor):
     """A (front desk, 财务室) has five November cases, B (dept member, 教务处) two."""
     a, b = front_desk, dept_member
-    case_at(make_case, owner=a, at=aware(2026, 11, 2), outcome="on_the_spot", satisfaction=5)
+    case_at(make_case, owner=a, at=aware(2026, 11, 2), outcome="on_the_spot", rating=5)
     a2 = case_at(
         make_case,
         owner=a,
