@@ -39,7 +39,7 @@ class CasePage:
 def case_page_build(*, request: AuthedRequest, case: Case, show_personal: bool) -> CasePage:
     user = request.user
     erased = case.visitor.erased_at is not None
-    acts_for_owner = user.pk == case.owner_id or permissions.is_center_head(user)
+    acts_for_owner = permissions.acts_for_owner(user, case)
     page = CasePage(
         request=request,
         user=user,
