@@ -86,6 +86,7 @@ def test_intake_steps_run_in_their_registered_order():
     assert names == [
         "handoffs.referral",
         "cases.referral_notice",
+        "closure.on_the_spot",
         "webhooks",
         "archive.file_on_the_spot",
     ]
