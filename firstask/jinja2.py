@@ -1,7 +1,7 @@
 """The Jinja2 template engine (settings TEMPLATES ``"jinja2"``), for the table rows a page
 lists by the hundred: the case tables, the coordination desk, the KPI report. Through Django's
 template language such a row cost about half a millisecond; the same markup in a Jinja2
-template (``<app>/jinja2/<app>/_*_rows.html``) costs a few hundredths, and is still markup,
+template (``<app>/jinja2/<app>/_*.html``) costs a few hundredths, and is still markup,
 escaped by default. Every other template is a Django template.
 
 A Django template reaches such rows through a small tag of its app (``{% case_rows cases %}``)
