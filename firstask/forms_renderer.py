@@ -28,7 +28,7 @@ INPUTS = frozenset(
 )  # fmt: skip
 
 
-def _attrs(attrs: dict) -> str:
+def render_attrs(attrs: dict) -> str:
     """attrs.html: `` name="value"`` per attribute, `` name`` for True, nothing for False."""
     parts = []
     for name, value in attrs.items():
@@ -50,31 +50,43 @@ def render_input(widget: dict) -> str:
     value = "" if widget["value"] is None else f' value="{_value(widget["value"])}"'
     return (
         f'<input type="{conditional_escape(widget["type"])}" '
-        f'name="{conditional_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+        f'name="{conditional_escape(widget["name"])}"{value}{render_attrs(widget["attrs"])}>'
     )
 
 
 def render_textarea(widget: dict) -> str:
     value = conditional_escape(widget["value"]) if widget["value"] else ""
     return (
-        f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f'<textarea name="{conditional_escape(widget["name"])}"{render_attrs(widget["attrs"])}>\n'
         f"{value}</textarea>"
     )
 
 
+def render_option(value, label, *, selected: bool) -> str:
+    """select_option.html for a plain option, with the newline its include leaves after it:
+    shared by ``render_select`` and ``cases.widgets.FastSelect``."""
+    mark = " selected" if selected else ""
+    return f'\n  <option value="{_value(value)}"{mark}>{conditional_escape(label)}</option>\n'
+
+
 def render_select(widget: dict) -> str | None:
     """select.html with select_option.html; None when an option uses another template."""
-    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{render_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
             parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
         for option in group_choices:
             if option["template_name"] != f"{WIDGETS}select_option.html":
                 return None
-            parts.append(
-                f'\n  <option value="{_value(option["value"])}"{_attrs(option["attrs"])}>'
-                f"{conditional_escape(option['label'])}</option>\n"  # the included file's newline
-            )
+            attrs = option["attrs"]
+            if set(attrs) - {"selected"}:  # an option with attributes of its own
+                parts.append(
+                    f'\n  <option value="{_value(option["value"])}"{render_attrs(attrs)}>'
+                    f"{conditional_escape(option['label'])}</option>\n"
+                )
+            else:
+                selected = bool(attrs.get("selected"))
+                parts.append(render_option(option["value"], option["label"], selected=selected))
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")

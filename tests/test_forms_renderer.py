@@ -88,3 +88,37 @@ def test_the_project_uses_it(settings):
     from django.forms.renderers import get_default_renderer
 
     assert isinstance(get_default_renderer(), FastRenderer)
+
+
+FAST_SELECTS = [
+    ([("", "---------"), ("a", "甲 <A>"), ("b", 'B "&"')], "a", None),
+    ([("x", "X")], None, ATTRS),
+    ([("Group <1>", [("1", "one"), ("2", "two")]), ("3", "three")], "2", None),
+    ([(1, "one"), (2, "two")], 2, {"id": "id_owner", "class": "form-select"}),
+]
+
+
+@pytest.mark.parametrize(("choices", "value", "attrs"), FAST_SELECTS)
+def test_fast_select_writes_what_django_select_writes(choices, value, attrs):
+    """cases.widgets.FastSelect writes its options itself, with the renderer's option markup."""
+    from cases.widgets import FastSelect
+
+    fast = FastSelect(choices=choices).render("owner", value, attrs=attrs)
+    django = forms.Select(choices=choices).render(
+        "owner", value, attrs=attrs, renderer=DjangoTemplates()
+    )
+    assert fast == django
+
+
+@pytest.mark.django_db
+def test_fast_select_of_model_choices_writes_what_django_select_writes(category):
+    from cases.models import Category
+    from cases.widgets import FastSelect
+
+    Category.objects.create(code="ZZ", name='<b>"新"</b> & co')
+    for value in (None, category.pk):
+        fast = forms.ModelChoiceField(Category.objects.order_by("pk"), widget=FastSelect)
+        plain = forms.ModelChoiceField(Category.objects.order_by("pk"))
+        assert fast.widget.render("category", value) == plain.widget.render(
+            "category", value, renderer=DjangoTemplates()
+        )

@@ -112,6 +112,14 @@ TEMPLATES = [
             ],
         },
     },
+    # Table rows listed by the hundred (<app>/jinja2/<app>/_*_rows.html): firstask/jinja2.py.
+    {
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "firstask.jinja2.environment"},
+    },
 ]
 
 AUTH_USER_MODEL = "accounts.User"

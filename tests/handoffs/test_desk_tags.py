@@ -87,3 +87,47 @@ def test_long_task_is_cut_like_truncatechars(assisting):
     html = desk_tags.department_loads(selectors.center_desk().by_department)
 
     assert f'<td class="small">{"核" * 79}…</td>' in html
+
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+def test_desk_rows_escape_hostile_values(front_desk, department, third_department, make_case):
+    """The rows are Jinja2 templates (handoffs/jinja2/handoffs/): every value is escaped."""
+    handoff = submit_handoff(make_case(subject=HOSTILE), front_desk, [department, third_department])
+    department.name = HOSTILE
+    department.save(update_fields=["name"])
+    desk = selectors.center_desk()
+
+    waiting = str(desk_tags.waiting_rows(desk.waiting_meeting))
+    escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
+    assert f"</a> · {escaped}</td>" in waiting  # the case's subject
+    assert waiting.count(escaped) == 2  # and the department's name
+    assert f'<tr id="waiting-{handoff.number}">' in waiting
+    assert "<script>" not in waiting
+
+
+def test_dispute_and_assignment_rows_escape_hostile_values(returned, front_desk):
+    services.dispute_raise(
+        front_desk, handoff=returned.handoff, assignment=returned, positions=HOSTILE
+    )
+    returned.task = HOSTILE
+    returned.save(update_fields=["task"])
+    desk = selectors.center_desk()
+
+    disputes = str(desk_tags.dispute_rows(desk.disputes))
+    loads = str(desk_tags.department_loads(desk.by_department))
+
+    assert '<td class="small">&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</td>' in disputes
+    assert "&lt;script&gt;" in loads
+    assert "<script>" not in disputes + loads
+
+
+def test_row_templates_escape_by_default_and_refuse_unknown_names():
+    import jinja2
+    from django.template import engines
+
+    env = engines["jinja2"].env
+    assert env.autoescape is True
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ missing.name }}").render()

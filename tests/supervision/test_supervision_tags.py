@@ -1,4 +1,4 @@
-"""The KPI table rows written in Python (supervision_tags.kpi_rows)."""
+"""The KPI table rows (supervision_tags.kpi_rows, supervision/jinja2/supervision/_kpi_rows.html)."""
 
 from supervision.kpis import MEASURES, KpiRow, Totals
 from supervision.templatetags.supervision_tags import kpi_rows
@@ -35,3 +35,11 @@ def test_kpi_rows_write_every_measure_in_its_format():
 
 def test_kpi_rows_of_no_rows_are_empty():
     assert str(kpi_rows(PERIOD, [], show_department=True)) == ""
+
+
+def test_kpi_rows_escape_a_hostile_name_and_department():
+    hostile = "<script>alert(1)</script>"
+    row = KpiRow("staff", 7, hostile, hostile, Totals())
+    html = str(kpi_rows(PERIOD, [row], show_department=True))
+    assert "<script>" not in html
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2

@@ -17,8 +17,8 @@ from cases import forms as case_forms
 from cases import privacy_forms
 from cases.filters import CaseFilter
 from cases.models import Case
-from cases.templatetags import form_tags
 from closure import forms as closure_forms
+from firstask.templatetags import form_tags
 from tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
