@@ -41,15 +41,15 @@ def on_intake(intake: Intake) -> None:
 
 def spot_round_record(actor: User, *, case: Case) -> ResultRound:
     """Round 1: the answer, given at the deadline (the moment of the intake)."""
-    assert case.deadline is not None  # case_register sets it to the intake's moment
+    answered_at = case.deadline or case.created_at  # case_register sets it to the intake's moment
     round_ = ResultRound.objects.create(
         case=case,
         number=1,
         result=case.answer,
         how_given=HOW_GIVEN.get(case.channel, HowGiven.IN_PERSON),
         recorded_by=actor,
-        recorded_at=case.deadline,
-        deadline=case.deadline,
+        recorded_at=answered_at,
+        deadline=answered_at,
     )
     case.result_department_id = case.owner_department_id
     _save_case(case, "result_department")
