@@ -10,7 +10,7 @@ from cases.models import Case, Category
 class ArchiveRecord(models.Model):
     """A closed case filed for good (CLO-4): number GD-YYYY-<category>-NNNNN, filed by year,
     month and category. The database refuses to delete it, and to change it once its PDF is
-    stored (migration 0002)."""
+    stored (0001_squashed)."""
 
     case = models.OneToOneField(
         Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="archive_record"
@@ -35,7 +35,7 @@ class ArchiveRecord(models.Model):
     data_sha256 = models.CharField(_("record data SHA-256"), max_length=64, blank=True)
     pdf_rendered_at = models.DateTimeField(_("PDF rendered"), null=True, blank=True)
     # Set once, when a retention erasure re-rendered the stored PDF without personal data: the
-    # only change the database allows to a final record (migration 0007, archive.retention).
+    # only change the database allows to a final record (0001_squashed, archive.retention).
     redacted_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
 
     class Meta:
@@ -77,7 +77,7 @@ class ArchiveCounter(models.Model):
 
 class ArchiveTally(models.Model):
     """How many records are filed per year, month and category. Records are never deleted nor
-    refiled (migration 0002), so a count bumped in the transaction that files a record
+    refiled (0001_squashed), so a count bumped in the transaction that files a record
     (``services.tally_add``) stays equal to a GROUP BY over them; the archive page reads its
     totals from here instead of counting 700,000 records on every view."""
 

@@ -5,7 +5,7 @@ again without the visitor's name, phone and signature images, and each stored ZI
 it gets the new PDF in place of the old one. Both are recorded with their old and new SHA-256
 (``archive.redact_pdf``, ``archive.export_redact``); the old files are deleted once the erasure
 commits. The archive record changes only through the one redaction its trigger allows
-(migration 0007). Exports older than ``ARCHIVE_EXPORT_KEEP_DAYS`` are deleted outright.
+(0001_squashed). Exports older than ``ARCHIVE_EXPORT_KEEP_DAYS`` are deleted outright.
 """
 
 from __future__ import annotations

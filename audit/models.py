@@ -9,7 +9,7 @@ class AuditEvent(models.Model):
     """One append-only entry of the audit trail (AUD-1).
 
     Rows are chained: ``hash`` is SHA-256 over this row's canonical content and ``prev_hash``.
-    The database refuses UPDATE and DELETE (trigger in migration 0002); ``audit_verify`` walks
+    The database refuses UPDATE and DELETE (trigger in 0001_squashed); ``audit_verify`` walks
     the chain. ``before``/``after`` never hold raw personal data (services pass masked values).
     """
 
@@ -46,7 +46,7 @@ class AuditEvent(models.Model):
 class PersonalDataAccess(models.Model):
     """Who saw a visitor's name and phone in full, when, on which case and why (PRV-1).
 
-    A log, not business state: append-only like the audit trail (trigger in migration 0003),
+    A log, not business state: append-only like the audit trail (trigger in 0001_squashed),
     but not hash-chained, since every full view of a case page writes one row.
     """
 

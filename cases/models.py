@@ -153,9 +153,9 @@ class Case(models.Model):
         CLOSED = "closed", _("Closed")
         ARCHIVED = "archived", _("Archived")
 
-    number = models.CharField(_("case number"), max_length=20, unique=True)
+    number = models.CharField(_("case number"), max_length=20)
     query_code = models.CharField(_("query code"), max_length=8)
-    status_token = models.CharField(max_length=43, unique=True)
+    status_token = models.CharField(max_length=43)
     visitor = models.ForeignKey(
         Visitor, verbose_name=_("visitor"), on_delete=models.PROTECT, related_name="cases"
     )
@@ -299,8 +299,8 @@ class Case(models.Model):
             ),
             # The case list sorted by deadline over every case (center head, auditors).
             models.Index(fields=["deadline"], name="case_deadline_idx"),
-            # Text search on PostgreSQL also uses GIN bigram indexes (migration 0004), and the
-            # search by any part of a number a GIN index of its pieces (migration 0008).
+            # Text search on PostgreSQL also uses GIN bigram indexes (in 0001_squashed), and the
+            # search by any part of a number a GIN index of its pieces (the same migration).
             # The one search box (cases.search): a full phone by its keyed hash, the last four.
             models.Index(fields=["visitor_phone_hash"], name="case_phone_hash_idx"),
             models.Index(fields=["visitor_phone_last4"], name="case_phone_last4_idx"),
@@ -318,6 +318,10 @@ class Case(models.Model):
                 condition=Q(outcome="on_the_spot") | Q(deadline__isnull=False),
                 name="case_deadline_unless_on_the_spot",
             ),
+            # Unique constraints rather than unique=True: both are only ever looked up exactly,
+            # so they need no varchar_pattern_ops twin index (which unique=True would add).
+            models.UniqueConstraint(fields=["number"], name="case_number_unique"),
+            models.UniqueConstraint(fields=["status_token"], name="case_status_token_unique"),
         ]
 
     def __str__(self) -> str:

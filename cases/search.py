@@ -7,9 +7,9 @@ count stops after the cap:
 - a full phone: the keyed hash of the number as given (Case.visitor_phone_hash, PII_HASH_KEY);
   the number itself is never in the query, a URL or a log (cases.views.case_list);
 - four digits: the indexed last-four column;
-- a part of the case number: a GIN index of the number's pieces (migration 0008): each
+- a part of the case number: a GIN index of the number's pieces (frozen in 0001_squashed): each
   ``-``-separated piece of the term must be one of them, then ``icontains`` rechecks;
-- subject and name: GIN indexes of character bigrams (migrations 0004, 0008), rechecked by
+- subject and name: GIN indexes of character bigrams (the same migration), rechecked by
   ``icontains``;
 - an archive number: whatever the apps above register as ``extensions.SearchCondition``
   (archive).

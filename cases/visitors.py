@@ -27,7 +27,7 @@ from .personal import mask_name
 @contextmanager
 def archived_visitor_writes() -> Iterator[None]:
     """Let this transaction change the visitor columns of archived cases, and nothing else of
-    them (archive migration 0007 reads the setting). Transaction-local: it ends with the
+    them (the archive migration's trigger reads the setting). Transaction-local: it ends with the
     transaction even if the block raises."""
     if not connection.in_atomic_block:
         raise RuntimeError("archived_visitor_writes must run inside a transaction")

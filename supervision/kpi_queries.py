@@ -139,7 +139,7 @@ def case_late(as_of: dt.datetime, since: dt.datetime | None = None) -> Q:
 
     ``since``: the start of the period (no round or extension of its cases is older). The
     rounds and extensions are read once each as uncorrelated ``IN`` lists, from the indexes of
-    migration 0006, instead of three probes per case of the period."""
+    0001_squashed, instead of three probes per case of the period."""
     rounds = ResultRound.objects.all()
     extended = CaseEvent.objects.filter(kind="deadline_extended")
     if since is not None:
@@ -211,7 +211,7 @@ def _case_family(start, end, as_of, scope: KpiScope) -> list[Row]:
 def _handoff_family(low, high, scope: KpiScope, first_case: int | None) -> dict[Group, dict]:
     """``first_case`` is the smallest id of the period's cases (the case family's
     ``first_case``). It changes no figure, but case ids grow with registration, so it lets
-    PostgreSQL read only the period's stretch of the events index (migration 0002) and hash
+    PostgreSQL read only the period's stretch of the events index (0001_squashed) and hash
     those events, instead of hashing every case of the period to join them with all the
     referral and handoff events since the first year."""
     rows = CaseEvent.objects.filter(

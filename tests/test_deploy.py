@@ -326,8 +326,9 @@ def fresh_database_url():
 
 
 def test_a_fresh_database_migrates_forwards_back_and_forwards(fresh_database_url):
-    """Every migration applies to an empty database, archive triggers included, and the
-    performance migrations unapply cleanly and apply again."""
+    """Each app's one squashed migration applies to an empty database, its frozen SQL (search
+    functions, expression indexes, archive and audit triggers) included, and every app unapplies
+    to nothing and applies again."""
     env = {**os.environ, "DATABASE_URL": fresh_database_url}
     manage = [sys.executable, str(ROOT / "manage.py")]
 
@@ -336,9 +337,47 @@ def test_a_fresh_database_migrates_forwards_back_and_forwards(fresh_database_url
         assert done.returncode == 0, done.stderr[-2000:]
         return done.stdout
 
-    assert "Applying cases.0005_lean_indexes... OK" in migrate("--no-input")
-    assert "Unapplying cases.0005_lean_indexes... OK" in migrate("cases", "0004", "--no-input")
-    assert "Applying cases.0005_lean_indexes... OK" in migrate("--no-input")
+    applied = migrate("--no-input")
+    assert "Applying cases.0001_squashed... OK" in applied
+    assert "Applying archive.0001_squashed... OK" in applied
+    with psycopg.connect(fresh_database_url) as conn:
+        triggers = conn.execute(
+            "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'archive%' OR tgname LIKE 'audit%'"
+        ).fetchone()
+    assert triggers is not None and triggers[0] >= 10
+    undone = migrate("cases", "zero", "--no-input")  # and every app that depends on it
+    assert "Unapplying archive.0001_squashed... OK" in undone
+    assert "Unapplying cases.0001_squashed... OK" in undone
+    assert "Applying cases.0001_squashed... OK" in migrate("--no-input")
+
+
+def test_a_database_migrated_before_the_squash_needs_nothing_more(fresh_database_url):
+    """A database that recorded the first rounds' migrations counts as migrated: each squashed
+    migration replaces them (``replaces``), so ``migrate`` applies nothing."""
+    env = {**os.environ, "DATABASE_URL": fresh_database_url}
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    done = subprocess.run([*manage, "migrate", "--no-input"], env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    from django.db.migrations.loader import MigrationLoader
+
+    replaced = sorted(
+        key
+        for migration in MigrationLoader(None, ignore_no_migrations=True).disk_migrations.values()
+        for key in migration.replaces
+    )
+    assert ("cases", "0013_case_work_flags") in replaced
+    with psycopg.connect(fresh_database_url, autocommit=True) as conn:
+        conn.execute("DELETE FROM django_migrations WHERE name = '0001_squashed'")
+        with conn.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, now())",
+                replaced,
+            )
+    again = subprocess.run(
+        [*manage, "migrate", "--no-input"], env=env, capture_output=True, text=True
+    )
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "No migrations to apply." in again.stdout
 
 
 def test_postgres_runs_with_the_benchmarks_settings_sized_from_memory(compose):
