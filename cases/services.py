@@ -227,17 +227,7 @@ def case_register(
         deadline_version=1 if deadline else 0,
         answer=answer.strip(),
     )
-    # The first lines of the timeline in one INSERT (same time; the id keeps their order).
-    owner = {"owner": actor.display_name}
-    first = [CaseEvent(case=case, actor=actor, kind="registered", data=owner)]
-    if outcome != Outcome.ON_THE_SPOT:
-        data = {
-            "deadline": deadline.isoformat(),  # type: ignore[union-attr]  # _check_deadline: set
-            "reason": pending_reason,
-            "note": pending_note.strip(),
-        }
-        first.append(CaseEvent(case=case, actor=actor, kind="deadline_promised", data=data))
-    CaseEvent.objects.bulk_create(first)
+    _first_timeline(actor, case=case, pending_reason=pending_reason, pending_note=pending_note)
     audit_record(
         actor=actor,
         action="case.register",
@@ -251,21 +241,7 @@ def case_register(
             "pending_reason": pending_reason,
         },
     )
-    if outcome == Outcome.ON_THE_SPOT:
-        _answered_on_the_spot(actor, case=case)
-    if outcome == Outcome.REFERRAL and department is not None:  # None refused above
-        case.involved_departments.add(department)
-        event_add(
-            case=case,
-            actor=actor,
-            kind="referral_requested",
-            department=department.name,
-            department_id=department.pk,
-        )
-        case_transition(actor, case=case, to=Case.Status.REFERRED, record_event=False)
-    elif outcome == Outcome.HANDOFF:
-        event_add(case=case, actor=actor, kind="handoff_requested")
-        case_transition(actor, case=case, to=Case.Status.COORDINATING, record_event=False)
+    _route_at_intake(actor, case=case, department=department)
     if notify_visitor:
         visitor_messages.contact_register(case=case, email=visitor_email)
         visitor_messages.tell_receipt(case=case)
@@ -292,6 +268,40 @@ def _spot_confirmation(method: str, rating: int | None, note: str) -> dict[str, 
     if not note.strip():
         raise WrongState(gettext("Record how the visitor confirmed the answer."))
     return {"method": method, "rating": rating, "note": note.strip()}
+
+
+def _first_timeline(actor: User, *, case: Case, pending_reason: str, pending_note: str) -> None:
+    """The first lines of the timeline in one INSERT (same time; the id keeps their order)."""
+    first = [
+        CaseEvent(case=case, actor=actor, kind="registered", data={"owner": actor.display_name})
+    ]
+    if case.outcome != Outcome.ON_THE_SPOT and case.deadline is not None:  # checked at intake
+        data = {
+            "deadline": case.deadline.isoformat(),
+            "reason": pending_reason,
+            "note": pending_note.strip(),
+        }
+        first.append(CaseEvent(case=case, actor=actor, kind="deadline_promised", data=data))
+    CaseEvent.objects.bulk_create(first)
+
+
+def _route_at_intake(actor: User, *, case: Case, department: Department | None) -> None:
+    """Where the outcome chosen at intake sends the case: answered, referred or handed off."""
+    if case.outcome == Outcome.ON_THE_SPOT:
+        _answered_on_the_spot(actor, case=case)
+    elif case.outcome == Outcome.REFERRAL and department is not None:  # None refused above
+        case.involved_departments.add(department)
+        event_add(
+            case=case,
+            actor=actor,
+            kind="referral_requested",
+            department=department.name,
+            department_id=department.pk,
+        )
+        case_transition(actor, case=case, to=Case.Status.REFERRED, record_event=False)
+    elif case.outcome == Outcome.HANDOFF:
+        event_add(case=case, actor=actor, kind="handoff_requested")
+        case_transition(actor, case=case, to=Case.Status.COORDINATING, record_event=False)
 
 
 def _answered_on_the_spot(actor: User, *, case: Case) -> None:
