@@ -8,15 +8,14 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import BooleanField, Count, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from psycopg import sql
 
 from accounts import permissions
 from accounts.models import User
-from firstask.sql import db_table, render
+from firstask.sql import db_table, pk_in, pk_in_array, render
 
 from . import calendar, extensions
 from .models import ACTIVE_STATUSES, OPEN_STATUSES, Case
@@ -49,16 +48,12 @@ def id_in(ids: list[int]) -> Q:
     (psycopg adapts a list element by element in Python: 10 ms for 11,000 ids). Unlike a
     subquery, this condition joins the other conditions' indexes in a BitmapOr or BitmapAnd,
     so a capped count stops early whichever condition is the narrow one."""
-    return _id_in_array("{" + ",".join(str(int(pk)) for pk in ids) + "}")
+    return pk_in(Case, ids)
 
 
 def _id_in_array(array: str) -> Q:
     """``id = ANY(array)`` with a PostgreSQL array literal of ids ("{1,2,3}")."""
-    condition = sql.SQL("{table}.{pk} = ANY(%s::bigint[])").format(
-        table=db_table(Case), pk=sql.Identifier("id")
-    )
-    # Our own identifiers; the ids travel as a parameter.
-    return Q(RawSQL(render(condition), [array], output_field=BooleanField()))  # noqa: S611
+    return pk_in_array(Case, array)
 
 
 def involved_condition(department_id: int) -> Q:

@@ -25,6 +25,7 @@ from accounts.security import client_ip
 from audit.models import PersonalDataAccess
 from audit.services import personal_data_access_record
 from firstask.downloads import sandboxed
+from firstask.sql import pk_in
 from firstask.typing import AuthedRequest
 from firstask.viewkit import back_to, form_errors, post_action, refusals_on
 
@@ -125,7 +126,7 @@ class CappedPaginator(Paginator):
         ordering = list(query.order_by or (query.default_ordering and model._meta.ordering) or [])
         fields = [str(key).lstrip("-") for key in ordering]
         rows: list[tuple[Any, ...]] = list(
-            model._default_manager.filter(pk__in=self._matched).values_list(*fields, "pk")
+            model._default_manager.filter(pk_in(model, self._matched)).values_list(*fields, "pk")
         )
         rows.sort(key=lambda row: row[-1])
         for index in reversed(range(len(fields))):
