@@ -16,9 +16,8 @@ from rest_framework.views import APIView
 
 from accounts.models import Department, Post
 from cases import privacy, selectors, services
-from cases.filters import CaseFilter
+from cases.listing import PAGE_SIZES, CaseListQuery
 from cases.models import Case, Category
-from cases.views import PAGE_SIZES, CappedPaginator, _by_id_last  # the case list page's paging
 from closure import services as closure_services
 
 from . import serializers as s
@@ -76,20 +75,11 @@ class CaseListCreateView(ApiView):
         responses={200: s.CaseListSerializer, 400: FIELD_ERRORS, **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        user = request.user
-        params = request.query_params
-        case_filter = CaseFilter(params or None, queryset=selectors.visible_cases(user))
-        if case_filter.is_bound and not case_filter.is_valid():
-            return Response(case_filter.errors, status=status.HTTP_400_BAD_REQUEST)
-        walk = case_filter.walking(selectors.visible_cases(user, walk=True))
-        try:
-            per_page = int(params.get("per_page", 25))
-        except ValueError:
-            per_page = 25
-        per_page = per_page if per_page in PAGE_SIZES else 25
-        cases, walk = (_by_id_last(queryset) for queryset in (case_filter.qs, walk))
-        paginator = CappedPaginator(cases, per_page, walk=walk, rows=selectors.listed_cases())
-        page = paginator.get_page(params.get("page"))
+        listing = CaseListQuery(request.user, request.query_params)
+        if listing.errors:
+            return Response(listing.errors, status=status.HTTP_400_BAD_REQUEST)
+        page = listing.page(request.query_params.get("page"))
+        paginator = listing.paginator
         return Response(
             s.CaseListSerializer(
                 {

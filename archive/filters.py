@@ -64,10 +64,11 @@ class ArchiveFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        # extras=[]: the archive number is matched here, on the records themselves.
+        # extras=tuple (no conditions of other apps): the archive number is matched here, on
+        # the records themselves.
         # phones=False: this form is a GET, so a phone number typed here would sit in the URL;
         # the case list's search (a POST) finds cases by phone.
-        condition = case_text_condition(value, extras=[], phones=False)
+        condition = case_text_condition(value, extras=tuple, phones=False)
         cases = Case.objects.filter(condition).values("pk")
         return queryset.filter(Q(number__startswith=value.upper()) | Q(case__in=cases))
 

@@ -12,8 +12,8 @@ from django.http import Http404
 
 from accounts import permissions
 from accounts.models import User
+from cases.listing import CappedPaginator
 from cases.selectors import visible_cases
-from cases.views import CappedPaginator
 
 from .filters import ArchiveFilter
 from .models import ArchiveRecord, ArchiveTally, ExportJob

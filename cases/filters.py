@@ -1,18 +1,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
 
 from .inputs import validate_date_in_range
 from .models import ACTIVE_STATUSES, Case, Category
-from .search import case_text_condition, looked_up
+from .search import TextSearch
 from .selectors import involved_condition
 from .widgets import FastSelect
 
@@ -35,10 +37,61 @@ class OverdueSelect(forms.NullBooleanSelect):
         ]
 
 
+class SearchField(forms.CharField):
+    """The search box, cleaned into a TextSearch (nothing typed: None)."""
+
+    def clean(self, value: Any) -> TextSearch | None:
+        term = super().clean(value)
+        return TextSearch(term) if term else None
+
+
+class SearchFilter(django_filters.CharFilter):
+    """The cases the search box finds, counted through its indexes (cases.search)."""
+
+    field_class = SearchField
+
+    def filter(self, qs: QuerySet[Case], value: TextSearch | None) -> QuerySet[Case]:
+        return qs if value is None else qs.filter(value.condition)
+
+
+class DepartmentWork:
+    """A department chosen in the filter: the cases it owns, is referred or is assigned.
+
+    The OR form in both uses (count and page), the department's referred and handed-off cases
+    as a list of ids (selectors.involved_condition) that PostgreSQL can combine with the other
+    conditions' indexes: a subquery made it read every overdue case of the center to count a
+    small department's (475 ms on the bench). Looked up once, however many queries use it."""
+
+    def __init__(self, department: Department) -> None:
+        self.department = department
+
+    def __repr__(self) -> str:
+        return f"DepartmentWork({self.department.pk})"
+
+    @cached_property
+    def condition(self) -> Q:
+        return Q(owner_department=self.department) | involved_condition(self.department.pk)
+
+
+class DepartmentWorkField(django_filters.fields.ModelChoiceField):
+    def clean(self, value: Any) -> DepartmentWork | None:
+        department = super().clean(value)
+        return DepartmentWork(department) if department is not None else None
+
+
+class DepartmentWorkFilter(django_filters.ModelChoiceFilter):
+    field_class = DepartmentWorkField
+
+    def filter(self, qs: QuerySet[Case], value: DepartmentWork | None) -> QuerySet[Case]:
+        return qs if value is None else qs.filter(value.condition)
+
+
 class CaseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+    """The case list's filters: each declared once, with the condition it adds. How they are
+    counted, paged and walked is cases.listing.CaseListQuery's."""
+
+    q = SearchFilter(
         label=_("Search"),
-        method="filter_text",
         max_length=100,
         help_text=_("Phone or its last 4 digits, case or archive number (or part), name, subject"),
     )
@@ -48,11 +101,8 @@ class CaseFilter(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(
         label=_("Category"), queryset=Category.objects.all(), widget=FastSelect
     )
-    department = django_filters.ModelChoiceFilter(
-        label=_("Department"),
-        queryset=Department.objects.all(),
-        method="filter_department",
-        widget=FastSelect,
+    department = DepartmentWorkFilter(
+        label=_("Department"), queryset=Department.objects.all(), widget=FastSelect
     )
     owner = django_filters.ModelChoiceFilter(
         label=_("First responder"),
@@ -97,39 +147,6 @@ class CaseFilter(django_filters.FilterSet):
     class Meta:
         model = Case
         fields: list[str] = []
-
-    walk = False  # while True, filters take the form that suits walking a sort index
-
-    def walking(self, queryset: QuerySet[Case]) -> QuerySet[Case]:
-        """The same filters and order over ``queryset`` (visible_cases(walk=True)), from the
-        form already validated: no second lookup of the chosen department or owner."""
-        if not self.is_bound:
-            return queryset.all()
-        self.errors  # noqa: B018 - validates the form, as FilterSet.qs does
-        self.walk = True
-        try:
-            return self.filter_queryset(queryset.all())
-        finally:
-            self.walk = False
-
-    def filter_text(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
-        value = value.strip()
-        if not value:
-            return queryset
-        if getattr(self, "_extras", (None,))[0] != value:  # looked up once per request
-            self._extras = (value, looked_up(value))
-        return queryset.filter(case_text_condition(value, walk=self.walk, extras=self._extras[1]))
-
-    def filter_department(self, queryset, name, value):
-        if not value:
-            return queryset
-        # The OR form in both uses (count and page), the department's referred and handed-off
-        # cases as a list of ids (selectors.involved_condition) that PostgreSQL can combine
-        # with the other conditions' indexes: a subquery made it read every overdue case of the
-        # center to count a small department's (475 ms on the bench).
-        if getattr(self, "_involved", (None,))[0] != value.pk:  # looked up once per request
-            self._involved = (value.pk, involved_condition(value.pk))
-        return queryset.filter(Q(owner_department=value) | self._involved[1])
 
     def filter_created_from(self, queryset, name, value):
         return queryset.filter(created_at__gte=_local_midnight(value)) if value else queryset

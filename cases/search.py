@@ -21,12 +21,14 @@ The condition is ``(test OR test …) AND (index OR index …)``: rows are teste
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, F, Func, Q, TextField, Value
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
+from django.utils.functional import cached_property
 
 from . import extensions
 from .personal import normalize_phone, phone_key
@@ -116,14 +118,19 @@ def looked_up(term: str) -> list[Q]:
 
 
 def case_text_condition(
-    term: str, *, walk: bool = False, extras: list[Q] | None = None, phones: bool = True
+    term: str,
+    *,
+    walk: bool = False,
+    extras: Callable[[], Iterable[Q]] | None = None,
+    phones: bool = True,
 ) -> Q:
     """The cases the search box finds for ``term`` (already stripped, not empty).
 
-    ``walk``: the form for walking a sort index (see selectors.visible_cases): each row is
-    checked with ``icontains`` alone, without computing its bigrams. ``extras``: looked_up(term)
-    when the caller builds the condition more than once. ``phones=False``: no phone matching,
-    for a search form whose terms go into its URL (the archive browser's GET form)."""
+    ``walk``: the form for walking a sort index (see cases.listing): each row is checked with
+    ``icontains`` alone, without computing its bigrams. ``extras``: what gives the apps'
+    conditions when not looked_up(term), asked only if the term is not a full phone number.
+    ``phones=False``: no phone matching, for a search form whose terms go into its URL (the
+    archive browser's GET form)."""
     phone = _phone(term) if phones else None
     if phone is not None and len(term) > 4:
         # A full phone number is matched by its keyed hash alone: the number itself goes into
@@ -131,7 +138,7 @@ def case_text_condition(
         return phone
     arms: list[Arm] = [
         (extra, extra)
-        for extra in (phone, *(looked_up(term) if extras is None else extras))
+        for extra in (phone, *(looked_up(term) if extras is None else extras()))
         if extra is not None
     ]
     number = _number_part(term, walk=walk)
@@ -139,6 +146,33 @@ def case_text_condition(
         arms.append(number)
     arms += [_text("subject", term, walk=walk), _text("visitor_name", term, walk=walk)]
     return _any(test for test, _index in arms) & _any_indexed([index for _test, index in arms])
+
+
+class TextSearch:
+    """A term typed into the search box, in the two forms the case list needs (cases.listing):
+    ``condition`` counts its matches through the indexes, ``walking`` tests rows while a sort
+    index is walked. The apps above are asked about the term once, for both."""
+
+    def __init__(self, term: str) -> None:
+        self.term = term
+
+    def __repr__(self) -> str:
+        return f"TextSearch({self.term!r})"
+
+    @cached_property
+    def _extras(self) -> list[Q]:
+        return looked_up(self.term)
+
+    def _looked_up(self) -> list[Q]:
+        return self._extras
+
+    @cached_property
+    def condition(self) -> Q:
+        return case_text_condition(self.term, extras=self._looked_up)
+
+    @cached_property
+    def walking(self) -> Q:
+        return case_text_condition(self.term, walk=True, extras=self._looked_up)
 
 
 def _any(conditions) -> Q:

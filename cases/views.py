@@ -1,20 +1,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,7 +21,6 @@ from accounts.security import client_ip
 from audit.models import PersonalDataAccess
 from audit.services import personal_data_access_record
 from firstask.downloads import sandboxed
-from firstask.sql import pk_in
 from firstask.typing import AuthedRequest
 from firstask.viewkit import back_to, form_errors, post_action, refusals_on
 
@@ -40,8 +35,8 @@ from . import (
     visitor_messages,
     visitor_selectors,
 )
-from .filters import CaseFilter
 from .forms import ExtendDeadlineForm, IntakeForm, ReassignOwnerForm, StatusLookupForm
+from .listing import PAGE_SIZES, CaseListQuery
 from .models import Case
 from .notes_forms import LinkForm, NoteForm
 from .page import case_page_build
@@ -49,103 +44,9 @@ from .personal import looks_like_phone, normalize_phone
 from .privacy_forms import RevealForm, VisitorCorrectForm, VisitorExportForm
 from .search_tokens import search_token_read, search_token_store
 
-PAGE_SIZES = (25, 50, 100)
 # Session key: the case just registered, whose receipt is the clerk's next step (one use).
 RECEIPT_NEXT = "cases.receipt_next"
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
-
-
-class CappedPaginator(Paginator):
-    """Counts at most ``cap`` matching cases. An exact COUNT over a million cases reads them
-    all on every list page; past the cap the page says "more than 1,000" (40 pages of 25) and
-    the later pages are reached by narrowing the filters. OFFSET never goes past the cap
-    either. The count finds the cap's worth of cases whichever way they are spread, so its
-    cost is bounded by the cap rather than by the size of the set."""
-
-    object_list: QuerySet[Any]  # cases or archive records; never a list: pages are read by id
-
-    cap = 1_000
-
-    def __init__(self, object_list, per_page, *, walk=None, rows=None, **kwargs) -> None:
-        super().__init__(object_list, per_page, **kwargs)
-        # The same cases, filtered in the form that walks the sort index (visible_cases).
-        self.walk = walk
-        # Where the page's rows are read from, by id (default: the list's model and joins).
-        self.rows = rows
-
-    @cached_property
-    def _matched(self) -> list:
-        """The ids of up to cap + 1 matching cases, in no particular order: what the count
-        counts, and (below the cap) the set the page is sorted from."""
-        return list(self.object_list.order_by().values_list("pk", flat=True)[: self.cap + 1])
-
-    @cached_property
-    def _counted(self) -> int:
-        return len(self._matched)
-
-    @cached_property
-    def count(self) -> int:
-        return min(self._counted, self.cap)
-
-    @property
-    def capped(self) -> bool:
-        return self._counted > self.cap
-
-    def page(self, number):
-        """A deferred join: the page's ids first, by a narrow query that sorts only the sort
-        key and the id, then the rows of those ids with their related objects. Sorting whole
-        joined rows made PostgreSQL join the visitor, owner and category of every matching
-        case (21,000 for a front-desk clerk) before keeping 25."""
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        if self.capped:
-            # A large set: walking the sort index finds a page soonest.
-            source = self.walk if self.walk is not None else self.object_list
-            ids = list(source.values_list("pk", flat=True)[bottom:top])
-        else:
-            ids = self._sorted_matches()[bottom:top]
-        source = self.rows
-        if source is None:
-            manager = self.object_list.model._default_manager
-            source = manager.select_related(*_paths(self.object_list.query.select_related))
-        rows = {row.pk: row for row in source.filter(pk__in=ids)}
-        page = [rows[pk] for pk in ids if pk in rows]
-        return self._get_page(page, number, self)  # type: ignore[attr-defined]  # not in django-stubs
-
-    def _sorted_matches(self) -> list:
-        """At most ``cap`` cases, whose ids are known: their sort keys are read by id and sorted
-        here. Asked to sort them, PostgreSQL may walk the sort index instead, expecting to meet
-        them early; it read a million case numbers to find an owner's 25 whose numbers sort
-        last (6 s on the bench). Ordering as PostgreSQL does: NULLs last ascending, first
-        descending; the id breaks ties, as in the query."""
-        query = self.object_list.query
-        model = self.object_list.model
-        ordering = list(query.order_by or (query.default_ordering and model._meta.ordering) or [])
-        fields = [str(key).lstrip("-") for key in ordering]
-        rows: list[tuple[Any, ...]] = list(
-            model._default_manager.filter(pk_in(model, self._matched)).values_list(*fields, "pk")
-        )
-        rows.sort(key=lambda row: row[-1])
-        for index in reversed(range(len(fields))):
-
-            def key(row: tuple[Any, ...], i: int = index) -> tuple[bool, Any]:
-                return (row[i] is None, 0 if row[i] is None else row[i])
-
-            rows.sort(key=key, reverse=str(ordering[index]).startswith("-"))
-        return [row[-1] for row in rows]
-
-
-def _paths(tree, prefix: str = "") -> list[str]:
-    """select_related's tree ({"owner": {"department": {}}}) as lookups ("owner__department")."""
-    if not isinstance(tree, dict):
-        return []
-    paths = []
-    for name, below in tree.items():
-        paths += [prefix + name, *_paths(below, f"{prefix}{name}__")]
-    return paths
 
 
 @require_GET
@@ -312,36 +213,19 @@ def _case_list_page(request: AuthedRequest, params: QueryDict) -> HttpResponse:
         if term is None:
             messages.info(request, _("That search has expired; type it again."))
         data["q"] = term or ""
-    case_filter = CaseFilter(data or None, queryset=selectors.visible_cases(request.user))
-    walk = case_filter.walking(selectors.visible_cases(request.user, walk=True))
-    try:
-        per_page = int(params.get("per_page", 25))
-    except ValueError:
-        per_page = 25
-    per_page = per_page if per_page in PAGE_SIZES else 25
-    # The id breaks ties of the chosen order, so that every way of finding a page agrees.
-    cases, walk = (_by_id_last(queryset) for queryset in (case_filter.qs, walk))
-    page = CappedPaginator(cases, per_page, walk=walk, rows=selectors.listed_cases()).get_page(
-        params.get("page")
-    )
+    listing = CaseListQuery(request.user, data)
+    page = listing.page(params.get("page"))
     context = {
-        "filter": case_filter,
+        "filter": listing.filter,
         "page": page,
         "page_sizes": PAGE_SIZES,
-        "per_page": per_page,
+        "per_page": listing.per_page,
         # The links to other pages: the filters as in the URL (a phone stays a token).
         "query": shown.urlencode() + "&" if shown else "",
         "can_merge": permissions.can_manage_personal_data(request.user),
     }
     template = "cases/case_list.html#results" if request.htmx else "cases/case_list.html"
     return render(request, template, context)
-
-
-def _by_id_last(queryset):
-    query = queryset.query
-    ordering = list(query.order_by or (query.default_ordering and Case._meta.ordering) or [])
-    last = "-pk" if ordering and str(ordering[-1]).startswith("-") else "pk"
-    return queryset.order_by(*ordering, last)
 
 
 @require_GET

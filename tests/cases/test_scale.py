@@ -8,7 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.views import CappedPaginator
+from cases.listing import CappedPaginator
 from cases.widgets import FastSelect
 from tests.factories import UserFactory, aware
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.views import CappedPaginator
+from cases.listing import CappedPaginator
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,132 @@
+"""cases.listing.CaseListQuery: a filter declared once in CaseFilter applies to both forms the
+list is read in (the capped count and the index walk past the cap), and what a filter looks up
+is looked up once per request."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+
+from cases.filters import CaseFilter
+from cases.listing import PAGE_SIZES, CappedPaginator, CaseListQuery
+from tests.factories import CategoryFactory, aware
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def spread(make_case, front_desk, dept_member, department):
+    """Cases that each filter below tells apart: two categories, two owners, referred or not,
+    registered on three days, one of them overdue, one with a distinctive subject."""
+    other_category = CategoryFactory(code="CW", name="财务")
+    with time_machine.travel(aware(2026, 3, 2, 10), tick=False):
+        make_case(subject="退费申请", category=other_category, phone="13900001001")
+        make_case(actor=dept_member, phone="13900001002")
+    with time_machine.travel(aware(2026, 3, 9, 10), tick=False):
+        make_case(outcome="referral", department=department, phone="13900001003")
+        make_case(
+            actor=dept_member, phone="13900001004", subject="退费进度", category=other_category
+        )
+    with time_machine.travel(aware(2026, 3, 16, 10), tick=False):
+        make_case(actor=dept_member, phone="13900001005")
+        make_case(outcome="referral", department=department, phone="13900001006")
+    with time_machine.travel(aware(2026, 3, 19, 10), tick=False):
+        make_case(actor=dept_member, phone="13900001007")  # not overdue on the 20th
+    return other_category
+
+
+# One value per declared filter that keeps some of the spread's cases and drops others. A
+# filter added to CaseFilter must be added here (the first test says so), so that both forms
+# of the list are checked for it.
+def _values(department, category, dept_member):
+    return {
+        "q": "退费",
+        "status": "referred",
+        "category": str(category.pk),
+        "department": str(department.pk),
+        "owner": str(dept_member.pk),
+        "created_from": "2026-03-09",
+        "created_to": "2026-03-09",
+        "overdue": "true",
+        "ordering": "-deadline",
+    }
+
+
+def test_every_declared_filter_is_checked_here(department, category, dept_member):
+    assert set(CaseFilter.base_filters) == set(_values(department, category, dept_member))
+
+
+@pytest.mark.parametrize("role", ["center_head", "department_head", "dept_member"])
+@pytest.mark.parametrize(
+    "name", ["q", "status", "category", "department", "owner", "created_from", "overdue"]
+)
+def test_the_walk_finds_what_the_count_finds_for_each_filter(
+    spread, department, dept_member, request, role, name
+):
+    user = request.getfixturevalue(role)
+    values = _values(department, spread, dept_member)
+    params = QueryDict(mutable=True)
+    params[name] = values[name]
+    if name == "created_from":
+        params["created_to"] = values["created_to"]
+    params["ordering"] = values["ordering"]
+    with time_machine.travel(aware(2026, 3, 20, 10), tick=False):
+        listing = CaseListQuery(user, params)
+        counted = list(listing.paginator.object_list.values_list("number", flat=True))
+        walked = list(listing._walk().values_list("number", flat=True))
+        everything = list(
+            CaseListQuery(user, QueryDict()).paginator.object_list.values_list("number", flat=True)
+        )
+    assert walked == counted
+    assert counted  # the filter kept some of the visible cases
+    if role == "center_head":  # who sees them all: the filter dropped some
+        assert set(counted) < set(everything)
+
+
+def test_past_the_cap_a_page_is_the_walk_and_agrees_with_below_the_cap(
+    spread, center_head, monkeypatch
+):
+    params = QueryDict("ordering=-deadline&per_page=25")
+    below = [case.number for case in CaseListQuery(center_head, params).page(1)]
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    listing = CaseListQuery(center_head, params)
+    page = listing.page(1)
+    assert listing.paginator.capped
+    assert [case.number for case in page] == below[:2]
+
+
+def test_the_department_and_the_search_are_looked_up_once(
+    spread, department, center_head, monkeypatch
+):
+    """Count and walk share the filter's values: the department's cases (one query of the
+    involvement table) and the apps' search conditions (one query of the archive) are read once
+    although both forms of the list are built."""
+    monkeypatch.setattr(CappedPaginator, "cap", 1)  # past the cap: both forms are used
+    params = QueryDict(f"department={department.pk}&q=GD-2026")
+    with CaptureQueriesContext(connection) as captured:
+        listing = CaseListQuery(center_head, params)
+        list(listing.page(1))
+    sql = [query["sql"] for query in captured]
+    assert sum("string_agg" in statement for statement in sql) == 1
+    assert sum('FROM "archive_archiverecord"' in statement for statement in sql) == 1
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"), [(None, 25), ("50", 50), ("100", 100), ("7", 25), ("x", 25)]
+)
+def test_rows_per_page_are_one_of_the_offered_sizes(center_head, given, expected):
+    params = QueryDict(mutable=True)
+    if given is not None:
+        params["per_page"] = given
+    assert CaseListQuery(center_head, params).per_page == expected
+    assert expected in PAGE_SIZES
+
+
+def test_an_invalid_filter_is_reported_and_left_out(spread, center_head):
+    listing = CaseListQuery(center_head, QueryDict("created_from=not-a-date&status=referred"))
+    assert set(listing.errors) == {"created_from"}
+    statuses = {case.status for case in listing.page(1)}
+    assert statuses == {"referred"}
