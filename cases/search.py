@@ -84,6 +84,7 @@ def _text(column: str, term: str, *, walk: bool) -> Arm:
 
 
 _NUMBER_TERM = re.compile(r"[A-Za-z0-9-]{2,20}")
+_DIGITS = re.compile(r"[0-9-]*[0-9][0-9-]*")
 
 
 def _number_part(term: str, *, walk: bool) -> Arm | None:
@@ -158,6 +159,11 @@ class TextSearch:
 
     def __repr__(self) -> str:
         return f"TextSearch({self.term!r})"
+
+    @property
+    def digits(self) -> bool:
+        """Digits (and dashes) only: a piece of a case number or a phone's last four."""
+        return _DIGITS.fullmatch(self.term) is not None
 
     @cached_property
     def _extras(self) -> list[Q]:

@@ -2,8 +2,6 @@
 list is read in (the capped count and the index walk past the cap), and what a filter looks up
 is looked up once per request."""
 
-import datetime as dt
-
 import pytest
 import time_machine
 from django.db import connection
@@ -130,3 +128,35 @@ def test_an_invalid_filter_is_reported_and_left_out(spread, center_head):
     assert set(listing.errors) == {"created_from"}
     statuses = {case.status for case in listing.page(1)}
     assert statuses == {"referred"}
+
+
+@pytest.mark.parametrize(("term", "walks"), [("0001", False), ("0002", False), ("退费", True)])
+def test_past_the_cap_digits_are_sorted_here_and_words_walk(
+    spread, center_head, monkeypatch, term, walks
+):
+    """A search for digits matches few cases spread thinly over time: past the cap they are
+    read through the search indexes and sorted here (no walk), up to SEARCH_SORTS_UP_TO; a word
+    past the cap walks the sort index. Either way the page is the one below the cap."""
+    params = QueryDict(f"q={term}&ordering=-created")
+    below = [case.number for case in CaseListQuery(center_head, params).page(1)]
+    assert len(below) >= 2
+    monkeypatch.setattr(CappedPaginator, "cap", 1)
+    with CaptureQueriesContext(connection) as captured:
+        listing = CaseListQuery(center_head, params)
+        page = [case.number for case in listing.page(1)]
+    assert listing.paginator.capped
+    assert page == below[:1]
+    assert any("STRPOS" in query["sql"] for query in captured) == walks
+
+
+def test_digits_past_the_sort_limit_walk(spread, center_head, monkeypatch):
+    from cases import listing
+
+    params = QueryDict("q=0001&ordering=-created")
+    below = [case.number for case in CaseListQuery(center_head, params).page(1)]
+    monkeypatch.setattr(CappedPaginator, "cap", 1)
+    monkeypatch.setattr(listing, "SEARCH_SORTS_UP_TO", 2)
+    with CaptureQueriesContext(connection) as captured:
+        page = [case.number for case in CaseListQuery(center_head, params).page(1)]
+    assert page == below[:1]
+    assert any("STRPOS" in query["sql"] for query in captured)
