@@ -198,8 +198,10 @@ class Case(models.Model):
     # the department that received it (the owner's at intake), the one that held it when its
     # latest result was given (set by closure, cleared by a rework), and the one that held it
     # when its deadline lapsed (the overdue scan). NULL on cases from
-    # before these were kept: the KPIs read ``owner_department`` instead. No index: nothing
-    # looks cases up by them, and the case table is written on every step.
+    # before these were kept: the KPIs read ``owner_department`` instead. No index of their
+    # own: nothing looks cases up by them, and the case table is written on every step. The
+    # KPI report's covering index INCLUDEs them (supervision 0002), so that it reads the
+    # period's cases from that index alone.
     received_department = models.ForeignKey(
         Department,
         verbose_name=_("department that received it"),

@@ -83,7 +83,9 @@ def case_flagged(ids: list[int], now: dt.datetime) -> None:
     from .overdue import chunks
 
     # The department that let the deadline lapse answers for it (supervision.kpis, overdue),
-    # wherever the case goes after. The column has no index: a heap-only update.
+    # wherever the case goes after. The KPI report's covering index includes the column
+    # (supervision 0002), so this is not a heap-only update: a new entry in each index of
+    # cases_case, once per flagged case; the flag itself above stays heap-only.
     for chunk in chunks(ids):
         Case.objects.filter(pk__in=chunk).update(overdue_department_id=F("owner_department_id"))
     rows = _rows(ids)

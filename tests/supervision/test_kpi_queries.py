@@ -8,11 +8,13 @@ out of id order.
 
 import datetime as dt
 import random
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases import services as case_services
 from cases.models import ACTIVE_STATUSES, Case, CaseEvent
@@ -212,3 +214,25 @@ def test_the_report_has_its_own_work_mem_and_gives_it_back(db):
     with pytest.raises(RuntimeError), kpi_queries._reporting_memory():
         raise RuntimeError("report failed")
     assert work_mem() == before
+
+
+@pytest.mark.parametrize("family", ["received", "referrals", "breached"])
+def test_the_kpi_index_holds_every_case_column_the_case_scans_read(family):
+    """The case, handoff and accountability families read every case of the period; each is
+    an index-only scan of kpi_case_created_idx (supervision 0002) only while the index holds
+    every column of cases_case the query reads. A column added to a query but not to the index
+    turns that scan into a read of the whole table: slower, not wrong, so only this test sees
+    it."""
+    with CaptureQueriesContext(connection) as captured:
+        group_totals(start=PERIOD[0], end=PERIOD[1], as_of=AS_OF, scope=KpiScope())
+    (sql,) = [query["sql"] for query in captured if f'AS "{family}"' in query["sql"]]
+    read = set(re.findall(r'"cases_case"\."(\w+)"', sql))  # the scanned table, not a subquery's
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname FROM pg_index JOIN pg_attribute "
+            "ON attrelid = indrelid AND attnum = ANY(indkey) "
+            "WHERE indexrelid = 'kpi_case_created_idx'::regclass"
+        )
+        indexed = {name for (name,) in cursor.fetchall()}
+    assert "received_department_id" in read
+    assert read <= indexed, read - indexed
