@@ -41,41 +41,43 @@ def pytest_configure(config):
 
 @pytest.fixture
 def department(db):
-    return DepartmentFactory(code="JW", name="教务处")
+    return DepartmentFactory.create(code="JW", name="教务处")
 
 
 @pytest.fixture
 def other_department(db):
-    return DepartmentFactory(code="CW", name="财务室")
+    return DepartmentFactory.create(code="CW", name="财务室")
 
 
 @pytest.fixture
 def category(db):
-    return CategoryFactory(code="JX", name="教学与课程")
+    return CategoryFactory.create(code="JX", name="教学与课程")
 
 
 @pytest.fixture
 def front_desk(db, other_department):
-    return UserFactory(
+    return UserFactory.create(
         username="qiantai", name="陈晓燕", department=other_department, roles=["staff"]
     )
 
 
 @pytest.fixture
 def colleague(db, other_department):
-    return UserFactory(
+    return UserFactory.create(
         username="tongshi", name="李娜", department=other_department, roles=["staff"]
     )
 
 
 @pytest.fixture
 def dept_member(db, department):
-    return UserFactory(username="jiaowu1", name="王芳", department=department, roles=["staff"])
+    return UserFactory.create(
+        username="jiaowu1", name="王芳", department=department, roles=["staff"]
+    )
 
 
 @pytest.fixture
 def department_head(db, department):
-    user = UserFactory(
+    user = UserFactory.create(
         username="jiaowu", name="王建国", department=department, roles=["staff", "department_head"]
     )
     department.head = user
@@ -85,14 +87,14 @@ def department_head(db, department):
 
 @pytest.fixture
 def center_head(db):
-    return UserFactory(
+    return UserFactory.create(
         username="zhuren", name="刘志明", department=None, roles=["staff", "center_head"]
     )
 
 
 @pytest.fixture
 def auditor(db):
-    return UserFactory(username="shenji", name="杨审计", department=None, roles=["auditor"])
+    return UserFactory.create(username="shenji", name="杨审计", department=None, roles=["auditor"])
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from accounts.models import Department, User
 from cases.models import Category
 
 
-class DepartmentFactory(factory.django.DjangoModelFactory):
+class DepartmentFactory(factory.django.DjangoModelFactory[Department]):
     class Meta:
         model = Department
         django_get_or_create = ("code",)
@@ -24,7 +24,15 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
     location = "行政楼 201"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+def _set_roles(user: User, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+    if create:
+        # get_or_create: transactional tests flush the groups the data migration made.
+        names = extracted or ["staff"]
+        user.groups.set([Group.objects.get_or_create(name=name)[0] for name in names])
+        user.save()
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -37,16 +45,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     department = factory.SubFactory(DepartmentFactory)
     password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-1")
 
-    @factory.post_generation
-    def roles(self, create: bool, extracted: list[str] | None, **kwargs) -> None:
-        if create:
-            # get_or_create: transactional tests flush the groups the data migration made.
-            names = extracted or ["staff"]
-            self.groups.set([Group.objects.get_or_create(name=name)[0] for name in names])
-            self.save()
+    roles = factory.PostGeneration(_set_roles)
 
 
-class CategoryFactory(factory.django.DjangoModelFactory):
+class CategoryFactory(factory.django.DjangoModelFactory[Category]):
     class Meta:
         model = Category
         django_get_or_create = ("code",)
@@ -64,7 +66,7 @@ def case_kwargs(**overrides) -> dict:
         "phone": "13812341234",
         "visitor_type": "student",
         "channel": "in_person",
-        "category": overrides.pop("category", None) or CategoryFactory(),
+        "category": overrides.pop("category", None) or CategoryFactory.create(),
         "subject": "调课咨询",
         "question": "下周的课能否调到周四？",
         "outcome": "self",

@@ -39,15 +39,15 @@ from django.core.management import call_command
 call_command('migrate', interactive=False, verbosity=0)
 call_command('load_calendar', verbosity=0)
 from tests.factories import CategoryFactory, DepartmentFactory, UserFactory
-department = DepartmentFactory(code='JW', name='教务处')
-department.head = UserFactory(username='jiaowu', name='王建国', department=department,
+department = DepartmentFactory.create(code='JW', name='教务处')
+department.head = UserFactory.create(username='jiaowu', name='王建国', department=department,
                               roles=['staff', 'department_head'])
 department.save()
-own = DepartmentFactory(code='CW', name='财务室')
-UserFactory(username='qiantai', name='陈晓燕', department=own, roles=['staff'])
-head = UserFactory(username='zhuren', name='刘志明', department=None,
+own = DepartmentFactory.create(code='CW', name='财务室')
+UserFactory.create(username='qiantai', name='陈晓燕', department=own, roles=['staff'])
+head = UserFactory.create(username='zhuren', name='刘志明', department=None,
                    roles=['staff', 'center_head'])
-category = CategoryFactory(code='JX', name='教学与课程')
+category = CategoryFactory.create(code='JX', name='教学与课程')
 from api.services import api_token_create
 _, token = api_token_create(None, user=head, name='replica test', scopes=['cases:read'])
 print(json.dumps({'category': category.pk, 'department': department.pk, 'token': token}))

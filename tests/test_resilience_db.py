@@ -19,7 +19,7 @@ MIGRATE_AND_MAKE_USER = (
     "from django.core.management import call_command; "
     "call_command('migrate', interactive=False, verbosity=0); "
     "from tests.factories import UserFactory; "
-    f"UserFactory(username={USER!r}, name='陈晓燕', roles=['staff'])"
+    f"UserFactory.create(username={USER!r}, name='陈晓燕', roles=['staff'])"
 )
 
 

@@ -166,7 +166,9 @@ def test_export_zip_is_built_in_the_bucket_downloaded_and_expired(
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
     archived_case(make_case, subject="证书领取")
-    archived_case(make_case, subject="退费进度", category=CategoryFactory(code="CW", name="缴费"))
+    archived_case(
+        make_case, subject="退费进度", category=CategoryFactory.create(code="CW", name="缴费")
+    )
     client.force_login(auditor)
     client.post("/archive/export/", {})
     job = ExportJob.objects.get()

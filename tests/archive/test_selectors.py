@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def records(make_case):
-    other = CategoryFactory(code="CW", name="缴费退费")
+    other = CategoryFactory.create(code="CW", name="缴费退费")
     first = archived_case(make_case, subject="证书领取")[1]
     second = archived_case(make_case, subject="退费进度", category=other)[1]
     return first, second

@@ -32,7 +32,7 @@ def test_owner_archives_a_closed_case(make_case, front_desk, category):
 
 
 def test_numbers_run_per_year_and_category(make_case):
-    other = CategoryFactory(code="CW", name="缴费退费")
+    other = CategoryFactory.create(code="CW", name="缴费退费")
     first = archived_case(make_case)[1]
     second = archived_case(make_case, phone="13900001111")[1]
     third = archived_case(make_case, phone="13900002222", category=other)[1]

@@ -23,7 +23,7 @@ def tallied() -> dict:
 
 
 def test_filing_by_hand_counts_the_record(make_case):
-    other = CategoryFactory(code="CW", name="缴费退费")
+    other = CategoryFactory.create(code="CW", name="缴费退费")
     archived_case(make_case)
     archived_case(make_case)
     archived_case(make_case, category=other)

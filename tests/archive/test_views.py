@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def two_archives(make_case):
-    other = CategoryFactory(code="CW", name="缴费退费")
+    other = CategoryFactory.create(code="CW", name="缴费退费")
     first = archived_case(make_case, subject="证书领取")
     second = archived_case(make_case, subject="退费进度", phone="13911112222", category=other)
     return first, second

@@ -45,7 +45,7 @@ def test_category_starts_empty_for_a_clerk_with_no_history(client, front_desk, c
 
 
 def test_last_used_category_is_the_next_initial_category(client, front_desk, category):
-    other = CategoryFactory(code="CW", name="财务")
+    other = CategoryFactory.create(code="CW", name="财务")
     client.force_login(front_desk)
     client.post(reverse("cases:new"), intake_data(other))
 
@@ -55,7 +55,7 @@ def test_last_used_category_is_the_next_initial_category(client, front_desk, cat
 
 
 def test_remembered_category_is_per_staff_member(client, front_desk, category):
-    colleague = UserFactory(username="qiantai2", roles=["staff"])
+    colleague = UserFactory.create(username="qiantai2", roles=["staff"])
     client.force_login(front_desk)
     client.post(reverse("cases:new"), intake_data(category))
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def spread(make_case, front_desk, dept_member, department):
     """Cases that each filter below tells apart: two categories, two owners, referred or not,
     registered on three days, one of them overdue, one with a distinctive subject."""
-    other_category = CategoryFactory(code="CW", name="财务")
+    other_category = CategoryFactory.create(code="CW", name="财务")
     with time_machine.travel(aware(2026, 3, 2, 10), tick=False):
         make_case(subject="退费申请", category=other_category, phone="13900001001")
         make_case(actor=dept_member, phone="13900001002")

@@ -33,6 +33,6 @@ def test_the_head_referring_to_their_own_department_is_not_notified(
 def test_other_outcomes_notify_nobody(make_case, department_head):
     make_case()
     make_case(outcome="handoff")
-    UserFactory(username="x1", roles=["center_head"])
+    UserFactory.create(username="x1", roles=["center_head"])
 
     assert not Notification.objects.exists()

@@ -159,7 +159,7 @@ def test_fast_select_marks_the_choice_and_escapes_labels(db):
 
 
 def test_owner_filter_lists_every_active_staff_member(client, front_desk):
-    UserFactory(username="late", name="新同事", roles=["staff"])
+    UserFactory.create(username="late", name="新同事", roles=["staff"])
     client.force_login(front_desk)
     body = client.get("/cases/").content.decode()
     assert "新同事" in body
@@ -243,7 +243,7 @@ def test_fast_select_keeps_model_options_for_a_minute_and_marks_the_choice(
     client.force_login(center_head)
     body = client.get("/cases/", {"owner": front_desk.pk}).content.decode()
     assert f'<option value="{front_desk.pk}" selected>' in body
-    newcomer = UserFactory(username="xinren", name="新人甲")
+    newcomer = UserFactory.create(username="xinren", name="新人甲")
     body = client.get("/cases/").content.decode()
     assert f'<option value="{front_desk.pk}">' in body
     assert "新人甲" not in body  # the kept list

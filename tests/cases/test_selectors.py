@@ -30,7 +30,7 @@ def test_department_members_see_cases_referred_to_them(make_case, department, de
 
 
 def test_department_head_sees_cases_of_department_staff(make_case, department, department_head):
-    member = UserFactory(username="jw2", department=department, roles=["staff"])
+    member = UserFactory.create(username="jw2", department=department, roles=["staff"])
     own_staff_case = make_case(actor=member)
     make_case()
 
@@ -47,7 +47,7 @@ def test_center_head_and_auditor_see_everything(make_case, center_head, auditor,
 
 def test_user_without_role_sees_nothing(make_case):
     make_case()
-    nobody = UserFactory(username="norole", roles=["none"])
+    nobody = UserFactory.create(username="norole", roles=["none"])
     assert selectors.visible_cases(nobody).count() == 0
 
 

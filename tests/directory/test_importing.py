@@ -173,7 +173,7 @@ def test_a_tampered_dry_run_is_refused(directory, manager):
 
 def test_a_dry_run_of_another_user_is_refused(directory, manager, client):
     page = dry_run(manager, "categories", csv_file("code,name\nNEW,新类别\n", "c.csv"))
-    other = UserFactory(username="admin2", roles=["admin"])
+    other = UserFactory.create(username="admin2", roles=["admin"])
     client.force_login(other)
     confirm(client, page)
     assert not Category.objects.filter(code="NEW").exists()
@@ -258,7 +258,7 @@ def test_nobody_changes_their_own_roles_by_import(directory, manager, center_hea
 
 
 def test_an_administrator_may_grant_the_admin_role(directory, client):
-    client.force_login(UserFactory(username="sysadmin", roles=["admin"]))
+    client.force_login(UserFactory.create(username="sysadmin", roles=["admin"]))
     page = dry_run(client, "staff", csv_file("username,roles\njiaowu1,staff admin\n"))
     confirm(client, page)
     roles = set(User.objects.get(username="jiaowu1").groups.values_list("name", flat=True))
@@ -267,7 +267,7 @@ def test_an_administrator_may_grant_the_admin_role(directory, client):
 
 def test_planning_reads_a_constant_number_of_queries(directory, django_assert_max_num_queries):
     for n in range(40):
-        UserFactory(username=f"bulk{n}", department=Department.objects.get(code="JW"))
+        UserFactory.create(username=f"bulk{n}", department=Department.objects.get(code="JW"))
     rows = importing.dataset_read(content=importing.export_bytes(kind="staff", fmt="csv"),
                                   filename="staff.csv")  # fmt: skip
     assert len(rows) > 40

@@ -221,8 +221,8 @@ def test_a_local_account_is_not_taken_over_by_the_directory(ldap_on, client, fro
 
 
 def test_local_sign_in_goes_on_when_the_directory_is_down(settings, client, department):
-    DepartmentFactory(code="CW")
-    admin = UserFactory(username="breakglass", roles=["admin"])
+    DepartmentFactory.create(code="CW")
+    admin = UserFactory.create(username="breakglass", roles=["admin"])
     settings.LDAP_SERVER_URI = f"ldap://127.0.0.1:{free_port()}/"
     settings.LDAP_USER_SEARCH_BASE = f"ou=people,{SUFFIX}"
     settings.LDAP_ROLE_GROUPS = {STAFF_GROUP: "staff"}

@@ -64,9 +64,9 @@ def test_handoff_meeting_answers_dispute_ruling_result(
     settings.MEDIA_ROOT = tmp_path  # the visitor's signature is stored
     settings.ARCHIVE_QUIET_HOURS = 0  # archive at once after the closing commit
     base = live_server.url
-    logistics = DepartmentFactory(code="HQ", name="后勤保障部")
-    fixer = UserFactory(username="houqin1", name="孙丽", department=logistics)
-    logistics_head = UserFactory(
+    logistics = DepartmentFactory.create(code="HQ", name="后勤保障部")
+    fixer = UserFactory.create(username="houqin1", name="孙丽", department=logistics)
+    logistics_head = UserFactory.create(
         username="houqin", name="孙主任", department=logistics, roles=["staff", "department_head"]
     )
     logistics.head = logistics_head

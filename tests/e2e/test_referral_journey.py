@@ -45,8 +45,8 @@ def test_refer_return_refer_elsewhere_answer_accept(
     page, live_server, make_case, front_desk, dept_member, department
 ):
     base = live_server.url
-    logistics = DepartmentFactory(code="HQ", name="后勤保障部", location="后勤楼 101")
-    fixer = UserFactory(username="houqin1", name="孙丽", department=logistics)
+    logistics = DepartmentFactory.create(code="HQ", name="后勤保障部", location="后勤楼 101")
+    fixer = UserFactory.create(username="houqin1", name="孙丽", department=logistics)
     case = make_case()
 
     login(page, base, front_desk.username)

@@ -26,17 +26,17 @@ def _media_and_fast_passwords(settings, tmp_path):
 
 @pytest.fixture
 def third_department(db):
-    return DepartmentFactory(code="HQ", name="后勤保障部", location="后勤楼 101")
+    return DepartmentFactory.create(code="HQ", name="后勤保障部", location="后勤楼 101")
 
 
 @pytest.fixture
 def third_member(db, third_department):
-    return UserFactory(username="houqin1", name="孙丽", department=third_department)
+    return UserFactory.create(username="houqin1", name="孙丽", department=third_department)
 
 
 @pytest.fixture
 def third_head(db, third_department):
-    user = UserFactory(
+    user = UserFactory.create(
         username="houqin",
         name="孙主任",
         department=third_department,
@@ -49,8 +49,8 @@ def third_head(db, third_department):
 
 @pytest.fixture
 def outsider(db):
-    other = DepartmentFactory(code="XX", name="信息中心")
-    return UserFactory(username="xinxi1", name="周强", department=other)
+    other = DepartmentFactory.create(code="XX", name="信息中心")
+    return UserFactory.create(username="xinxi1", name="周强", department=other)
 
 
 @pytest.fixture

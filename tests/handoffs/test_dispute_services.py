@@ -37,7 +37,7 @@ def test_member_without_head_role_cannot_raise(returned, third_member):
 def test_head_of_an_uninvolved_department_cannot_raise(returned, outsider):
     from tests.factories import UserFactory
 
-    head = UserFactory(
+    head = UserFactory.create(
         username="xxhead", department=outsider.department, roles=["staff", "department_head"]
     )
     with pytest.raises(NotAllowed):
@@ -112,7 +112,7 @@ def test_ruling_that_settles_the_last_assignment_completes_the_form(
 def test_ruling_changes_lead_adds_a_department_and_moves_a_deadline(
     returned, lead, front_desk, center_head
 ):
-    added = DepartmentFactory(code="ZS", name="招生办")
+    added = DepartmentFactory.create(code="ZS", name="招生办")
     dispute = services.dispute_raise(
         front_desk, handoff=returned.handoff, assignment=returned, positions="x"
     )

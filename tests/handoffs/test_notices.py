@@ -47,8 +47,8 @@ def test_referral_from_the_case_page_tells_the_department_head(
 def test_referral_to_a_department_without_head_tells_its_members(
     open_case, front_desk, department, dept_member
 ):
-    other = UserFactory(username="jiaowu2", department=department, roles=["staff"])
-    UserFactory(username="jiaowu3", department=department, roles=["staff"], is_active=False)
+    other = UserFactory.create(username="jiaowu2", department=department, roles=["staff"])
+    UserFactory.create(username="jiaowu3", department=department, roles=["staff"], is_active=False)
 
     referral = services.referral_create(front_desk, case=open_case, department=department, note="")
 
@@ -93,7 +93,9 @@ def test_each_answer_to_a_referral_tells_the_owner(referral, dept_member, front_
 def test_submitted_handoff_tells_every_center_head(
     handoff_case, front_desk, center_head, department, third_department
 ):
-    second_head = UserFactory(username="fuzhuren", department=None, roles=["staff", "center_head"])
+    second_head = UserFactory.create(
+        username="fuzhuren", department=None, roles=["staff", "center_head"]
+    )
 
     handoff = submit_handoff(handoff_case, front_desk, [department, third_department])
 
@@ -155,7 +157,7 @@ def test_ruled_dispute_tells_the_owner_and_the_heads_concerned(
 def test_a_department_withdrawn_or_added_by_a_ruling_is_told(
     lead, assisting, front_desk, center_head, department_head, third_head, other_department
 ):
-    other_head = UserFactory(
+    other_head = UserFactory.create(
         username="caiwu", department=other_department, roles=["staff", "department_head"]
     )
     other_department.head = other_head

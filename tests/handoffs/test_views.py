@@ -170,7 +170,7 @@ def test_printable_form_mirrors_the_paper(client, front_desk, meeting):
 def test_printable_form_masks_the_visitor_for_an_uninvolved_head(client, meeting, make_case):
     from tests.factories import UserFactory
 
-    auditor_like = UserFactory(username="zhuren2", department=None, roles=["auditor"])
+    auditor_like = UserFactory.create(username="zhuren2", department=None, roles=["auditor"])
     client.force_login(auditor_like)
     body = client.get(
         reverse("handoffs:handoff_print", args=[meeting.handoff.number])
@@ -319,7 +319,7 @@ def test_handoff_form_page_for_a_colleague_is_404_and_for_a_viewer_403(
     url = reverse("handoffs:handoff_new", args=[handoff_case.number])
     client.force_login(colleague)
     assert client.get(url).status_code == 404
-    head = UserFactory(
+    head = UserFactory.create(
         username="cwhead", department=other_department, roles=["staff", "department_head"]
     )
     client.force_login(head)

@@ -126,7 +126,7 @@ def test_finding_by_another_auditor_is_refused(public_complaint, center_head, au
     services.complaint_investigate(center_head, complaint=public_complaint)
     from tests.factories import UserFactory
 
-    other = UserFactory(username="shenji2", department=None, roles=["auditor"])
+    other = UserFactory.create(username="shenji2", department=None, roles=["auditor"])
     assert auditor  # the fixture's auditor is not the investigator either
     with pytest.raises(NotAllowed):
         services.complaint_record_finding(

@@ -426,7 +426,7 @@ def test_kpi_page_reads_its_staff_rows_in_a_fixed_number_of_queries(
     from tests.factories import UserFactory
 
     for _number in range(12):
-        make_case(actor=UserFactory(department=other_department, roles=["staff"]))
+        make_case(actor=UserFactory.create(department=other_department, roles=["staff"]))
     client.force_login(center_head)
     client.get(reverse("supervision:kpi_overview"))  # the figures are now cached
     with django_assert_max_num_queries(12):
