@@ -29,6 +29,7 @@ def test_making_a_token_is_audited(front_desk):
     row, _token = api_token_create(None, user=front_desk, name="hotline", scopes=["cases:read"])
     event = AuditEvent.objects.get(action="api.token_create")
     assert event.object_id == row.prefix
+    assert event.after is not None
     assert event.after["scopes"] == ["cases:read"]
 
 

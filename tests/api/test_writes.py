@@ -39,6 +39,7 @@ def test_an_api_write_is_audited_twice_in_one_request(hotline, category, front_d
     register = AuditEvent.objects.get(action="case.register", object_id=number)
     call = AuditEvent.objects.get(action="api.call", object_id=number)
     assert call.actor == register.actor == front_desk
+    assert call.after is not None
     assert call.after["channel"] == "api" and call.after["action"] == "case.register"
     assert call.after["token"] == front_desk.api_tokens.get().prefix
     assert call.request_id and call.request_id == register.request_id
@@ -150,7 +151,8 @@ def test_recording_a_result_moves_the_case_to_awaiting_confirmation(hotline, mak
     conforms(response, url, "POST")
     assert response.json()["case_status"] == "awaiting_confirmation"
     assert AuditEvent.objects.filter(action="closure.result_record").exists()
-    assert AuditEvent.objects.get(action="api.call").after["action"] == "closure.result_record"
+    call = AuditEvent.objects.get(action="api.call")
+    assert call.after is not None and call.after["action"] == "closure.result_record"
 
 
 def test_a_stale_version_is_409(hotline, make_case, conforms):

@@ -96,12 +96,14 @@ def test_the_audit_trail_holds_old_and_new_checksums(
     redacted = ArchiveRecord.objects.get(pk=record.pk)
     event = AuditEvent.objects.get(action="archive.redact_pdf", object_id=record.number)
     assert event.before == {"pdf_sha256": record.pdf_sha256, "data_sha256": record.data_sha256}
+    assert event.after is not None
     assert event.after["pdf_sha256"] == redacted.pdf_sha256 != record.pdf_sha256
     assert event.after["data_sha256"] == redacted.data_sha256 != record.data_sha256
     assert redacted.redacted_at is not None
     rewritten = ExportJob.objects.get(pk=job.pk)
     export_event = AuditEvent.objects.get(action="archive.export_redact", object_id=str(job.pk))
     assert export_event.before == {"sha256": job.sha256}
+    assert export_event.after is not None
     assert export_event.after["sha256"] == rewritten.sha256 != job.sha256
     assert list(audit_chain_breaks()) == []
 

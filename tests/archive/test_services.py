@@ -129,6 +129,7 @@ def test_render_pdf_stores_it_with_its_checksums(make_case):
     assert len(record.data_sha256) == 64 and record.pdf_rendered_at
     assert record.pdf.name == f"archive/{record.year}/{record.month:02d}/{record.number}.pdf"
     audit = AuditEvent.objects.get(action="archive.render_pdf")
+    assert audit.after is not None
     assert audit.after["pdf_sha256"] == record.pdf_sha256
 
 

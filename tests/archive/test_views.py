@@ -128,6 +128,7 @@ def test_export_zip_has_every_pdf_and_a_matching_manifest(client, auditor, two_a
             assert row["category"] == record.category.code
             assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["closed_date"])
     audit = AuditEvent.objects.get(action="archive.export_download")
+    assert audit.after is not None
     assert audit.actor == auditor and audit.after["sha256"] == job.sha256
     assert AuditEvent.objects.filter(action="archive.export_request").count() == 1
 

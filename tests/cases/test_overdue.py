@@ -56,6 +56,7 @@ def test_flagging_writes_the_timeline_and_one_audit_event(front_desk, center_hea
     assert describe(event.kind, event.data)
     audit = AuditEvent.objects.get(action="case.flag_overdue")
     assert audit.actor_label == "system"
+    assert audit.after is not None
     assert audit.after["count"] == 3
     assert sorted(number for number, _ in audit.after["cases"]) == sorted(c.number for c in cases)
 

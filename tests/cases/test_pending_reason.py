@@ -29,6 +29,7 @@ def test_the_reason_is_kept_on_the_timeline_and_in_the_audit(front_desk, categor
     event = case.events.get(kind="deadline_promised")
     assert (event.data["reason"], event.data["note"]) == ("documents", "需带学籍证明")
     audit = AuditEvent.objects.get(action="case.register", object_id=case.number)
+    assert audit.after is not None
     assert audit.after["pending_reason"] == "documents"
     from cases.events import describe
 

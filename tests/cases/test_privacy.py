@@ -82,6 +82,7 @@ def test_auditor_reveals_with_a_reason(client, case, auditor):
     event = AuditEvent.objects.get(action="pii.reveal")
     assert event.actor == auditor
     assert event.object_id == str(case.visitor_id)
+    assert event.after is not None
     assert event.after["reason"] == "投诉核查"
 
 
@@ -127,6 +128,7 @@ def test_center_head_exports_the_visitors_data(client, case, make_case, center_h
     assert [c["number"] for c in data["cases"]] == [case.number, second.number]
     assert data["cases"][0]["timeline"]
     event = AuditEvent.objects.get(action="pii.export")
+    assert event.after is not None
     assert event.actor == center_head and event.after["reason"] == "本人书面申请"
 
 

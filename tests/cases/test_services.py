@@ -38,8 +38,10 @@ def test_register_audit_keeps_no_raw_personal_data(make_case):
     case = make_case(phone="138 1234 5678", visitor_name="张小明")
     event = AuditEvent.objects.get(object_id=case.number, action="case.register")
 
+    assert event.after is not None
     assert "13812345678" not in str(event.after)
     assert "张小明" not in str(event.after)
+
     assert event.after["visitor_phone"] == "138****5678"
 
 
@@ -227,6 +229,7 @@ def test_center_head_reassigns_owner_with_reason(make_case, center_head, colleag
     assert case.events.filter(kind="owner_reassigned").exists()
     assert audit_actions(case)[-1] == "case.reassign_owner"
     event = AuditEvent.objects.filter(action="case.reassign_owner").get()
+    assert event.before is not None and event.after is not None
     assert event.before["owner"] != event.after["owner"]
 
 
@@ -247,6 +250,7 @@ def test_reassignment_moves_the_case_to_the_new_owners_department(
     assert (line.data["old_department"], line.data["new_department"]) == ("财务室", "教务处")
     assert line.actor == center_head
     audit = AuditEvent.objects.get(action="case.reassign_owner")
+    assert audit.before is not None and audit.after is not None
     assert audit.before["department"] == received_by.pk
     assert audit.after["department"] == dept_member.department_id
 

@@ -104,6 +104,7 @@ def test_rename_corrects_the_person_not_the_cases(make_case, front_desk):
     case.refresh_from_db()
     assert case.visitor.name == "王小明" and case.visitor_name == "王小民"
     event = AuditEvent.objects.get(action="visitor.rename")
+    assert event.before is not None and event.after is not None
     assert event.before["name"] == "王**" and event.after["reason"] == "输入错误"
 
 
@@ -129,6 +130,7 @@ def test_merge_moves_the_cases_and_is_audited(center_head, twins):
     assert second.visitor_name == "王晓明"  # what was said stays
     assert Visitor.objects.get(pk=merge.source_id).merged_into_id == first.visitor_id
     event = AuditEvent.objects.get(action="visitor.merge")
+    assert event.before is not None and event.after is not None
     assert event.after["cases_moved"] == 1 and event.before["source"] == merge.source_id
 
 

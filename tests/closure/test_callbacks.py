@@ -17,6 +17,7 @@ def test_owner_logs_a_callback_on_a_closed_case(open_case, front_desk):
     assert Callback.objects.get() == callback
     assert open_case.events.filter(kind="callback_logged").count() == 1
     audit = AuditEvent.objects.get(action="closure.callback")
+    assert audit.after is not None
     assert audit.actor == front_desk and audit.after["rating"] == 5
 
 

@@ -1,5 +1,6 @@
 import datetime as dt
 import hashlib
+from typing import Any
 
 import pytest
 import time_machine
@@ -18,6 +19,12 @@ pytestmark = pytest.mark.django_db
 
 def last_audit(action: str) -> AuditEvent:
     return AuditEvent.objects.filter(action=action).latest("id")
+
+
+def last_after(action: str) -> dict[str, Any]:
+    after = last_audit(action).after
+    assert after is not None
+    return after
 
 
 # --- recording the result (CLO-1) ---
@@ -114,6 +121,7 @@ def test_satisfied_signature_closes_the_case(awaiting, front_desk):
     assert round_.signature.name.startswith("signatures/")
     assert case.events.filter(kind="visitor_confirmed").count() == 1
     audit = last_audit("closure.visitor_confirm")
+    assert audit.after is not None
     assert audit.after["rating"] == 4
     assert audit.after["signature_sha256"] == round_.signature_sha256
 
@@ -208,7 +216,7 @@ def test_low_rating_sends_the_case_back_for_rework(awaiting, front_desk, work_ca
     assert round_.state == ResultRound.State.REWORK
     event = case.events.get(kind="rework_requested")
     assert event.text == "调课时间仍然冲突"
-    assert last_audit("closure.rework").after["rating"] == 2
+    assert last_after("closure.rework")["rating"] == 2
 
 
 def test_not_solved_is_rework_even_with_a_good_rating(awaiting):
@@ -252,7 +260,7 @@ def test_other_confirmation_waits_for_the_center_head(awaiting):
     assert round_.state == ResultRound.State.AWAITING_APPROVAL
     assert Case.objects.get(pk=awaiting.case_id).status == Case.Status.AWAITING_CONFIRMATION
     assert awaiting.case.events.filter(kind="confirmation_other").exists()
-    assert last_audit("closure.confirmation_other").after["other_method"] == "phone_call"
+    assert last_after("closure.confirmation_other")["other_method"] == "phone_call"
 
 
 def test_other_confirmation_needs_details(awaiting):
@@ -311,7 +319,7 @@ def test_center_head_rejects_the_confirmation(awaiting, center_head):
     assert round_.state == ResultRound.State.PENDING
     assert round_.confirmation_kind == ""
     assert awaiting.case.events.filter(kind="confirmation_rejected").exists()
-    assert last_audit("closure.confirmation_reject").after["reason"] == "请当面取得签字"
+    assert last_after("closure.confirmation_reject")["reason"] == "请当面取得签字"
 
 
 def test_result_for_a_case_awaiting_confirmation_without_a_round(open_case, front_desk):

@@ -32,6 +32,7 @@ def test_the_answer_is_round_one_given_at_the_deadline(make_case, front_desk):
     assert round_.state == ResultRound.State.PENDING
     assert round_.recorded_by == front_desk
     audit = AuditEvent.objects.get(action="closure.result_record")
+    assert audit.after is not None
     assert audit.after["on_the_spot"] is True and audit.object_id == f"{case.number}#1"
 
 

@@ -166,6 +166,7 @@ def test_a_directory_user_signs_in_and_gets_an_account(ldap_on, client):
     assert roles(user) == {"staff"}
     assert not user.has_usable_password()
     event = AuditEvent.objects.get(action="user.sso_create", object_id="zhangsan")
+    assert event.after is not None
     assert event.after["source"] == "ldap" and event.after["roles"] == ["staff"]
     assert client.get("/").status_code == 200
 
@@ -207,6 +208,7 @@ def test_a_group_taken_away_in_the_directory_is_a_role_taken_away(ldap_on, clien
         ldap_tool("ldapmodify", ldap_on, add_back)
     assert roles(user) == {"staff"}
     event = AuditEvent.objects.filter(action="user.sso_sync", object_id="lisi").latest("id")
+    assert event.before is not None and event.after is not None
     assert event.before["roles"] == ["auditor", "department_head", "staff"]
     assert event.after["roles"] == ["staff"]
 

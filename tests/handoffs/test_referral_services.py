@@ -251,6 +251,7 @@ def test_center_head_reviews_for_an_absent_owner_logged_as_such(referral, dept_m
     event = referral.case.events.get(kind="referral_answer_accepted")
     assert event.data["on_behalf"] is True
     audit = AuditEvent.objects.filter(action="referral.accept_answer").get()
+    assert audit.after is not None
     assert audit.after["on_behalf_of_owner"] is True
 
 

@@ -13,8 +13,8 @@ from tests.supervision.factories import archived_case
 pytestmark = pytest.mark.django_db
 
 
-def last_action(object_type):
-    return AuditEvent.objects.filter(object_type=object_type).order_by("-id").first().action
+def last_action(object_type: str) -> str:
+    return AuditEvent.objects.filter(object_type=object_type).latest("id").action
 
 
 # --- work meetings ---
@@ -166,6 +166,7 @@ def test_penalty_rests_on_a_verified_complaint(
     assert list(record.cases.all()) == [case]
     assert not record.is_reward
     event = AuditEvent.objects.filter(object_type="reward_penalty").get()
+    assert event.after is not None
     assert event.action == "assessment.record" and event.after["complaints"] == [
         concluded_complaint.pk
     ]

@@ -76,6 +76,7 @@ def test_standard_is_saved_with_its_version_and_audited(center_head):
     assert (standard.version, standard.effective_from) == (1, dt.date(2026, 10, 1))
     assert actions("scoring_standard", standard.pk) == ["scoring_standard.create"]
     event = AuditEvent.objects.get(object_type="scoring_standard")
+    assert event.after is not None
     assert event.after["lines"] == LINES
 
 

@@ -55,6 +55,7 @@ def penalty(actor, staff, kind, severity="minor", on=DAY, **extra):
 def test_verified_finding_names_the_breach_and_severity(concluded_complaint):
     assert (concluded_complaint.violation, concluded_complaint.severity) == ("shirking", "serious")
     event = AuditEvent.objects.filter(action="complaint.finding").get()
+    assert event.after is not None
     assert (event.after["violation"], event.after["severity"]) == ("shirking", "serious")
 
 
@@ -103,6 +104,7 @@ def test_penalty_keeps_breach_and_severity_in_the_audit(center_head, front_desk)
     record = penalty(center_head, front_desk, "criticism")
     assert (record.violation, record.severity, record.reward_ground) == ("shirking", "minor", "")
     event = AuditEvent.objects.get(object_type="reward_penalty")
+    assert event.after is not None
     assert (event.after["violation"], event.after["severity"]) == ("shirking", "minor")
 
 
@@ -124,7 +126,8 @@ def test_reward_keeps_its_ground(center_head, front_desk):
         violation="delay",  # ignored: a reward names no breach
     )
     assert (record.reward_ground, record.violation) == ("complex", "")
-    assert AuditEvent.objects.get(object_type="reward_penalty").after["reward_ground"] == "complex"
+    event = AuditEvent.objects.get(object_type="reward_penalty")
+    assert event.after is not None and event.after["reward_ground"] == "complex"
 
 
 def test_ladder_starts_with_criticism_and_education(center_head, front_desk):
@@ -183,8 +186,8 @@ def test_referral_returned_as_shirking_counts_against_the_owner(
         ground="owner_should",
     )
     assert first_responsibility(front_desk) == 50.0
-    event = AuditEvent.objects.filter(action="referral.return").order_by("id").last()
-    assert event.after["ground"] == "owner_should"
+    event = AuditEvent.objects.filter(action="referral.return").latest("id")
+    assert event.after is not None and event.after["ground"] == "owner_should"
 
 
 def test_a_dispute_the_owner_lost_counts_against_the_owner(
