@@ -67,7 +67,9 @@ class Gunicorn:
 
 
 def csrf_token(response: requests.Response) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)
+    assert found, response.text[-2000:]
+    return found.group(1)
 
 
 def post_form(session: requests.Session, url: str, data: dict, **kwargs) -> requests.Response:

@@ -199,6 +199,7 @@ def test_multinode_runs_two_web_nodes_behind_the_load_balancer(multinode):
     assert conf_file == ROOT / "deploy" / "nginx-multinode.conf"
     conf = conf_file.read_text()
     upstream = re.search(r"upstream (\w+) \{(.*?)\}", conf, re.S)
+    assert upstream
     servers = re.findall(r"^\s*server ([\w.-]+):(\d+)", upstream.group(2), re.M)
     assert sorted(servers) == [("web", "8000"), ("web2", "8000")]
     assert f"proxy_pass http://{upstream.group(1)};" in conf
@@ -206,6 +207,7 @@ def test_multinode_runs_two_web_nodes_behind_the_load_balancer(multinode):
     assert [p["target"] for p in lb["ports"]] == [80] and re.search(r"listen 80;", conf)
     # An attachment of HANDOFF_ATTACHMENT_MAX_BYTES must pass the balancer.
     limit = re.search(r"client_max_body_size (\d+)m;", conf)
+    assert limit
     assert int(limit.group(1)) * 1024 * 1024 > 10485760
 
 

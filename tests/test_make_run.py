@@ -168,8 +168,9 @@ class Visitor:
 
     def sign_in(self, username: str) -> None:
         _status, page = self.get("/accounts/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        form = {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD}
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert found, page[-2000:]
+        form = {"csrfmiddlewaretoken": found.group(1), "username": username, "password": PASSWORD}
         request = urllib.request.Request(  # our own loopback server
             self.base + "/accounts/login/",
             data=urllib.parse.urlencode(form).encode(),

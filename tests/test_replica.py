@@ -209,7 +209,9 @@ def _register(web: Gunicorn, session: requests.Session, clusters: Clusters) -> s
     }
     response = post_form(session, f"{web.url}/cases/new/", intake)
     assert response.status_code == 302, response.text[-2000:]
-    return re.search(r"SW-\d{8}-\d+", response.headers["Location"]).group(0)
+    number = re.search(r"SW-\d{8}-\d+", response.headers["Location"])
+    assert number, response.headers["Location"]
+    return number.group(0)
 
 
 def _get(session: requests.Session, url: str) -> requests.Response:

@@ -129,7 +129,8 @@ def test_intake_document_goes_to_the_bucket_and_downloads_sandboxed(
     client.force_login(front_desk)
     client.post(reverse("cases:new"), intake_data(category, document=upload("证件.pdf", PDF_BYTES)))
     stored = CaseAttachment.objects.get()
-    assert stored.file.name.startswith("cases/") and bucket.names() == [stored.file.name]
+    assert stored.file.name and stored.file.name.startswith("cases/")
+    assert bucket.names() == [stored.file.name]
 
     response = client.get(reverse("cases:attachment", args=[stored.case.number, stored.pk]))
     assert response.status_code == 200
@@ -149,7 +150,7 @@ def test_answer_attachment_goes_to_the_bucket_and_only_those_who_may_see_it_down
     answer = handoff_services.referral_answer(
         dept_member, referral=referral, text="已安排补课", upload=upload("安排.jpg", JPEG_BYTES)
     )
-    assert answer.attachment.name.startswith("handoffs/")
+    assert answer.attachment.name and answer.attachment.name.startswith("handoffs/")
     assert bucket.read(answer.attachment.name) == JPEG_BYTES
 
     url = reverse("handoffs:attachment", args=[answer.pk])
@@ -175,7 +176,7 @@ def test_export_zip_is_built_in_the_bucket_downloaded_and_expired(
     exports.export_build(job_id=job.pk)  # what the Celery task does
     job.refresh_from_db()
     key = job.file.name
-    assert job.state == "done" and key in bucket.names()
+    assert job.state == "done" and key and key in bucket.names()
 
     response = client.get(f"/archive/export/{job.pk}/download/")
     assert response.status_code == 200

@@ -40,6 +40,7 @@ def pdf_fonts(body: bytes) -> set[str]:
 def rendered(make_case):
     case, record = archived_case(make_case, rework=True, subject="证书领取时间咨询")
     record = archive_render_pdf(record=record)
+    assert record.pdf.name
     return case, record, default_storage.open(record.pdf.name, "rb").read()
 
 
@@ -173,6 +174,7 @@ def test_a_signature_removed_by_retention_is_noted_not_a_500(client, auditor, ma
 
     _case, record = archived_case(make_case, subject="证书领取时间咨询")
     for round_ in ResultRound.objects.filter(case_id=record.case_id).exclude(signature=""):
+        assert round_.signature.name  # the query left out rounds without one
         default_storage.delete(round_.signature.name)
     client.force_login(auditor)
     response = client.get(f"/archive/{record.number}.pdf")

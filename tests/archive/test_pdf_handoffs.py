@@ -42,6 +42,7 @@ def test_pdf_prints_the_referral(referred_and_archived, department, settings, tm
     settings.MEDIA_ROOT = tmp_path / "media"
     _case, record = referred_and_archived
     record = archive_render_pdf(record=record)
+    assert record.pdf.name
     text = pdf_text(default_storage.open(record.pdf.name, "rb").read()).replace("\n", "")
 
     assert department.name in text

@@ -116,6 +116,7 @@ def test_the_export_manifest_and_checksum_match_the_new_files(
         call_command("retention_sweep")
     job = ExportJob.objects.get(pk=job.pk)
     redacted = ArchiveRecord.objects.get(pk=record.pk)
+    assert job.file.name
     body = default_storage.open(job.file.name, "rb").read()
     import hashlib
 
@@ -135,6 +136,7 @@ def test_the_data_checksum_states_what_it_covers(old_archive, django_capture_on_
     assert data["visitor"]["name"] == data["visitor"]["phone"] == ""
     assert data["visitor"]["erased_at"] == data["erasure"]["erased_at"]
     assert data_checksum(data) == redacted.data_sha256 == render_record_pdf(redacted)[1]
+    assert redacted.pdf.name
     text, _images = pdf_facts(default_storage.open(redacted.pdf.name, "rb").read())
     assert redacted.data_sha256 in text.replace("\n", "")
 

@@ -123,6 +123,7 @@ def test_quiet_period_keeps_the_case_closed_until_the_sweep(
 def test_render_pdf_stores_it_with_its_checksums(make_case):
     _case, record = archived_case(make_case)
     record = services.archive_render_pdf(record=record)
+    assert record.pdf.name
     body = default_storage.open(record.pdf.name, "rb").read()
     assert body.startswith(b"%PDF")
     assert hashlib.sha256(body).hexdigest() == record.pdf_sha256

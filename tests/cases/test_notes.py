@@ -116,6 +116,7 @@ def test_the_pdf_marks_the_note_internal(make_case, front_desk, work_calendar):
     record = archive_render_pdf(record=record)
     from django.core.files.storage import default_storage
 
+    assert record.pdf.name
     text = pdf_text(default_storage.open(record.pdf.name, "rb").read())
     assert "内部核对完毕" in text
     assert "[内部]" in text

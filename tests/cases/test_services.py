@@ -41,7 +41,6 @@ def test_register_audit_keeps_no_raw_personal_data(make_case):
     assert event.after is not None
     assert "13812345678" not in str(event.after)
     assert "张小明" not in str(event.after)
-
     assert event.after["visitor_phone"] == "138****5678"
 
 

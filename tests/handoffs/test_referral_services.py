@@ -149,7 +149,7 @@ def test_member_answers_with_an_attachment(referral, dept_member):
     assert fresh(referral).status == Referral.Status.ANSWERED
     assert answer.attachment_type == "image/jpeg"
     assert answer.attachment_name == "安排.jpg"
-    assert answer.attachment.name.endswith(".jpg")
+    assert answer.attachment.name and answer.attachment.name.endswith(".jpg")
     assert "安排" not in answer.attachment.name
     assert kinds(referral.case)[-1] == "referral_answered"
     assert audit_actions("referral", referral.pk)[-1] == "referral.answer"

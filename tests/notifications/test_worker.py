@@ -123,8 +123,9 @@ def test_worker_killed_mid_scan_flags_and_delivers_everything_once_after_restart
     assert AuditEvent.objects.filter(action="case.flag_overdue").count() == 1
     # The scan the first worker died in was handed to the second one and ran to the end.
     log = celery_worker_factory.log.read_text(errors="replace")
-    killed = re.search(r"Task cases\.flag_overdue\[([0-9a-f-]+)\] received", log).group(1)
-    assert f"Task cases.flag_overdue[{killed}] succeeded" in log
+    killed = re.search(r"Task cases\.flag_overdue\[([0-9a-f-]+)\] received", log)
+    assert killed, log[-2000:]
+    assert f"Task cases.flag_overdue[{killed.group(1)}] succeeded" in log
 
 
 def _intake(client, category, department) -> tuple[int, float]:
