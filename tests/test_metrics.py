@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import logging.handlers
 import os
 import subprocess
 import sys
@@ -159,16 +160,14 @@ def test_a_malformed_request_id_is_replaced(client):
 def test_json_log_lines_carry_the_request_id(client):
     from firstask.logjson import JsonFormatter
 
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append
+    handler = logging.handlers.BufferingHandler(capacity=1000)  # keeps what it is given
     logger = logging.getLogger("django.request")
     logger.addHandler(handler)
     try:
         client.get("/no-such-page/", HTTP_X_REQUEST_ID="trace-1")
     finally:
         logger.removeHandler(handler)
-    line = json.loads(JsonFormatter().format(records[-1]))
+    line = json.loads(JsonFormatter().format(handler.buffer[-1]))
     assert line["request_id"] == "trace-1"
     assert line["status"] == 404 and line["level"] == "WARNING"
 

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def pgembed():
     spec = importlib.util.spec_from_file_location("pgembed", ROOT / "bin" / "pgembed.py")
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -56,6 +56,7 @@ print(json.dumps({'category': category.pk, 'department': department.pk, 'token':
 
 def _pgembed():
     spec = importlib.util.spec_from_file_location("pgembed", ROOT / "bin" / "pgembed.py")
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -47,7 +47,9 @@ def _marked(middleware: ReplicaMiddleware, request) -> bool:
 
     def view(request):
         middleware.process_view(request, view, (), {})
-        seen["marked"] = db_router._request.get().may_use_replica
+        state = db_router._request.get()
+        assert state is not None  # the middleware set it for this request
+        seen["marked"] = state.may_use_replica
         return HttpResponse()
 
     ReplicaMiddleware(view)(request)
@@ -169,6 +171,7 @@ def test_a_replica_failing_mid_request_serves_the_page_again_from_the_primary(re
 
     def case_list(request):
         state = db_router._request.get()
+        assert state is not None  # the middleware set it for this request
         tries.append(state.may_use_replica)
         if state.may_use_replica:
             state.used_replica = True  # as the router does when it sends a read there

@@ -175,11 +175,11 @@ def test_no_input_gives_a_server_error(name, users, case, settings):
 
         cache.clear()  # throttles would otherwise answer 429 before the form is read
         client = clients[role]
-        headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+        headers = {"HX-Request": "true"} if htmx else {}
         if method == "GET":
-            response = client.get(url, data, **headers)
+            response = client.get(url, data, headers=headers)
         else:
-            response = client.post(url, data, **headers)
+            response = client.post(url, data, headers=headers)
         assert response.status_code < 500, (method, url, role, data)
         if name == "accounts:logout" and users[role].is_authenticated:
             client.force_login(users[role])

@@ -266,7 +266,8 @@ def test_phone_numbers_are_redacted_from_logs(text, expected):
 
 
 def test_the_log_filter_is_installed_and_rewrites_records():
-    assert "redact_pii" in django_settings.LOGGING["handlers"]["console"]["filters"]
+    handlers = django_settings.LOGGING["handlers"]
+    assert isinstance(handlers, dict) and "redact_pii" in handlers["console"]["filters"]
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "phone %s", ("13812345678",), None)
     RedactPersonalData().filter(record)
     assert record.getMessage() == "phone 138****5678"

@@ -65,7 +65,7 @@ def test_verify_names_a_row_altered_with_the_trigger_disabled():
 
 def test_verify_catches_a_removed_row():
     _append(3)
-    first = AuditEvent.objects.order_by("id").first()
+    first = AuditEvent.objects.earliest("id")
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_append_only")
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [first.id])

@@ -91,7 +91,9 @@ def test_the_task_writes_a_checkpoint():
 def test_the_token_is_signed_with_a_key_outside_the_database(settings):
     _append(1)
     settings.AUDIT_CHECKPOINT_KEY = "kept-in-the-vault"
-    token = audit_checkpoint_write().as_checkpoint().token
+    written = audit_checkpoint_write()
+    assert written is not None
+    token = written.as_checkpoint().token
     settings.AUDIT_CHECKPOINT_KEY = "another-key"
     assert not checkpoint_signature_valid(checkpoint_parse(token))
     assert "signature does not verify" in _verify("--checkpoint", token)

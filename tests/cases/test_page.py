@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import cast
 
 import pytest
 from django.conf import settings
 from django.test import RequestFactory
+from django_htmx.middleware import HtmxDetails
 
+from accounts.models import User
 from cases import extensions, selectors
 from cases.extensions import CaseParts, CaseSections, IntakeStep, Section
 from cases.models import Case
-from cases.page import case_page_build
+from cases.page import CasePage, case_page_build
+from firstask.typing import AuthedRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +35,12 @@ def test_no_template_of_the_cases_app_names_an_app_above_it():
     assert found == []
 
 
-def _page(user, case: Case):
-    request = RequestFactory().get(case.get_absolute_url())
+def _page(user: User, case: Case) -> CasePage:
+    # What the middleware stack hands a view behind LoginRequiredMiddleware (firstask.typing).
+    request = cast(AuthedRequest, RequestFactory().get(case.get_absolute_url()))
     request.user = user
+    request.htmx = HtmxDetails(request)
+    request.request_id = "test-case-page"
     return case_page_build(request=request, case=case, show_personal=True)
 
 

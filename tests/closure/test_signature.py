@@ -9,7 +9,7 @@ from closure.signature import MAX_BYTES, signature_png_from_data_url
 from tests.closure.factories import data_url, signature_png
 
 
-def refused_code(value: str) -> str:
+def refused_code(value: str) -> str | None:
     with pytest.raises(ValidationError) as refused:
         signature_png_from_data_url(value)
     return refused.value.code

@@ -103,6 +103,7 @@ def test_round_trip_with_changes(directory, manager):
     done = confirm(manager, page)
     assert done.status_code == 302
     member = User.objects.get(username="jiaowu1")
+    assert member.department is not None
     assert (member.name, member.department.code) == ("王芳芳", "CW")
     assert set(member.groups.values_list("name", flat=True)) == {"staff", "department_head"}
     assert not User.objects.get(username="xinren").has_usable_password()
@@ -143,7 +144,8 @@ def test_row_errors_are_in_chinese_and_only_good_rows_are_written(directory, man
     assert "部门代码 XX 不存在" in html
     assert not User.objects.filter(username="good1").exists()
     confirm(manager, page)
-    assert User.objects.get(username="good1").department.code == "JW"
+    good = User.objects.get(username="good1")
+    assert good.department and good.department.code == "JW"
     assert not User.objects.filter(username__in=["nodept", "norole", "flag", "mail"]).exists()
     event = AuditEvent.objects.get(action="directory.import")
     assert event.after is not None

@@ -107,6 +107,7 @@ def slapd():
             os.chown(path, account.pw_uid, account.pw_gid)
         command += ["-u", "openldap", "-g", "openldap"]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert server.stderr is not None
     try:
         for _ in range(100):
             try:
@@ -162,7 +163,7 @@ def test_a_directory_user_signs_in_and_gets_an_account(ldap_on, client):
         "zhangsan@example.org",
         "E-zhangsan",
     )
-    assert user.department.code == "JW"
+    assert user.department and user.department.code == "JW"
     assert roles(user) == {"staff"}
     assert not user.has_usable_password()
     event = AuditEvent.objects.get(action="user.sso_create", object_id="zhangsan")
@@ -175,7 +176,7 @@ def test_group_membership_maps_to_roles_and_the_attribute_to_the_department(ldap
     sign_in(client, "lisi", "ls-ldap-pass")
     user = User.objects.get(username="lisi")
     assert roles(user) == {"staff", "department_head"}
-    assert user.department.code == "CW"
+    assert user.department and user.department.code == "CW"
 
 
 def test_a_wrong_password_is_refused(ldap_on, client):

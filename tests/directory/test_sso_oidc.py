@@ -186,6 +186,7 @@ def test_a_provider_user_signs_in_with_mapped_roles_and_department(oidc_on, clie
     assert done.status_code == 302 and done["Location"] == "/"
     user = User.objects.get(username="zhaoliu")
     assert set(user.groups.values_list("name", flat=True)) == {"staff", "department_head"}
+    assert user.department is not None
     assert (user.name, user.department.code) == ("赵六", "JW")
     assert not user.has_usable_password()
     event = AuditEvent.objects.get(action="user.sso_create", object_id="zhaoliu")
@@ -200,7 +201,7 @@ def test_claims_change_the_account_at_the_next_sign_in(oidc_on, client):
     sign_in_through(client, oidc_on, claims(groups=["firstask-staff"], department="CW"))
     user = User.objects.get(username="zhaoliu")
     assert set(user.groups.values_list("name", flat=True)) == {"staff"}
-    assert user.department.code == "CW"
+    assert user.department and user.department.code == "CW"
 
 
 def test_a_user_with_no_mapped_group_is_sent_back_to_the_login_page(oidc_on, client):

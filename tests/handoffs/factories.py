@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -76,7 +77,7 @@ def plan(department, role="assisting", task="核实并答复", deadline=None):
 
 def record_meeting(handoff, center_head, lead, assisting=(), attendees=None, **overrides):
     plans = [plan(lead, role=Assignment.Role.LEAD)] + [plan(d) for d in assisting]
-    data = {
+    data: dict[str, Any] = {
         "held_at": timezone.now(),
         "place": "第一会议室",
         "attendees": attendees or [center_head],

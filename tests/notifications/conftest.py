@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -184,26 +185,32 @@ class Worker:
                 self.kill()
 
 
-@pytest.fixture
-def celery_worker_factory(tmp_path):
-    workers: list[Worker] = []
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
+class WorkerFactory:
+    """Starts workers that share one mail directory and one log; call it with a broker URL."""
 
-    def make(broker_url: str) -> Worker:
+    def __init__(self, tmp_path: Path) -> None:
+        self.tmp_path = tmp_path
+        self.mail_dir = tmp_path / "mail"
+        self.mail_dir.mkdir()
+        self.log = tmp_path / "worker.log"
+        self.workers: list[Worker] = []
+
+    def __call__(self, broker_url: str) -> Worker:
         worker = Worker(
             broker_url=broker_url,
-            mail_dir=mail_dir,
-            schedule=tmp_path / f"beat-{len(workers)}",
-            log=tmp_path / "worker.log",
+            mail_dir=self.mail_dir,
+            schedule=self.tmp_path / f"beat-{len(self.workers)}",
+            log=self.log,
         )
-        workers.append(worker)
+        self.workers.append(worker)
         return worker
 
-    make.mail_dir = mail_dir
-    make.log = tmp_path / "worker.log"
+
+@pytest.fixture
+def celery_worker_factory(tmp_path: Path) -> Iterator[WorkerFactory]:
+    make = WorkerFactory(tmp_path)
     yield make
-    for worker in workers:
+    for worker in make.workers:
         worker.stop()
 
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,7 +17,7 @@ State = Notification.State
 
 
 def notice(*recipients, **overrides) -> Notice:
-    data = {
+    data: dict[str, Any] = {
         "recipient_ids": tuple(user.pk for user in recipients),
         "kind": "test",
         "object_type": "case",

@@ -92,7 +92,7 @@ def test_an_unreachable_robot_is_retried(settings, free_port, front_desk):
 
     row = Notification.objects.get()
     assert row.webhook_state == State.PENDING
-    assert row.next_attempt_at > timezone.now()
+    assert row.next_attempt_at is not None and row.next_attempt_at > timezone.now()
 
 
 def test_dingtalk_signature_is_added_with_a_secret(settings, robot, front_desk):

@@ -112,5 +112,6 @@ def test_answering_department_gets_the_results_and_ratings(moved, dept_member):
 def test_the_center_counts_each_case_once(moved):
     report = kpis.kpi_report(start=NOV[0], end=NOV[1], scope=KpiScope(), as_of=AS_OF)
     center = report.center
+    assert center is not None
     assert (center.value("received"), center.value("closed_on_time")) == (2, 1)
     assert (center.value("overdue"), center.totals.rated) == (1, 2)

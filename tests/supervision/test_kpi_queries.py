@@ -52,12 +52,17 @@ def recount(start, end, scope: KpiScope):
         active, spot = case.status in ACTIVE_STATUSES, case.outcome == "on_the_spot"
         late = deadline is not None and (
             (active and deadline < AS_OF)
-            or (not spot and not case.result_rounds.exists() and closed and closed > deadline)
+            or (
+                not spot
+                and not case.result_rounds.exists()
+                and closed is not None
+                and closed > deadline
+            )
         )
         received_by = case.received_department_id or case.owner_department_id
         answered_by = case.result_department_id or case.owner_department_id
         late_by = case.overdue_department_id or answered_by
-        parts = [
+        parts: list[tuple[int | None, dict[str, int], bool]] = [
             (received_by, {"received": 1, "on_the_spot": spot}, True),
             (late_by, {"overdue": late}, False),
             (

@@ -12,6 +12,7 @@ from cases import calendar, overdue
 from cases import services as case_services
 from cases.models import Case, CaseEvent
 from closure import services as closure
+from closure.models import ResultRound
 from supervision import kpis
 from supervision.kpi_queries import case_late, case_on_time
 from supervision.kpis import KpiScope
@@ -45,7 +46,9 @@ def confirm_by_phone(owner, round_, rating=5, reasons=""):
 def cases(make_case, front_desk, center_head):
     """What happens to each case, played in time order with the overdue scan running every
     evening as beat runs it."""
-    owner, made, rounds = front_desk, {}, {}
+    owner = front_desk
+    made: dict[str, Case] = {}
+    rounds: dict[str, ResultRound] = {}
 
     def new(name, **fields):
         return lambda: made.__setitem__(name, register_now(make_case, **fields))
@@ -148,6 +151,7 @@ def test_the_kpi_row_counts_the_same_cases(cases, front_desk):
 
 def test_a_late_approval_is_not_counted_against_the_owner(cases):
     case = Case.objects.get(pk=cases["late_approval"].pk)
+    assert case.closed_at is not None and case.deadline is not None
     assert case.closed_at > case.deadline  # closed after the deadline …
     assert Case.objects.filter(case_on_time(AS_OF), pk=case.pk).exists()  # … yet on time
     assert case.pk not in flagged_by_the_scan()
