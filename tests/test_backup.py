@@ -94,7 +94,9 @@ def test_backup_restores_into_a_fresh_database_and_media_directory(
     call_command("backup", str(tmp_path / "out"))
     (archive,) = (tmp_path / "out").glob("firstask-*.tar")
     with tarfile.open(archive) as tar:
-        manifest = json.load(tar.extractfile("manifest.json"))
+        manifest_file = tar.extractfile("manifest.json")
+        assert manifest_file is not None
+        manifest = json.load(manifest_file)
     media = [name for name in manifest["files"] if name.startswith("media/")]
     assert any(name.endswith(".pdf") for name in media)
     assert any("signature" in name or name.endswith(".png") for name in media)
@@ -141,7 +143,9 @@ def test_restore_refuses_a_backup_whose_file_was_altered(
     altered = tmp_path / "altered.tar"
     with tarfile.open(archive) as source, tarfile.open(altered, "w") as target:
         for member in source.getmembers():
-            body = source.extractfile(member).read()
+            extracted = source.extractfile(member)
+            assert extracted is not None  # the backup holds regular files only
+            body = extracted.read()
             if member.name.endswith(".pdf"):
                 body = body.replace(b"%%EOF", b"%%EOX")
             member.size = len(body)

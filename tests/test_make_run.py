@@ -239,7 +239,7 @@ def crawl(visitor: Visitor, username: str, port: int, entry: list[str]) -> tuple
     URL names opened (with the keyword arguments met in their paths) and the failures."""
     reached: dict[str, list[dict]] = {}
     failures = []
-    queue, seen, per_name = list(entry), set(entry), Counter()
+    queue, seen, per_name = list(entry), set(entry), Counter[str]()
     while queue and sum(per_name.values()) < PER_ROLE:
         path = queue.pop(0)
         try:

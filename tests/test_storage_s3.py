@@ -225,7 +225,9 @@ def test_backup_of_a_bucket_restores_into_another_bucket(
     call_command("backup", str(tmp_path / "out"))
     (archive,) = (tmp_path / "out").glob("firstask-*.tar")
     with tarfile.open(archive) as tar:
-        files = json.load(tar.extractfile("manifest.json"))["files"]
+        manifest_file = tar.extractfile("manifest.json")
+        assert manifest_file is not None
+        files = json.load(manifest_file)["files"]
     media = sorted(name.removeprefix("media/") for name in files if name.startswith("media/"))
     assert media == bucket.names()
     assert any(name.endswith(".pdf") for name in media)

@@ -26,7 +26,11 @@ def pdf_fonts(body: bytes) -> set[str]:
     reader = pypdf.PdfReader(io.BytesIO(body))
     names = set()
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
+        resources = page["/Resources"]
+        assert isinstance(resources, pypdf.generic.DictionaryObject)
+        fonts = resources["/Font"]
+        assert isinstance(fonts, pypdf.generic.DictionaryObject)
+        for font in fonts.values():
             font = font.get_object()
             descendants = font.get("/DescendantFonts")
             target = descendants[0].get_object() if descendants else font

@@ -58,9 +58,8 @@ def old_archive(make_case, work_calendar, settings, auditor):
     with time_machine.travel(timezone.now() - dt.timedelta(days=60), tick=False):
         case, record = archived_case(make_case, rework=True)
         record = archive_render_pdf(record=record)
-    job = ExportJob.objects.create(requested_by=auditor)
-    job = exports.export_build(job_id=job.pk)
-    assert job.state == "done"
+    job = exports.export_build(job_id=ExportJob.objects.create(requested_by=auditor).pk)
+    assert job is not None and job.state == "done"
     return case, record, job
 
 

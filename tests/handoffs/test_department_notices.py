@@ -27,6 +27,7 @@ def test_returned_referral_answer_tells_the_department(
     services.referral_review(front_desk, answer=answer, accept=False, comment="缺少调课时间")
     assert told("answer_returned") == {department_head.pk, dept_member.pk}
     row = Notification.objects.filter(kind="answer_returned").first()
+    assert row is not None
     assert "缺少调课时间" in row.texts["zh-hans"]["body"]
     assert "returned" in row.texts["en"]["subject"]
 

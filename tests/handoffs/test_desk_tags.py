@@ -126,8 +126,11 @@ def test_dispute_and_assignment_rows_escape_hostile_values(returned, front_desk)
 def test_row_templates_escape_by_default_and_refuse_unknown_names():
     import jinja2
     from django.template import engines
+    from django.template.backends.jinja2 import Jinja2
 
-    env = engines["jinja2"].env
+    engine = engines["jinja2"]
+    assert isinstance(engine, Jinja2)
+    env = engine.env
     assert env.autoescape is True
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ missing.name }}").render()

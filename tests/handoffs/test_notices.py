@@ -20,8 +20,11 @@ def told(kind: str, object_id=None) -> set[int]:
     return set(rows.values_list("recipient_id", flat=True))
 
 
-def notice(kind: str, object_id) -> Notification:
-    return Notification.objects.filter(kind=kind, object_id=str(object_id)).first()
+def notice(kind: str, object_id: object) -> Notification:
+    """The first of the notices of ``kind`` about ``object_id`` (one per recipient)."""
+    row = Notification.objects.filter(kind=kind, object_id=str(object_id)).first()
+    assert row is not None, f"no {kind} notice for {object_id}"
+    return row
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -204,13 +205,13 @@ def test_random_sequences_keep_the_invariants(
         @rule(data=st.data(), text=TEXTS, yes=ON)
         def advance(self, data, text, yes):
             work = data.draw(st.sampled_from(self.open_work()))
-            step = {
+            steps: dict[type, Callable[..., Callable[[], object]]] = {
                 Referral: self.referral_step,
                 HandoffForm: self.meeting_step,
                 Assignment: self.assignment_step,
                 Dispute: self.ruling_step,
-            }[type(work)]
-            attempt(step(data, work, text=text, yes=yes))
+            }
+            attempt(steps[type(work)](data, work, text=text, yes=yes))
 
         def referral_step(self, data, referral, *, text, yes):
             member = referral.department.members.order_by("pk").first()

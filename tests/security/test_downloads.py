@@ -36,6 +36,7 @@ def test_the_archive_export_is_sandboxed(client, make_case, work_calendar, audit
 
     archived_case(make_case)
     job = exports.export_build(job_id=ExportJob.objects.create(requested_by=auditor).pk)
+    assert job is not None
     client.force_login(auditor)
     assert_sandboxed(client.get(reverse("archive:export_download", args=[job.pk])))
 

@@ -92,6 +92,7 @@ def test_the_backoff_doubles(make_case, endpoint, receiver, settings):
     for _ in range(3):
         delivery_send(delivery_id=row.pk, now=now)
         row.refresh_from_db()
+        assert row.next_attempt_at is not None
         gaps.append((row.next_attempt_at - now).total_seconds())
         now = row.next_attempt_at
     assert gaps == [10, 20, 40]
