@@ -125,7 +125,7 @@ def archive_listing(*, user: User, archive_filter: ArchiveFilter, per_page: int)
     if paginator.capped:
         counts = ArchiveCounts(paginator.count, None, None, capped=True, cap=paginator.cap)
     else:
-        counts = archive_counts(ArchiveRecord.objects.filter(pk__in=paginator.matched_ids))
+        counts = archive_counts(ArchiveRecord.objects.filter(pk__in=paginator.matches()))
     return ArchiveListing(paginator, counts)
 
 

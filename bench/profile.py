@@ -26,18 +26,23 @@ ROOT = BENCH.parent
 PROFILES = BENCH / "profiles"
 # Frames the summary adds up: the layers a request passes through.
 LAYERS = {
-    "template rendering (Django)": re.compile(r"^render \(django/template/base\.py"),
-    "template rendering (Jinja2)": re.compile(r"jinja2/environment\.py"),
-    "SQL: psycopg execute": re.compile(r"^execute \(psycopg/cursor\.py"),
-    "ORM: building SQL": re.compile(r"^as_sql \(django/db/models/sql/compiler\.py"),
-    "ORM: model instances": re.compile(r"^from_db \(django/db/models/base\.py"),
-    "middleware (all)": re.compile(r"^__call__ \(django/utils/deprecation\.py"),
-    "sessions": re.compile(r"django/contrib/sessions/"),
-    "auth: user and permissions": re.compile(r"django/contrib/auth/|accounts/permissions\.py"),
-    "translation": re.compile(r"django/utils/translation/"),
-    "forms": re.compile(r"django/forms/|firstask/templatetags/form_tags\.py"),
+    "the view (everything inside Django's middleware)": re.compile(
+        r"^BaseHandler\._get_response \(django/core/handlers/base\.py"
+    ),
+    "waiting for PostgreSQL (psycopg send and wait)": re.compile(
+        r"^(Connection\.wait|ClientCursorMixin\._execute_send) \(psycopg/"
+    ),
+    "waiting for Redis (cache, sessions)": re.compile(r"\(redis/"),
+    "ORM: compiling SQL": re.compile(r"^SQLCompiler\.as_sql \(django/db/models/sql/compiler\.py"),
+    "ORM: building model instances": re.compile(r"^ModelIterable\.__iter__ \(django/db/models/"),
+    "templates (Django)": re.compile(r"^Template\.render \(django/template/backends/django\.py"),
+    "templates (Jinja2 rows)": re.compile(r"\(jinja2/environment\.py"),
+    "forms and filters": re.compile(r"\(django/forms/|\(django_filters/|form_tags\.py"),
+    "sessions": re.compile(r"\(django/contrib/sessions/"),
+    "roles and permissions": re.compile(r"\(accounts/permissions\.py"),
+    "translation": re.compile(r"\(django/utils/translation/"),
     "URL reversing": re.compile(r"^reverse \(django/urls/base\.py"),
-    "gettext catalogues / locale": re.compile(r"django/middleware/locale\.py"),
+    "writing the response (gunicorn)": re.compile(r"^write \(gunicorn/util\.py"),
 }
 
 
@@ -57,7 +62,15 @@ def main(argv: list[str] | None = None) -> None:
             "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/firstask_bench"
         ),
     )
+    parser.add_argument(
+        "--summarise", metavar="RAW", help="only print the summary of a raw profile"
+    )
     args = parser.parse_args(argv)
+    if args.summarise:
+        shares, samples = summarise(Path(args.summarise).read_text())
+        print(f"{samples:,} busy samples")
+        print("\n".join(f"{share:6.1f}%  {name}" for name, share in shares))
+        return
     env = environment(args)
     fixtures = json.loads((OUT / "fixtures.json").read_text())
     commit = subprocess.run(
