@@ -3,11 +3,11 @@ many, and one sorted page of them, in bounded work at a million cases.
 
 ``CaseListQuery`` owns the three things the speed of the list rests on, so that a filter is
 declared once (cases.filters.CaseFilter) and nothing else knows about them:
-- **counting**: the capped count (CappedPaginator) reads at most ``cap`` + 1 matches,
+- **counting**: the capped count (CappedPaginator) counts at most ``cap`` + 1 matches, found
   through the indexes (visibility in the form selectors.visible_cases chooses, the search box
-  through its GIN indexes);
-- **paging below the cap**: those matches, read with their sort keys, are sorted here
-  (CappedPaginator._sorted_matches); a search for digits up to SEARCH_SORTS_UP_TO;
+  through its GIN indexes), in the same query that sorts them and keeps the asked page;
+- **paging below the cap**: that query's page (PostgreSQL sorts just the matches); a search for
+  digits is paged so up to SEARCH_SORTS_UP_TO matches, past the cap too;
 - **the index walk past the cap**: the same filters with the visibility rule in its OR form and
   the search as a row test (cases.search.TextSearch.walking), so that PostgreSQL walks the sort
   index and stops after one page.
