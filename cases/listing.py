@@ -168,9 +168,9 @@ class CappedPaginator(Paginator):
     @cached_property
     def _counted(self) -> int:
         """Matches counted up to ``sorts_up_to`` + 1: with the asked page when it has rows."""
-        _number, _ids, counted = self._first_read
-        if counted is None:  # nothing matches, or the asked page is past the end
-            counted = count_many(matched=self.matches())["matched"]
+        number, _ids, counted = self._first_read
+        if counted is None:  # the asked page has no rows: nothing matches, or it is past the end
+            counted = 0 if number == 1 else count_many(matched=self.matches())["matched"]
         return counted
 
     @cached_property
@@ -196,8 +196,8 @@ class CappedPaginator(Paginator):
             source = self.walk if self.walk is not None else self.object_list
             ids = list(source.values_list("pk", flat=True)[bottom:top])
         else:
-            asked, ids, counted = self._first_read
-            if asked != number or counted is None:
+            asked, ids, _counted = self._first_read
+            if asked != number:  # the asked page was past the end: the last one
                 ids, _counted = self._read_sorted(number)
             ids = ids[: top - bottom]
         source = self.rows

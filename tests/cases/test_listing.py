@@ -160,3 +160,18 @@ def test_digits_past_the_sort_limit_walk(spread, center_head, monkeypatch):
         page = [case.number for case in CaseListQuery(center_head, params).page(1)]
     assert page == below[:1]
     assert any("STRPOS" in query["sql"] for query in captured)
+
+
+def test_the_count_comes_with_the_page(spread, center_head):
+    """One query finds, counts and sorts the matches: no separate count, whether the search
+    finds cases or none; a page past the end is counted apart and shows the last page."""
+    for params, expected in (("q=退费", 2), ("q=无此内容", 0)):
+        with CaptureQueriesContext(connection) as captured:
+            listing = CaseListQuery(center_head, QueryDict(params))
+            rows = list(listing.page(1))
+        assert listing.paginator.count == len(rows) == expected
+        assert not any("COUNT(*)" in query["sql"] for query in captured)
+    listing = CaseListQuery(center_head, QueryDict("per_page=25"))
+    last = listing.page(99)
+    assert last.number == 1
+    assert len(last) == listing.paginator.count == 7
