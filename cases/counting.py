@@ -6,6 +6,7 @@ over an OR of their conditions made PostgreSQL read the whole table instead.
 
 from __future__ import annotations
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from psycopg import sql
@@ -23,7 +24,11 @@ def count_many(**querysets: QuerySet) -> dict[str, int]:
             raise ValueError(f"not a column name: {name!r}")
         if not queryset.query.is_sliced:
             queryset = queryset.order_by()
-        compiled, values = queryset.values("pk").query.sql_with_params()
+        try:
+            compiled, values = queryset.values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a queryset that can match nothing (none(), an empty IN)
+            parts.append(sql.SQL("0 AS {name}").format(name=sql.Identifier(name)))
+            continue
         # The subquery is Django's compilation of our queryset, its values still parameters.
         count = sql.SQL("(SELECT COUNT(*) FROM ({query}) AS counted) AS {name}")
         parts.append(count.format(query=sql.SQL(compiled), name=sql.Identifier(name)))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import F, QuerySet
@@ -217,7 +218,10 @@ class CappedPaginator(Paginator):
         cost 70 ms for 11,000 matches read into Django."""
         keys = {f"k{index}": F(key.lstrip("-")) for index, key in enumerate(self._ordering)}
         matched = self.object_list.order_by().values(**keys, matched_id=F("pk"))
-        compiled, params = matched[: self.sorts_up_to + 1].query.sql_with_params()
+        try:
+            compiled, params = matched[: self.sorts_up_to + 1].query.sql_with_params()
+        except EmptyResultSet:  # a queryset that can match nothing (none(), an empty IN)
+            return [], None
         order = [
             sql.SQL("{key} DESC" if key.startswith("-") else "{key} ASC").format(
                 key=sql.Identifier(f"k{index}")

@@ -175,3 +175,20 @@ def test_the_count_comes_with_the_page(spread, center_head):
     last = listing.page(99)
     assert last.number == 1
     assert len(last) == listing.paginator.count == 7
+
+
+@pytest.mark.parametrize("number", [1, 2, "x"])
+def test_a_list_that_can_match_nothing_is_an_empty_page(spread, number):
+    """A queryset that can match nothing (none(), an empty IN) compiles to no SQL at all: the
+    page is empty, not a server error (the archive browser of a user who sees no archive)."""
+    from cases.counting import count_many
+    from cases.models import Case
+
+    for cases in (Case.objects.none(), Case.objects.filter(pk__in=[])):
+        page = CappedPaginator(cases.order_by("-created_at", "-pk"), 25).get_page(number)
+        assert list(page) == []
+        assert page.paginator.count == 0
+    assert count_many(nothing=Case.objects.none(), all=Case.objects.all()) == {
+        "nothing": 0,
+        "all": 7,
+    }
