@@ -129,6 +129,14 @@ class ResultRound(models.Model):
                 name="resultround_public_token_idx",
                 condition=~Q(public_token_hash=""),
             ),
+            # The center head's approval queue on the desk (closures_awaiting_approval): a few
+            # rounds among hundreds of thousands; without it every desk of the center head
+            # read all result rounds (55 ms at 1,000,000 cases).
+            models.Index(
+                fields=["confirmed_at"],
+                name="resultround_awaiting_idx",
+                condition=Q(state="awaiting_approval"),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["case", "number"], name="resultround_case_number"),
